@@ -1,0 +1,83 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a step of theirs.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+# WeasyPrint's system libraries and a Times-metric font with full Vietnamese (not fonts-liberation 1.x).
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2
+# What the test suite needs besides: PDF measuring tools, and Chromium for the browser tests.
+TEST_PACKAGES := poppler-utils chromium
+
+# Finds a Python >= 3.12: on PATH first, then among pyenv's installed versions.
+define FIND_PYTHON
+ok() { "$$1" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; }; \
+for c in python3.13 python3.12 python3.14 python3 python; do \
+  p=$$(command -v $$c 2>/dev/null) && ok "$$p" && { echo "$$p"; exit 0; }; \
+done; \
+root=$$(pyenv root 2>/dev/null || echo "$$HOME/.pyenv"); \
+for p in $$(ls -d "$$root"/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+  ok "$$p" && { echo "$$p"; exit 0; }; \
+done; exit 1
+endef
+
+.PHONY: help run test setup system-deps test-deps venv lint lock bench clean
+help:
+	@echo "make run   - set up everything and serve the app with demo data at http://127.0.0.1:$(PORT)"
+	@echo "make test  - the same set-up, then lint, migration check and the whole test suite"
+
+run: setup
+	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+setup: system-deps venv
+	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
+	DEBUG=$${DEBUG:-true} $(PY) manage.py load_reference_data
+	DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo_users
+
+test: system-deps test-deps venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	TESTING=true $(PY) manage.py makemigrations --check --dry-run
+	TESTING=true $(PY) -m pytest
+
+# Installs missing Debian packages when root (or with password-less sudo); otherwise prints the
+# exact command and stops.
+define APT_INSTALL
+missing=""; \
+if ! command -v dpkg-query >/dev/null; then echo "Không phải Debian/Ubuntu: hãy tự cài tương đương của: $(1)"; exit 0; fi; \
+for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+[ -z "$$missing" ] && exit 0; \
+if [ "$$(id -u)" = 0 ]; then sudo=""; \
+elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo="sudo"; \
+else echo "Thiếu gói hệ thống:$$missing. Chạy lệnh sau rồi chạy lại make:"; \
+  echo "  sudo apt-get update && sudo apt-get install -y$$missing"; exit 1; fi; \
+$$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq$$missing
+endef
+
+system-deps:
+	@$(call APT_INSTALL,$(SYSTEM_PACKAGES))
+
+test-deps:
+	@$(call APT_INSTALL,$(TEST_PACKAGES))
+
+venv: $(VENV)/.installed
+
+$(VENV)/bin/python:
+	@py=$$( $(FIND_PYTHON) ) || { echo "Cần Python 3.12 trở lên. Cài bằng: sudo apt-get install python3.12 python3.12-venv (hoặc pyenv install 3.13)"; exit 1; }; \
+	echo "Tạo $(VENV) bằng $$py"; "$$py" -m venv $(VENV)
+
+$(VENV)/.installed: requirements.lock $(VENV)/bin/python
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	touch $@
+
+# Regenerates the exact pins from pyproject.toml after a dependency change.
+lock: $(VENV)/bin/python
+	$(PY) -m pip install --quiet pip-tools
+	$(VENV)/bin/pip-compile --quiet --extra dev --strip-extras --no-header --output-file requirements.lock pyproject.toml
+	sed -i '1i # Exact pins of every package, generated from pyproject.toml by `make lock` (pip-compile --extra dev).' requirements.lock
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from cchc import views
+
+admin.site.site_header = "Kiểm tra công tác cải cách hành chính — Quản trị"
+admin.site.site_title = "Quản trị CCHC"
+admin.site.index_title = "Quản trị hệ thống"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("units/", include("units.urls")),
+    path("admin/", admin.site.urls),
+]

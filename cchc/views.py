@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from units.access import scope_for
+from units.models import AdministrativeUnit, Agency, Level, Membership, today
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's starting page: who they are, and their part of the registry."""
+    scope = scope_for(request.user)
+    membership = (
+        Membership.objects.select_related("agency", "province").filter(user=request.user).first()
+    )
+    day = today()
+    counts = (
+        AdministrativeUnit.objects.in_scope(scope.province_ids)
+        .valid_on(day)
+        .aggregate(
+            provinces=Count("pk", filter=Q(level=Level.PROVINCE)),
+            districts=Count("pk", filter=Q(level=Level.DISTRICT)),
+            communes=Count("pk", filter=Q(level=Level.COMMUNE)),
+        )
+    )
+    agencies = (
+        Agency.objects.in_scope(scope.province_ids)
+        .valid_on(day)
+        .exclude(kind=Agency.Kind.COMMITTEE)
+        .count()
+    )
+    return render(
+        request,
+        "home.html",
+        {"membership": membership, "counts": counts, "agencies": agencies, "day": day},
+    )
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 when the database answers, 503 otherwise; for load balancers and monitoring."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")

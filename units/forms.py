@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from units.models import AdministrativeUnit, Agency, Level
+
+
+class DirectoryFilterForm(forms.Form):
+    """Filters of the unit and agency directories (GET)."""
+
+    q = forms.CharField(label=_("Tìm theo tên hoặc mã"), required=False, max_length=100)
+    on = forms.DateField(
+        label=_("Hiệu lực ngày"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Ngày không hợp lệ: chọn ngày, hoặc viết dd/mm/yyyy.")},
+    )
+    level = forms.ChoiceField(
+        label=_("Cấp"), required=False, choices=[("", _("Mọi cấp")), *Level.choices]
+    )
+
+
+class UnitFilterForm(DirectoryFilterForm):
+    kind = forms.ChoiceField(
+        label=_("Loại"),
+        required=False,
+        choices=[("", _("Mọi loại")), *AdministrativeUnit.Kind.choices],
+    )
+
+
+class AgencyFilterForm(DirectoryFilterForm):
+    kind = forms.ChoiceField(
+        label=_("Loại"), required=False, choices=[("", _("Mọi loại")), *Agency.Kind.choices]
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp danh mục (.csv hoặc .xlsx)"),
+        help_text=_("Dòng đầu là tên cột. Nếu có dòng sai, không có gì thay đổi."),
+    )
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if not file.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError(
+                _("Chỉ nhận tệp .csv hoặc .xlsx: hãy lưu tệp dưới dạng đó.")
+            )
+        if file.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("Tệp lớn hơn 5 MB: hãy chia nhỏ danh mục."))
+        return file

@@ -1,0 +1,538 @@
+"""Workflows of the registry: importing unit and agency lists, keeping committees in step.
+
+An import reads every row, resolves every reference, and writes only when no row is bad: the
+caller gets either the counts of what changed or the full list of bad rows with line numbers.
+References between rows go by code *as of a date*, because codes were reused in 2025:
+- a unit's parent is the unit with that code valid on the row's reference day (its first day, or
+  its last day when it has no first day);
+- a unit's predecessors are the units with those codes valid the day before it began;
+- an agency names its unit by code (as of its reference day), its parent agency and the agency it
+  was merged into as `unit code/agency code` (the latter as of the day after it ended).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from units.models import AdministrativeUnit, Agency, Level
+from units.text import fold
+
+ONE_DAY = datetime.timedelta(days=1)
+
+UNIT_COLUMNS = ("code", "name", "short_name", "level", "kind", "parent_code", "valid_from",
+                "valid_to", "predecessor_codes", "note")  # fmt: skip
+AGENCY_COLUMNS = ("unit_code", "code", "name", "short_name", "abbreviation", "kind", "parent",
+                  "valid_from", "valid_to", "merged_into", "note")  # fmt: skip
+REQUIRED_UNIT_COLUMNS = ("code", "name", "level", "kind")
+REQUIRED_AGENCY_COLUMNS = ("unit_code", "code", "name", "abbreviation", "kind")
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        if self.line:
+            return _("Dòng %(line)d: %(message)s") % {"line": self.line, "message": self.message}
+        return self.message
+
+
+class ImportRejected(Exception):
+    """The file has bad rows; nothing was changed."""
+
+    def __init__(self, errors: list[RowError]):
+        super().__init__("\n".join(str(e) for e in errors))
+        self.errors = errors
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __str__(self) -> str:
+        return _(
+            "%(created)d dòng mới, %(updated)d dòng cập nhật, %(unchanged)d dòng không đổi"
+        ) % {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+        }
+
+
+# Reading files ------------------------------------------------------------------------------
+
+
+def read_table(file: IO[bytes], filename: str) -> list[tuple[int, dict[str, Any]]]:
+    """Rows of a CSV (UTF-8) or Excel (.xlsx) file as (line number, {column: value})."""
+    suffix = Path(filename).suffix.lower()
+    if suffix == ".csv":
+        raw = file.read()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ImportRejected(
+                [RowError(0, _("Tệp CSV không ở mã UTF-8: hãy lưu lại tệp với mã hóa UTF-8."))]
+            ) from None
+        table = list(csv.reader(io.StringIO(text)))
+    elif suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(file, read_only=True, data_only=True)
+        except Exception:  # openpyxl raises many kinds for a broken file
+            raise ImportRejected(
+                [RowError(0, _("Không đọc được tệp Excel: hãy kiểm tra tệp có phải .xlsx không."))]
+            ) from None
+        table = [list(row) for row in workbook.active.iter_rows(values_only=True)]
+        workbook.close()
+    else:
+        raise ImportRejected(
+            [RowError(0, _("Chỉ nhận tệp .csv hoặc .xlsx; tệp đã chọn là “%s”.") % filename)]
+        )
+    if not table:
+        raise ImportRejected([RowError(0, _("Tệp trống: dòng đầu phải là tên các cột."))])
+    header = [str(h or "").strip().lower() for h in table[0]]
+    rows = []
+    for number, values in enumerate(table[1:], start=2):
+        if all(v in (None, "") for v in values):
+            continue
+        rows.append((number, dict(zip(header, values, strict=False))))
+    return rows
+
+
+def _text(row: dict[str, Any], column: str) -> str:
+    value = row.get(column)
+    return "" if value is None else str(value).strip()
+
+
+def _date(row: dict[str, Any], column: str, errors: list[str]) -> datetime.date | None:
+    value = row.get(column)
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value).strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            pass
+    errors.append(
+        _("cột %(column)s: “%(value)s” không phải ngày; viết dd/mm/yyyy, ví dụ 01/07/2025.")
+        % {"column": column, "value": text}
+    )
+    return None
+
+
+def _choice(value: str, choices: type, column: str, errors: list[str]) -> str:
+    """Accept a choice by its value (`huyen`) or its Vietnamese label (`Huyện`)."""
+    wanted = fold(value)
+    for choice in choices:
+        if wanted in (choice.value, fold(str(choice.label))):
+            return choice.value
+    allowed = ", ".join(str(c.label) for c in choices)
+    errors.append(
+        _("cột %(column)s: “%(value)s” không hợp lệ; dùng một trong: %(allowed)s.")
+        % {"column": column, "value": value, "allowed": allowed}
+    )
+    return ""
+
+
+def _check_columns(rows, required: Iterable[str]) -> None:
+    if not rows:
+        raise ImportRejected([RowError(0, _("Tệp không có dòng dữ liệu nào."))])
+    missing = [c for c in required if c not in rows[0][1]]
+    if missing:
+        raise ImportRejected(
+            [RowError(1, _("thiếu cột: %s. Dòng đầu phải có tên các cột.") % ", ".join(missing))]
+        )
+
+
+def _codes(value: str) -> list[str]:
+    return [c.strip() for c in value.replace(",", ";").split(";") if c.strip()]
+
+
+# Resolving references by code and date ------------------------------------------------------
+
+
+@dataclass
+class _Dated:
+    valid_from: datetime.date | None
+    valid_to: datetime.date | None
+
+    def covers(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
+class _Index:
+    """Records (saved or described by a row) by key, to find the one valid on a day."""
+
+    def __init__(self) -> None:
+        self._entries: dict[Any, list[tuple[_Dated, Any]]] = defaultdict(list)
+
+    def add(self, key, period: _Dated, target) -> None:
+        self._entries[key].append((period, target))
+
+    def replace(self, key, row: _Dated) -> bool:
+        """Put `row` in place of the saved record of `key` that starts the same day, if any."""
+        entries = self._entries[key]
+        for i, (period, _old) in enumerate(entries):
+            if period.valid_from == row.valid_from:
+                entries[i] = (row, row)
+                return True
+        return False
+
+    def resolve(self, key, day: datetime.date, what: str) -> tuple[Any, str | None]:
+        found = [t for p, t in self._entries.get(key, []) if p.covers(day)]
+        when = day.strftime("%d/%m/%Y")
+        if not found:
+            return None, _("không có %(what)s mã %(key)s còn hiệu lực ngày %(day)s.") % {
+                "what": what,
+                "key": key if isinstance(key, str) else "/".join(key),
+                "day": when,
+            }
+        if len(found) > 1:
+            return None, _("có nhiều %(what)s mã %(key)s cùng hiệu lực ngày %(day)s.") % {
+                "what": what,
+                "key": key if isinstance(key, str) else "/".join(key),
+                "day": when,
+            }
+        return found[0], None
+
+
+def _reference_day(valid_from, valid_to) -> datetime.date:
+    return valid_from or valid_to or datetime.date.today()
+
+
+# Units --------------------------------------------------------------------------------------
+
+
+@dataclass
+class _UnitRow(_Dated):
+    line: int = 0
+    fields: dict[str, Any] = field(default_factory=dict)
+    parent_code: str = ""
+    predecessor_codes: list[str] = field(default_factory=list)
+    instance: AdministrativeUnit | None = None
+    parent: Any = None
+    predecessors: list[Any] = field(default_factory=list)
+
+
+def _unit_rows(rows) -> tuple[list[_UnitRow], list[RowError]]:
+    parsed, errors = [], []
+    for line, row in rows:
+        problems: list[str] = []
+        code, name = _text(row, "code"), _text(row, "name")
+        if not code:
+            problems.append(_("cột code trống: ghi mã đơn vị theo danh mục."))
+        if not name:
+            problems.append(_("cột name trống: ghi tên đơn vị, ví dụ “Huyện An Biên”."))
+        level = _choice(_text(row, "level"), Level, "level", problems)
+        kind = _choice(_text(row, "kind"), AdministrativeUnit.Kind, "kind", problems)
+        if level and kind and kind not in AdministrativeUnit.KINDS_BY_LEVEL[level]:
+            problems.append(
+                _("loại “%(kind)s” không thuộc %(level)s.")
+                % {
+                    "kind": AdministrativeUnit.Kind(kind).label,
+                    "level": str(Level(level).label).lower(),
+                }
+            )
+        valid_from = _date(row, "valid_from", problems)
+        valid_to = _date(row, "valid_to", problems)
+        if valid_from and valid_to and valid_to < valid_from:
+            problems.append(_("ngày hết hiệu lực trước ngày bắt đầu hiệu lực."))
+        parent_code = _text(row, "parent_code")
+        if level == Level.PROVINCE and parent_code:
+            problems.append(_("đơn vị cấp tỉnh không có đơn vị cấp trên: để trống parent_code."))
+        if level and level != Level.PROVINCE and not parent_code:
+            problems.append(_("thiếu parent_code: ghi mã đơn vị cấp trên."))
+        short_name = _text(row, "short_name") or _strip_kind(name, kind)
+        errors += [RowError(line, p) for p in problems]
+        parsed.append(
+            _UnitRow(
+                valid_from=valid_from,
+                valid_to=valid_to,
+                line=line,
+                fields={
+                    "code": code,
+                    "name": name,
+                    "short_name": short_name,
+                    "level": level,
+                    "kind": kind,
+                    "valid_from": valid_from,
+                    "valid_to": valid_to,
+                    "note": _text(row, "note"),
+                },
+                parent_code=parent_code,
+                predecessor_codes=_codes(_text(row, "predecessor_codes")),
+            )
+        )
+    return parsed, errors
+
+
+def _strip_kind(name: str, kind: str) -> str:
+    """ "Huyện An Biên" → "An Biên"."""
+    if kind:
+        label = str(AdministrativeUnit.Kind(kind).label)
+        if fold(name).startswith(fold(label) + " "):
+            return name[len(label) + 1 :].strip()
+    return name
+
+
+def units_import(*, rows: list[tuple[int, dict[str, Any]]]) -> ImportResult:
+    """Create or update units from table rows; raise ImportRejected listing every bad row.
+
+    A row updates the unit with the same code and first day of validity, else creates one.
+    Each unit gets its People's Committee (see `unit_committee_ensure`).
+    """
+    _check_columns(rows, REQUIRED_UNIT_COLUMNS)
+    parsed, errors = _unit_rows(rows)
+
+    index = _Index()
+    saved = {(u.code, u.valid_from): u for u in AdministrativeUnit.objects.all()}
+    for unit in saved.values():
+        index.add(unit.code, _Dated(unit.valid_from, unit.valid_to), unit)
+    seen: dict[tuple[str, Any], int] = {}
+    for row in parsed:
+        key = (row.fields["code"], row.valid_from)
+        if key in seen:
+            errors.append(
+                RowError(row.line, _("trùng với dòng %d (cùng mã, cùng ngày bắt đầu).") % seen[key])
+            )
+            continue
+        seen[key] = row.line
+        row.instance = saved.get(key)
+        # From now on the row, not the saved unit, answers for this code and period.
+        if row.instance is None or not index.replace(row.fields["code"], row):
+            index.add(row.fields["code"], row, row)
+
+    for row in parsed:
+        if row.parent_code:
+            day = _reference_day(row.valid_from, row.valid_to)
+            row.parent, problem = index.resolve(row.parent_code, day, _("đơn vị cấp trên"))
+            if problem:
+                errors.append(RowError(row.line, problem))
+        if row.predecessor_codes:
+            if row.valid_from is None:
+                errors.append(
+                    RowError(row.line, _("có đơn vị trước thì phải có ngày bắt đầu hiệu lực."))
+                )
+                continue
+            for code in row.predecessor_codes:
+                pred, problem = index.resolve(code, row.valid_from - ONE_DAY, _("đơn vị trước"))
+                if problem:
+                    errors.append(RowError(row.line, problem))
+                else:
+                    row.predecessors.append(pred)
+    if errors:
+        raise ImportRejected(sorted(errors, key=lambda e: e.line))
+
+    result = ImportResult()
+    order = {Level.PROVINCE: 0, Level.DISTRICT: 1, Level.COMMUNE: 2}
+    with transaction.atomic():
+        for row in sorted(parsed, key=lambda r: order[r.fields["level"]]):
+            parent = row.parent.instance if isinstance(row.parent, _UnitRow) else row.parent
+            values = {**row.fields, "parent": parent}
+            row.instance = _save(AdministrativeUnit, row.instance, values, result)
+        for row in parsed:
+            wanted = {p.instance.pk if isinstance(p, _UnitRow) else p.pk for p in row.predecessors}
+            current = set(row.instance.predecessors.values_list("pk", flat=True))
+            if wanted != current:
+                row.instance.predecessors.set(wanted)
+            unit_committee_ensure(unit=row.instance)
+    return result
+
+
+def _save(model, instance, values: dict[str, Any], result: ImportResult):
+    if instance is None:
+        instance = model(**values)
+        instance.full_clean(validate_unique=False, validate_constraints=False)
+        instance.save()
+        result.created += 1
+        return instance
+    changed = [k for k, v in values.items() if getattr(instance, k) != v]
+    if changed:
+        for k in changed:
+            setattr(instance, k, values[k])
+        instance.save()
+        result.updated += 1
+    else:
+        result.unchanged += 1
+    return instance
+
+
+def unit_committee_ensure(*, unit: AdministrativeUnit) -> Agency:
+    """Every administrative unit has its People's Committee, valid for the same period."""
+    kind_label = str(AdministrativeUnit.Kind(unit.kind).label).lower()
+    values = {
+        "name": f"Ủy ban nhân dân {kind_label} {unit.short_name}",
+        "short_name": unit.short_name,
+        "abbreviation": "UBND",
+        "kind": Agency.Kind.COMMITTEE,
+        "valid_to": unit.valid_to,
+    }
+    committee, created = Agency.objects.get_or_create(
+        unit=unit, code="UBND", valid_from=unit.valid_from, defaults=values
+    )
+    if not created and any(getattr(committee, k) != v for k, v in values.items()):
+        for k, v in values.items():
+            setattr(committee, k, v)
+        committee.save()
+    return committee
+
+
+# Agencies -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _AgencyRow(_Dated):
+    line: int = 0
+    fields: dict[str, Any] = field(default_factory=dict)
+    unit_code: str = ""
+    parent_ref: str = ""
+    merged_ref: str = ""
+    instance: Agency | None = None
+    unit: AdministrativeUnit | None = None
+    parent: Any = None
+    merged_into: Any = None
+
+
+def _agency_ref(ref: str) -> tuple[str, str] | None:
+    unit_code, sep, code = ref.partition("/")
+    return (unit_code.strip(), code.strip()) if sep and unit_code.strip() and code.strip() else None
+
+
+def agencies_import(*, rows: list[tuple[int, dict[str, Any]]]) -> ImportResult:
+    """Create or update agencies from table rows; raise ImportRejected listing every bad row."""
+    _check_columns(rows, REQUIRED_AGENCY_COLUMNS)
+    errors: list[RowError] = []
+    parsed: list[_AgencyRow] = []
+    for line, row in rows:
+        problems: list[str] = []
+        for column in REQUIRED_AGENCY_COLUMNS:
+            if column != "kind" and not _text(row, column):
+                problems.append(_("cột %s trống.") % column)
+        kind = _choice(_text(row, "kind"), Agency.Kind, "kind", problems)
+        valid_from = _date(row, "valid_from", problems)
+        valid_to = _date(row, "valid_to", problems)
+        if valid_from and valid_to and valid_to < valid_from:
+            problems.append(_("ngày hết hiệu lực trước ngày bắt đầu hiệu lực."))
+        parent_ref, merged_ref = _text(row, "parent"), _text(row, "merged_into")
+        for column, ref in (("parent", parent_ref), ("merged_into", merged_ref)):
+            if ref and _agency_ref(ref) is None:
+                problems.append(_("cột %s: ghi “mã đơn vị/mã cơ quan”, ví dụ 91/VPUBND.") % column)
+        if merged_ref and valid_to is None:
+            problems.append(_("cơ quan đã sáp nhập phải có ngày hết hiệu lực (valid_to)."))
+        errors += [RowError(line, p) for p in problems]
+        parsed.append(
+            _AgencyRow(
+                valid_from=valid_from,
+                valid_to=valid_to,
+                line=line,
+                fields={
+                    "code": _text(row, "code"),
+                    "name": _text(row, "name"),
+                    "short_name": _text(row, "short_name") or _text(row, "name"),
+                    "abbreviation": _text(row, "abbreviation"),
+                    "kind": kind,
+                    "valid_from": valid_from,
+                    "valid_to": valid_to,
+                    "note": _text(row, "note"),
+                },
+                unit_code=_text(row, "unit_code"),
+                parent_ref=parent_ref,
+                merged_ref=merged_ref,
+            )
+        )
+
+    units = _Index()
+    for unit in AdministrativeUnit.objects.all():
+        units.add(unit.code, _Dated(unit.valid_from, unit.valid_to), unit)
+    agencies = _Index()
+    saved = {(a.unit_id, a.code, a.valid_from): a for a in Agency.objects.select_related("unit")}
+    for agency in saved.values():
+        agencies.add(
+            (agency.unit.code, agency.code), _Dated(agency.valid_from, agency.valid_to), agency
+        )
+
+    seen: dict[tuple, int] = {}
+    for row in parsed:
+        if not row.unit_code:
+            continue
+        day = _reference_day(row.valid_from, row.valid_to)
+        row.unit, problem = units.resolve(row.unit_code, day, _("đơn vị hành chính"))
+        if problem:
+            errors.append(RowError(row.line, problem))
+            continue
+        key = (row.unit.pk, row.fields["code"], row.valid_from)
+        if key in seen:
+            errors.append(RowError(row.line, _("trùng với dòng %d.") % seen[key]))
+            continue
+        seen[key] = row.line
+        row.instance = saved.get(key)
+        ref_key = (row.unit_code, row.fields["code"])
+        if row.instance is None or not agencies.replace(ref_key, row):
+            agencies.add(ref_key, row, row)
+
+    for row in parsed:
+        if row.parent_ref and (ref := _agency_ref(row.parent_ref)):
+            day = _reference_day(row.valid_from, row.valid_to)
+            row.parent, problem = agencies.resolve(ref, day, _("cơ quan chủ quản"))
+            if problem:
+                errors.append(RowError(row.line, problem))
+        if row.merged_ref and row.valid_to and (ref := _agency_ref(row.merged_ref)):
+            row.merged_into, problem = agencies.resolve(
+                ref, row.valid_to + ONE_DAY, _("cơ quan tiếp nhận")
+            )
+            if problem:
+                errors.append(RowError(row.line, problem))
+    if errors:
+        raise ImportRejected(sorted(errors, key=lambda e: e.line))
+
+    result = ImportResult()
+    with transaction.atomic():
+        # Agencies that others point to (parent, merged into) are saved first.
+        pending = list(parsed)
+        while pending:
+            ready = [r for r in pending if not _unsaved(r.parent) and not _unsaved(r.merged_into)]
+            if not ready:
+                raise ImportRejected(
+                    [RowError(r.line, _("tham chiếu vòng giữa các cơ quan.")) for r in pending]
+                )
+            for row in ready:
+                values = {
+                    **row.fields,
+                    "unit": row.unit,
+                    "parent": _saved(row.parent),
+                    "merged_into": _saved(row.merged_into),
+                }
+                row.instance = _save(Agency, row.instance, values, result)
+            pending = [r for r in pending if r not in ready]
+    return result
+
+
+def _unsaved(target) -> bool:
+    return isinstance(target, _AgencyRow) and (
+        target.instance is None or target.instance.pk is None
+    )
+
+
+def _saved(target):
+    return target.instance if isinstance(target, _AgencyRow) else target

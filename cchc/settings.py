@@ -145,7 +145,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Email through Django 6.1 mailers; the EMAIL_* environment variables keep their usual names.
 _email_backend = env.str(
-    "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+    "EMAIL_BACKEND",
+    default="django.core.mail.backends.console.EmailBackend"
+    if DEBUG or TESTING
+    else "django.core.mail.backends.smtp.EmailBackend",
 )
 MAILERS = {"default": {"BACKEND": _email_backend}}
 if _email_backend.endswith("smtp.EmailBackend"):

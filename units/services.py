@@ -140,10 +140,11 @@ def _date(row: dict[str, Any], column: str, errors: list[str]) -> datetime.date 
 
 
 def _choice(value: str, choices: type, column: str, errors: list[str]) -> str:
-    """Accept a choice by its value (`huyen`) or its Vietnamese label (`Huyện`)."""
+    """Accept a choice by its value (`huyen`) or its Vietnamese label (`Huyện`, `Cấp tỉnh`, `tỉnh`)."""
     wanted = fold(value)
     for choice in choices:
-        if wanted in (choice.value, fold(str(choice.label))):
+        label = fold(str(choice.label))
+        if wanted in (choice.value, label, label.removeprefix("cap ")):
             return choice.value
     allowed = ", ".join(str(c.label) for c in choices)
     errors.append(

@@ -1,0 +1,135 @@
+"""The site as a whole: production settings, security headers, accounts, home, health."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from cchc.test import PERSONAS, client_for
+from units.models import Role
+
+pytestmark = pytest.mark.django_db
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "TESTING": "false",
+    "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-enough-0123456789",
+    "ALLOWED_HOSTS": "cchc.example.gov.vn",
+    "DATABASE_URL": "sqlite:///:memory:",
+}
+
+
+def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_passes_check_deploy_without_warnings():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without(missing):
+    result = _manage("check", **{**PRODUCTION, missing: ""})
+    assert result.returncode != 0
+    assert f"{missing} is not set" in result.stderr
+
+
+def test_security_headers_and_strict_csp():
+    response = client_for(None).get(reverse("login"))
+    csp = response["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp
+    assert "script-src 'self' 'nonce-" in csp
+    assert "style-src 'self';" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_pages_have_no_inline_script_without_nonce():
+    response = client_for("noivu").get(reverse("units:unit-list"))
+    nonce = response.wsgi_request.META.get("CSP_NONCE") or response.context["csp_nonce"]
+    for chunk in response.text.split("<script")[1:]:
+        tag = chunk.split(">", 1)[0]
+        assert "src=" in tag or f'nonce="{nonce}"' in tag
+    assert "style=" not in response.text
+
+
+def test_interface_is_vietnamese():
+    response = client_for(None).get(reverse("login"))
+    assert '<html lang="vi">' in response.text
+    assert "Đăng nhập" in response.text
+    assert "Tên đăng nhập" in response.text  # Django's own Vietnamese translation
+
+
+def test_login_and_logout():
+    client = client_for(None)
+    bad = client.post(reverse("login"), {"username": "noivu", "password": "sai"})
+    assert bad.status_code == 200
+    assert "mật khẩu chính xác" in bad.text
+    good = client.post(reverse("login"), {"username": "noivu", "password": "cchc-demo-2026"})
+    assert good.status_code == 302 and good["Location"] == reverse("home")
+    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("logout")).status_code == 405  # logout is POST only
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_password_change_page():
+    assert client_for(None).get(reverse("password_change")).status_code == 302
+    response = client_for("thuba").get(reverse("password_change"))
+    assert response.status_code == 200
+    assert "Mật khẩu cũ" in response.text
+
+
+def test_sessions_expire_after_inactivity():
+    assert settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE <= 8 * 60 * 60
+
+
+@pytest.mark.parametrize("persona", PERSONAS[1:])
+def test_home_names_the_role(persona):
+    user = get_user_model().objects.get(username=persona)
+    response = client_for(persona).get(reverse("home"))
+    assert str(Role(user.membership.role).label) in response.text
+
+
+def test_home_of_a_reporter_shows_their_agency():
+    response = client_for("anbien").get(reverse("home"))
+    assert "Ủy ban nhân dân huyện An Biên" in response.text
+
+
+def test_home_of_an_account_without_role_says_what_to_do():
+    get_user_model().objects.create_user("moi", password="x")
+    response = client_for("moi").get(reverse("home"))
+    assert "chưa được gán vai trò" in response.text
+    assert response.context["counts"] == {"provinces": 0, "districts": 0, "communes": 0}
+
+
+def test_healthz():
+    response = client_for(None).get("/healthz")
+    assert response.status_code == 200
+    assert response.text == "ok\n"
+
+
+def test_healthz_when_the_database_is_down():
+    with mock.patch("cchc.views.connection.cursor", side_effect=Exception("down")):
+        response = client_for(None).get("/healthz")
+    assert response.status_code == 503

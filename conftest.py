@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+
 import pytest
 from django.core.management import call_command
 
@@ -24,3 +27,26 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database starts with the shipped registry and the demo accounts."""
     with django_db_blocker.unblock():
         load_reference_and_demo_data()
+
+
+# Browser tests drive Debian's Chromium (never a downloaded browser) against live_server; the ORM
+# is then used from the thread that runs Playwright's event loop.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }

@@ -140,7 +140,7 @@ def _date(row: dict[str, Any], column: str, errors: list[str]) -> datetime.date 
 
 
 def _choice(value: str, choices: type, column: str, errors: list[str]) -> str:
-    """Accept a choice by its value (`huyen`) or its Vietnamese label (`Huyện`, `Cấp tỉnh`, `tỉnh`)."""
+    """Accept a choice by value (`huyen`) or Vietnamese label (`Huyện`, `Cấp tỉnh`, `tỉnh`)."""
     wanted = fold(value)
     for choice in choices:
         label = fold(str(choice.label))

@@ -16,7 +16,9 @@ from units.services import ImportRejected, agencies_import, read_table, units_im
 
 pytestmark = pytest.mark.django_db
 
-UNIT_HEADER = "code,name,short_name,level,kind,parent_code,valid_from,valid_to,predecessor_codes,note"
+UNIT_HEADER = (
+    "code,name,short_name,level,kind,parent_code,valid_from,valid_to,predecessor_codes,note"
+)
 
 
 def _rows(text: str):
@@ -97,10 +99,7 @@ def test_every_bad_row_is_reported_and_nothing_changes():
 def test_reused_code_resolves_by_date():
     # 30742 has three records; a predecessor list resolves it the day before the new unit.
     units_import(
-        rows=_rows(
-            f"{UNIT_HEADER}\n"
-            "30742,Phường Thử,,commune,phuong,91,01/07/2027,,30742,\n"
-        )
+        rows=_rows(f"{UNIT_HEADER}\n30742,Phường Thử,,commune,phuong,91,01/07/2027,,30742,\n")
     )
     new = AdministrativeUnit.objects.get(code="30742", valid_from__year=2027)
     assert [p.name for p in new.predecessors.all()] == ["Phường Rạch Giá"]
@@ -108,9 +107,7 @@ def test_reused_code_resolves_by_date():
 
 def test_predecessor_missing_on_the_day_is_an_error():
     with pytest.raises(ImportRejected) as raised:
-        units_import(
-            rows=_rows(f"{UNIT_HEADER}\n99001,Xã Mới,,commune,xa,91,01/07/2026,,908,\n")
-        )
+        units_import(rows=_rows(f"{UNIT_HEADER}\n99001,Xã Mới,,commune,xa,91,01/07/2026,,908,\n"))
     assert "không có đơn vị trước mã 908 còn hiệu lực ngày 30/06/2026" in str(raised.value)
 
 
@@ -155,7 +152,9 @@ def test_excel_import_with_real_dates():
     assert AdministrativeUnit.objects.get(code="99").valid_from == datetime.date(2030, 1, 1)
 
 
-AGENCY_HEADER = "unit_code,code,name,short_name,abbreviation,kind,parent,valid_from,valid_to,merged_into,note"
+AGENCY_HEADER = (
+    "unit_code,code,name,short_name,abbreviation,kind,parent,valid_from,valid_to,merged_into,note"
+)
 
 
 def test_agency_import_resolves_unit_parent_and_merger_by_date():

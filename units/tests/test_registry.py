@@ -22,9 +22,7 @@ def test_kien_giang_2023_has_15_districts_and_144_communes():
     assert _in_province(kien_giang, KG_2023).filter(level=Level.DISTRICT).count() == 15
     assert _in_province(kien_giang, KG_2023).filter(level=Level.COMMUNE).count() == 144
     kinds = dict(
-        _in_province(kien_giang, KG_2023)
-        .filter(level=Level.DISTRICT)
-        .values_list("code", "kind")
+        _in_province(kien_giang, KG_2023).filter(level=Level.DISTRICT).values_list("code", "kind")
     )
     assert kinds["899"] == kinds["900"] == kinds["911"] == "thanh_pho"
     assert kinds["908"] == "huyen"
@@ -49,10 +47,7 @@ def test_province_code_91_means_two_provinces():
 
 
 def test_ward_code_30742_meant_three_wards():
-    names = [
-        unit("30742", day).name
-        for day in (KG_2023, datetime.date(2025, 1, 4), AG_2026)
-    ]
+    names = [unit("30742", day).name for day in (KG_2023, datetime.date(2025, 1, 4), AG_2026)]
     assert names == ["Phường Vĩnh Bảo", "Phường Vĩnh Thanh Vân", "Phường Rạch Giá"]
 
 
@@ -118,9 +113,7 @@ def test_every_unit_has_its_peoples_committee():
 
 
 def test_kien_giang_agencies_and_their_mergers():
-    kg = Agency.objects.filter(province=unit("91", KG_2023)).exclude(
-        kind=Agency.Kind.COMMITTEE
-    )
+    kg = Agency.objects.filter(province=unit("91", KG_2023)).exclude(kind=Agency.Kind.COMMITTEE)
     assert kg.valid_on(KG_2023).filter(parent__isnull=True).count() == 20
     assert kg.valid_on(datetime.date(2025, 4, 1)).filter(parent__isnull=True).count() == 14
     planning = kg.get(abbreviation="SKHĐT")

@@ -25,7 +25,9 @@ def _urls():
     }
 
 
-@pytest.mark.parametrize("name", ["unit-list", "unit-detail", "agency-list", "agency-detail", "home"])
+@pytest.mark.parametrize(
+    "name", ["unit-list", "unit-detail", "agency-list", "agency-detail", "home"]
+)
 def test_anonymous_is_sent_to_login(name):
     url = _urls()[name]
     response = client_for(None).get(url)
@@ -34,7 +36,9 @@ def test_anonymous_is_sent_to_login(name):
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("name", ["unit-list", "unit-detail", "agency-list", "agency-detail", "home"])
+@pytest.mark.parametrize(
+    "name", ["unit-list", "unit-detail", "agency-list", "agency-detail", "home"]
+)
 def test_every_role_of_the_province_reads_the_registry(persona, name):
     assert client_for(persona).get(_urls()[name]).status_code == 200
 
@@ -52,7 +56,9 @@ def test_another_province_lists_only_its_own_units():
     assert names == ["Tỉnh Cà Mau"]
 
 
-@pytest.mark.parametrize("name", ["unit-list", "unit-detail", "agency-list", "agency-detail", "home"])
+@pytest.mark.parametrize(
+    "name", ["unit-list", "unit-detail", "agency-list", "agency-detail", "home"]
+)
 def test_wrong_method_is_405(name):
     assert client_for("noivu").post(_urls()[name]).status_code == 405
 
@@ -143,7 +149,10 @@ def _count_queries(url, params) -> int:
 def test_unit_list_query_count_does_not_grow(extra):
     _add_communes(extra)
     # session, user, membership (scope), province successions (lineage), count, page
-    assert _count_queries(reverse("units:unit-list"), {"on": KG_2023.isoformat()}) == 6 + SESSION_OVERHEAD
+    assert (
+        _count_queries(reverse("units:unit-list"), {"on": KG_2023.isoformat()})
+        == 6 + SESSION_OVERHEAD
+    )
 
 
 @pytest.mark.parametrize("extra", [0, 200])
@@ -158,7 +167,10 @@ def test_unit_detail_query_count_does_not_grow(extra):
 def test_agency_list_query_count_does_not_grow(extra):
     _add_communes(extra)
     # session, user, membership, lineage, count, page
-    assert _count_queries(reverse("units:agency-list"), {"on": KG_2023.isoformat()}) == 6 + SESSION_OVERHEAD
+    assert (
+        _count_queries(reverse("units:agency-list"), {"on": KG_2023.isoformat()})
+        == 6 + SESSION_OVERHEAD
+    )
 
 
 @pytest.mark.parametrize("extra", [0, 200])

@@ -139,6 +139,14 @@ def _date(row: dict[str, Any], column: str, errors: list[str]) -> datetime.date 
     return None
 
 
+def _period(row: dict[str, Any], errors: list[str]):
+    valid_from = _date(row, "valid_from", errors)
+    valid_to = _date(row, "valid_to", errors)
+    if valid_from and valid_to and valid_to < valid_from:
+        errors.append(_("ngày hết hiệu lực trước ngày bắt đầu hiệu lực."))
+    return valid_from, valid_to
+
+
 def _choice(value: str, choices: type, column: str, errors: list[str]) -> str:
     """Accept a choice by value (`huyen`) or Vietnamese label (`Huyện`, `Cấp tỉnh`, `tỉnh`)."""
     wanted = fold(value)
@@ -255,10 +263,7 @@ def _unit_rows(rows) -> tuple[list[_UnitRow], list[RowError]]:
                     "level": str(Level(level).label).lower(),
                 }
             )
-        valid_from = _date(row, "valid_from", problems)
-        valid_to = _date(row, "valid_to", problems)
-        if valid_from and valid_to and valid_to < valid_from:
-            problems.append(_("ngày hết hiệu lực trước ngày bắt đầu hiệu lực."))
+        valid_from, valid_to = _period(row, problems)
         parent_code = _text(row, "parent_code")
         if level == Level.PROVINCE and parent_code:
             problems.append(_("đơn vị cấp tỉnh không có đơn vị cấp trên: để trống parent_code."))
@@ -431,10 +436,7 @@ def agencies_import(*, rows: list[tuple[int, dict[str, Any]]]) -> ImportResult:
             if column != "kind" and not _text(row, column):
                 problems.append(_("cột %s trống.") % column)
         kind = _choice(_text(row, "kind"), Agency.Kind, "kind", problems)
-        valid_from = _date(row, "valid_from", problems)
-        valid_to = _date(row, "valid_to", problems)
-        if valid_from and valid_to and valid_to < valid_from:
-            problems.append(_("ngày hết hiệu lực trước ngày bắt đầu hiệu lực."))
+        valid_from, valid_to = _period(row, problems)
         parent_ref, merged_ref = _text(row, "parent"), _text(row, "merged_into")
         for column, ref in (("parent", parent_ref), ("merged_into", merged_ref)):
             if ref and _agency_ref(ref) is None:

@@ -27,6 +27,7 @@ endef
 help:
 	@echo "make run   - set up everything and serve the app with demo data at http://127.0.0.1:$(PORT)"
 	@echo "make test  - the same set-up, then lint, migration check and the whole test suite"
+	@echo "make bench - time the seed plan's documents"
 
 run: setup
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)
@@ -34,7 +35,9 @@ run: setup
 setup: system-deps venv
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(PY) manage.py load_reference_data
+	DEBUG=$${DEBUG:-true} $(PY) manage.py load_content_areas
 	DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo_users
+	DEBUG=$${DEBUG:-true} $(PY) manage.py load_seed_plan
 
 test: system-deps test-deps venv
 	$(VENV)/bin/ruff check .
@@ -72,6 +75,10 @@ $(VENV)/.installed: requirements.lock $(VENV)/bin/python
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.lock
 	touch $@
+
+# Times the seed plan's PDF and Word rendering (reported, never asserted).
+bench: setup
+	DEBUG=$${DEBUG:-true} $(PY) manage.py bench_documents
 
 # Regenerates the exact pins from pyproject.toml after a dependency change.
 lock: $(VENV)/bin/python

@@ -11,7 +11,9 @@ from django.core.management import call_command
 
 def load_reference_and_demo_data() -> None:
     call_command("load_reference_data", verbosity=0, stdout=_Null())
+    call_command("load_content_areas", verbosity=0, stdout=_Null())
     call_command("load_demo_users", verbosity=0, stdout=_Null())
+    call_command("load_seed_plan", verbosity=0, stdout=_Null())
 
 
 class _Null:
@@ -56,3 +58,11 @@ def pytest_report_header(config):
     from django.db import connection
 
     return f"database: {connection.vendor}"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests last: they run on live_server in transactions that empty the database when
+    they end (the other tests rely on the registry loaded once per session). pytest-playwright
+    parametrizes every test by browser, which otherwise interleaves them."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -99,6 +99,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Without persistent connections pages ran about three times slower on PostgreSQL.
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=600))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+elif TESTING:
+    # A file, not SQLite's shared in-memory database: the browser tests' live server answers from
+    # several threads, which an in-memory connection cannot serve.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

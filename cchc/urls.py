@@ -12,5 +12,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("units/", include("units.urls")),
+    path("plans/", include("inspections.urls")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -539,3 +539,36 @@ def _unsaved(target) -> bool:
 
 def _saved(target):
     return target.instance if isinstance(target, _AgencyRow) else target
+
+
+# Successors ---------------------------------------------------------------------------------
+
+
+def agency_successors_on(agency: Agency, day: datetime.date) -> list[Agency]:
+    """The agencies that carry on `agency`'s work on `day`: itself if still valid; else where it
+    was merged (following the chain); for a People's Committee, the committees of the units that
+    took over its unit's territory."""
+    if agency.is_valid_on(day):
+        return [agency]
+    if agency.merged_into_id:
+        return agency_successors_on(agency.merged_into, day)
+    if agency.kind == Agency.Kind.COMMITTEE:
+        found: list[Agency] = []
+        for unit in agency.unit.successors.all():
+            for committee in Agency.objects.filter(unit=unit, kind=Agency.Kind.COMMITTEE):
+                for successor in agency_successors_on(committee, day):
+                    if successor not in found:
+                        found.append(successor)
+        return found
+    return []
+
+
+def agency_by_ref(ref: str, day: datetime.date) -> Agency:
+    """The agency named “unit code/agency code” (e.g. 908/UBND) valid on `day`."""
+    unit_code, _sep, code = ref.partition("/")
+    return Agency.objects.select_related("unit", "province").get(
+        code=code,
+        unit__code=unit_code,
+        unit__in=AdministrativeUnit.objects.valid_on(day),
+        pk__in=Agency.objects.valid_on(day),
+    )

@@ -10,7 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from units.models import AdministrativeUnit, Agency, Membership
+from units.models import Agency, Membership
+from units.services import agency_by_ref
 
 DEMO_PASSWORD = "cchc-demo-2026"
 DEMO_FILE = settings.BASE_DIR / "fixtures" / "demo-users.csv"
@@ -57,17 +58,7 @@ class Command(BaseCommand):
 
     @staticmethod
     def _agency(ref: str, on: str) -> Agency:
-        unit_code, _, code = ref.partition("/")
-        day = datetime.date.fromisoformat(on)
         try:
-            return (
-                Agency.objects.valid_on(day)
-                .select_related("province")
-                .get(
-                    code=code,
-                    unit__code=unit_code,
-                    unit__in=AdministrativeUnit.objects.valid_on(day),
-                )
-            )
+            return agency_by_ref(ref, datetime.date.fromisoformat(on))
         except Agency.DoesNotExist:
             raise CommandError(f"Không có cơ quan {ref} ngày {on}: nạp danh mục trước.") from None

@@ -1,0 +1,44 @@
+"""Who may do what with plans.
+
+Outside the user's provinces a plan answers 404; unit reporters see issued plans only (a draft
+answers 404 to them as well). Inside the scope, a role that may only read gets 403 on changes.
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+
+from inspections.models import Plan
+from units.access import require_role, scope_for
+from units.models import Role
+
+READERS = (Role.STAFF, Role.LEADER, Role.TEAM, Role.REPORTER)
+
+
+def visible_plans(user):
+    scope = scope_for(user)
+    if not scope.is_admin and scope.role not in READERS:
+        return Plan.objects.none()
+    plans = Plan.objects.in_scope(scope.province_ids)
+    if not scope.is_admin and scope.role == Role.REPORTER:
+        plans = plans.issued()
+    return plans
+
+
+def get_plan_for_user(user, pk: int) -> Plan:
+    plan = get_object_or_404(
+        visible_plans(user).select_related("issuer__unit", "standing_agency", "created_by"), pk=pk
+    )
+    return plan
+
+
+def get_plan_for_role(user, pk: int, *roles: str) -> Plan:
+    """The plan if the user sees it (else 404) and has one of `roles` (else 403)."""
+    plan = get_plan_for_user(user, pk)
+    require_role(user, *roles)
+    return plan
+
+
+def can(user, *roles: str) -> bool:
+    scope = scope_for(user)
+    return scope.is_admin or scope.role in roles

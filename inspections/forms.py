@@ -1,0 +1,242 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from inspections.models import (
+    LegalDocument,
+    Plan,
+    PlanItem,
+    PlanStatus,
+    PlanTarget,
+    TargetKind,
+    TargetMode,
+)
+from inspections.text import PLACEHOLDERS, unknown_placeholders
+from units.models import AdministrativeUnit, Agency, Level
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+PLACEHOLDER_HELP = _("Có thể dùng: %s.") % ", ".join(f"[{k}]" for k in PLACEHOLDERS)
+
+
+class PlanFilterForm(forms.Form):
+    year = forms.IntegerField(label=_("Năm"), required=False, min_value=2000, max_value=2100)
+    status = forms.ChoiceField(
+        label=_("Trạng thái"),
+        required=False,
+        choices=[("", _("Mọi trạng thái")), *PlanStatus.choices],
+    )
+
+
+def agency_label(agency: Agency) -> str:
+    """ "Sở Tư pháp — Tỉnh Kiên Giang (đến 30/06/2025)": agencies of several eras share names."""
+    if agency.valid_to:
+        period = _("đến %s") % agency.valid_to.strftime("%d/%m/%Y")
+    elif agency.valid_from:
+        period = _("từ %s") % agency.valid_from.strftime("%d/%m/%Y")
+    else:
+        period = ""
+    return f"{agency.name} — {agency.unit.name}" + (f" ({period})" if period else "")
+
+
+class PlanForm(forms.ModelForm):
+    """The plan's header, rules, signature and recipients. Agencies offered are those of the
+    user's provinces valid on the plan date."""
+
+    team = forms.ModelMultipleChoiceField(
+        label=_("Cơ quan tham gia đoàn kiểm tra"),
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    bases = forms.ModelMultipleChoiceField(
+        label=_("Căn cứ, văn bản được thực hiện"),
+        queryset=LegalDocument.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Chọn trong thư viện văn bản; thêm văn bản mới ở trang Thư viện văn bản."),
+    )
+
+    class Meta:
+        model = Plan
+        fields = [
+            "issuer", "year", "symbol", "place", "document_date", "summary", "preamble",
+            "communes_per_district", "self_inspection_threshold", "self_report_deadline",
+            "period_text", "period_start", "period_end", "standing_agency", "budget_note",
+            "closing", "signing_authority", "signing_capacity", "signer_title", "signer_name",
+            "recipients", "archive_initials", "archive_copies",
+        ]  # fmt: skip
+        widgets = {
+            "document_date": DATE_WIDGET,
+            "self_report_deadline": DATE_WIDGET,
+            "period_start": DATE_WIDGET,
+            "period_end": DATE_WIDGET,
+            "preamble": forms.Textarea(attrs={"rows": 3}),
+            "closing": forms.Textarea(attrs={"rows": 2}),
+            "budget_note": forms.Textarea(attrs={"rows": 2}),
+            "recipients": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, province_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        agencies = Agency.objects.in_scope(province_ids).select_related("unit")
+        self.fields["issuer"].queryset = agencies.filter(unit__level=Level.PROVINCE)
+        self.fields["standing_agency"].queryset = agencies.filter(unit__level=Level.PROVINCE)
+        self.fields["team"].queryset = agencies.filter(unit__level=Level.PROVINCE).exclude(
+            kind=Agency.Kind.COMMITTEE
+        )
+        for name in ("issuer", "standing_agency", "team"):
+            self.fields[name].label_from_instance = agency_label
+        provinces = AdministrativeUnit.objects.filter(pk__in=province_ids) if province_ids else None
+        documents = LegalDocument.objects.all()
+        if provinces is not None:
+            documents = documents.filter(province__in=provinces)
+        self.fields["bases"].queryset = documents
+        self.fields["preamble"].help_text = PLACEHOLDER_HELP
+        if self.instance.pk:
+            self.fields["team"].initial = [t.agency_id for t in self.instance.team_agencies.all()]
+            self.fields["bases"].initial = [b.document_id for b in self.instance.bases.all()]
+
+    def clean(self):
+        data = super().clean()
+        day = data.get("document_date")
+        if day:
+            for field in ("issuer", "standing_agency"):
+                agency = data.get(field)
+                if agency and not agency.is_valid_on(day):
+                    self.add_error(
+                        field,
+                        _("%(agency)s không còn hiệu lực ngày %(day)s: chọn cơ quan hiện có.")
+                        % {"agency": agency, "day": day.strftime("%d/%m/%Y")},
+                    )
+            bad = [a.name for a in data.get("team", []) if not a.is_valid_on(day)]
+            if bad:
+                self.add_error("team", _("Không còn hiệu lực ngày văn bản: %s.") % ", ".join(bad))
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("Ngày kết thúc phải sau ngày bắt đầu kiểm tra."))
+        for field in ("preamble", "closing"):
+            unknown = unknown_placeholders(data.get(field) or "")
+            if unknown:
+                self.add_error(
+                    field, _("Không có giá trị nào tên [%s]. %s") % (unknown[0], PLACEHOLDER_HELP)
+                )
+        return data
+
+
+class PlanItemForm(forms.ModelForm):
+    class Meta:
+        model = PlanItem
+        fields = ["parent", "order", "heading", "text", "generated", "content_areas", "references"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 6}),
+            "content_areas": forms.CheckboxSelectMultiple,
+            "references": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        parents = plan.items.all()
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        self.fields["parent"].queryset = parents
+        self.fields["references"].queryset = LegalDocument.objects.filter(province=plan.province)
+        self.fields["text"].help_text = PLACEHOLDER_HELP
+        self.plan = plan
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("heading") or data.get("text") or data.get("generated")):
+            raise forms.ValidationError(_("Mục trống: ghi tiêu đề hoặc nội dung."))
+        for field in ("heading", "text"):
+            unknown = unknown_placeholders(data.get(field) or "")
+            if unknown:
+                self.add_error(
+                    field, _("Không có giá trị nào tên [%s]. %s") % (unknown[0], PLACEHOLDER_HELP)
+                )
+        parent = data.get("parent")
+        ancestor = parent
+        while ancestor is not None:
+            if self.instance.pk and ancestor.pk == self.instance.pk:
+                self.add_error("parent", _("Một mục không thể nằm trong chính nó."))
+                break
+            ancestor = ancestor.parent
+        return data
+
+
+class TargetSearchForm(forms.Form):
+    q = forms.CharField(label=_("Tìm đơn vị"), required=False, max_length=100)
+    level = forms.ChoiceField(
+        label=_("Cấp"), required=False, choices=[("", _("Mọi cấp")), *Level.choices]
+    )
+    kind = forms.ChoiceField(
+        label=_("Loại"), required=False, choices=[("", _("Mọi loại")), *Agency.Kind.choices]
+    )
+
+
+class TargetAddForm(forms.Form):
+    agencies = forms.ModelMultipleChoiceField(
+        label=_("Đơn vị"),
+        queryset=Agency.objects.none(),
+        error_messages={"required": _("Chưa chọn đơn vị nào: đánh dấu ít nhất một đơn vị.")},
+    )
+    kind = forms.ChoiceField(label=_("Hình thức"), choices=TargetKind.choices)
+    mode = forms.ChoiceField(label=_("Cách kiểm tra"), choices=TargetMode.choices)
+    announced = forms.BooleanField(label=_("Báo trước"), required=False, initial=True)
+    reason = forms.CharField(
+        label=_("Lý do chọn"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    follow_up_reference = forms.CharField(
+        label=_("Văn bản kết luận được phúc tra"), required=False, max_length=300
+    )
+
+    def __init__(self, *args, province_ids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"].queryset = Agency.objects.in_scope(province_ids)
+
+
+class TargetForm(forms.ModelForm):
+    class Meta:
+        model = PlanTarget
+        fields = [
+            "kind",
+            "mode",
+            "announced",
+            "content_areas",
+            "reason",
+            "follow_up_reference",
+            "order",
+        ]
+        widgets = {
+            "content_areas": forms.CheckboxSelectMultiple,
+            "reason": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class IssueForm(forms.Form):
+    document_date = forms.DateField(label=_("Ngày ban hành"), widget=DATE_WIDGET)
+    number = forms.IntegerField(
+        label=_("Số (để trống để lấy số tiếp theo)"), required=False, min_value=1
+    )
+
+
+class CopyForm(forms.Form):
+    year = forms.IntegerField(label=_("Năm kiểm tra"), min_value=2000, max_value=2100)
+    document_date = forms.DateField(
+        label=_("Ngày văn bản dự kiến"),
+        widget=DATE_WIDGET,
+        help_text=_("Đơn vị không còn hiệu lực ngày này sẽ được thay bằng đơn vị kế thừa"),
+    )
+
+
+class LegalDocumentForm(forms.ModelForm):
+    class Meta:
+        model = LegalDocument
+        fields = ["kind", "number", "symbol", "issued_on", "issuer_name", "title"]
+        widgets = {"issued_on": DATE_WIDGET}

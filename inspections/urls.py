@@ -1,0 +1,24 @@
+from django.urls import path
+
+from inspections import views
+
+app_name = "inspections"
+
+urlpatterns = [
+    path("", views.plan_list, name="plan-list"),
+    path("new/", views.plan_create, name="plan-create"),
+    path("references/", views.legal_documents, name="legal-documents"),
+    path("<int:pk>/", views.plan_detail, name="plan-detail"),
+    path("<int:pk>/edit/", views.plan_edit, name="plan-edit"),
+    path("<int:pk>/items/new/", views.item_edit, name="item-create"),
+    path("<int:pk>/items/<int:item_pk>/edit/", views.item_edit, name="item-edit"),
+    path("<int:pk>/items/<int:item_pk>/delete/", views.item_delete, name="item-delete"),
+    path("<int:pk>/targets/add/", views.targets_add, name="targets-add"),
+    path("<int:pk>/targets/<int:target_pk>/edit/", views.target_edit, name="target-edit"),
+    path("<int:pk>/targets/<int:target_pk>/delete/", views.target_delete, name="target-delete"),
+    path("<int:pk>/submit/", views.plan_submit, name="plan-submit"),
+    path("<int:pk>/approve/", views.plan_approve, name="plan-approve"),
+    path("<int:pk>/return/", views.plan_return, name="plan-return"),
+    path("<int:pk>/issue/", views.plan_issue, name="plan-issue"),
+    path("<int:pk>/copy/", views.plan_copy, name="plan-copy"),
+]

@@ -1,0 +1,484 @@
+"""Plan pages: list, builder (header, body, targets), workflow steps, copy, documents library."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Prefetch, prefetch_related_objects
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from inspections import services
+from inspections.access import can, get_plan_for_role, get_plan_for_user, visible_plans
+from inspections.forms import (
+    CopyForm,
+    IssueForm,
+    LegalDocumentForm,
+    NoteForm,
+    PlanFilterForm,
+    PlanForm,
+    PlanItemForm,
+    TargetAddForm,
+    TargetForm,
+    TargetSearchForm,
+)
+from inspections.models import (
+    LegalDocument,
+    Plan,
+    PlanBasis,
+    PlanItem,
+    PlanStatus,
+    PlanTeamAgency,
+    TargetKind,
+    letter,
+    roman,
+)
+from inspections.text import fill, reinspection_phrase, target_lines
+from units.access import require_role, scope_for
+from units.models import Agency, Level, Role
+
+STAFF = (Role.STAFF,)
+LEADER = (Role.LEADER,)
+
+
+def _refused(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _to_plan(plan: Plan, anchor: str = "") -> HttpResponse:
+    return redirect(reverse("inspections:plan-detail", args=[plan.pk]) + anchor)
+
+
+# List and detail ----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def plan_list(request: HttpRequest) -> HttpResponse:
+    form = PlanFilterForm(request.GET or None)
+    plans = (
+        visible_plans(request.user)
+        .select_related("issuer")
+        .annotate(target_count=Count("targets"))
+        .order_by("-year", "-document_date", "-pk")
+    )
+    if form.is_bound and form.is_valid():
+        if form.cleaned_data["year"]:
+            plans = plans.filter(year=form.cleaned_data["year"])
+        if form.cleaned_data["status"]:
+            plans = plans.filter(status=form.cleaned_data["status"])
+    page = Paginator(plans, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "inspections/plan_list.html",
+        {"form": form, "page": page, "can_create": can(request.user, *STAFF)},
+    )
+
+
+@login_required
+@require_GET
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk)
+    # Placeholders such as [thành phần đoàn] read the team: load it once, with its agencies.
+    prefetch_related_objects(
+        [plan], Prefetch("team_agencies", queryset=PlanTeamAgency.objects.select_related("agency"))
+    )
+    items = list(plan.items.order_by("order", "pk"))
+    targets = list(
+        plan.targets.select_related("agency__unit", "agency__parent", "follows_up__plan")
+        .prefetch_related("content_areas")
+        .order_by("order", "pk")
+    )
+    children: dict[int | None, list[PlanItem]] = {}
+    for item in items:
+        item.heading_filled = fill(item.heading, plan)
+        item.text_filled = fill(item.text, plan)
+        children.setdefault(item.parent_id, []).append(item)
+    outline = _outline(children, None, 0)
+    inspected = [t for t in targets if t.kind == TargetKind.INSPECTION]
+    groups = [
+        (label, [t for t in inspected if t.agency.unit.level == level])
+        for level, label in Level.choices
+    ]
+    can_edit = can(request.user, *STAFF) and plan.is_editable
+    return render(
+        request,
+        "inspections/plan_detail.html",
+        {
+            "plan": plan,
+            "outline": outline,
+            "groups": [(label, ts) for label, ts in groups if ts],
+            "reinspections": [t for t in targets if t.kind == TargetKind.REINSPECTION],
+            "target_lines": target_lines(plan, inspected),
+            "reinspection_phrase": reinspection_phrase(
+                t for t in targets if t.kind == TargetKind.REINSPECTION
+            ),
+            "bases": plan.bases.select_related("document"),
+            "team": plan.team_agencies.all(),
+            "transitions": plan.transitions.select_related("by"),
+            "warnings": services.plan_warnings(plan) if plan.status != PlanStatus.ISSUED else [],
+            "can_edit": can_edit,
+            "can_submit": can_edit,
+            "can_decide": can(request.user, *LEADER) and plan.status == PlanStatus.SUBMITTED,
+            "can_return_approved": can(request.user, *LEADER)
+            and plan.status == PlanStatus.APPROVED,
+            "can_issue": can(request.user, *STAFF) and plan.status == PlanStatus.APPROVED,
+            "can_copy": can(request.user, *STAFF),
+            "note_form": NoteForm(),
+            "issue_form": IssueForm(initial={"document_date": plan.document_date}),
+        },
+    )
+
+
+def _outline(children, parent_id, depth):
+    """[(item, depth, label, sub-outline)] for the body preview, numbered like the document."""
+    rows = []
+    for i, item in enumerate(children.get(parent_id, [])):
+        label = (
+            f"{roman(i + 1)}."
+            if depth == 0
+            else f"{i + 1}."
+            if depth == 1
+            else f"{letter(i)})"
+            if depth == 2
+            else "-"
+        )
+        rows.append((item, depth, label, _outline(children, item.pk, depth + 1)))
+    return rows
+
+
+# Create and edit ----------------------------------------------------------------------------
+
+
+def _save_plan_relations(plan: Plan, form: PlanForm) -> None:
+    team = list(form.cleaned_data["team"])
+    plan.team_agencies.exclude(agency__in=team).delete()
+    kept = set(plan.team_agencies.values_list("agency_id", flat=True))
+    for order, agency in enumerate(team):
+        if agency.pk not in kept:
+            PlanTeamAgency.objects.create(plan=plan, agency=agency, order=order)
+    bases = list(form.cleaned_data["bases"])
+    plan.bases.exclude(document__in=bases).delete()
+    kept = set(plan.bases.values_list("document_id", flat=True))
+    for order, document in enumerate(bases):
+        if document.pk not in kept:
+            PlanBasis.objects.create(plan=plan, document=document, order=order)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_create(request: HttpRequest) -> HttpResponse:
+    scope = require_role(request.user, *STAFF)
+    form = PlanForm(request.POST or None, province_ids=scope.province_ids)
+    if request.method == "POST" and form.is_valid():
+        fields = {
+            name: value
+            for name, value in form.cleaned_data.items()
+            if name not in ("team", "bases")
+        }
+        with transaction.atomic():
+            plan = services.plan_create(by=request.user, **fields)
+            _save_plan_relations(plan, form)
+        messages.success(
+            request, _("Đã tạo dự thảo kế hoạch. Tiếp theo: thêm nội dung và đối tượng.")
+        )
+        return _to_plan(plan)
+    return render(
+        request,
+        "inspections/plan_form.html",
+        {"form": form, "title": _("Kế hoạch kiểm tra mới")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_role(request.user, pk, *STAFF)
+    try:
+        services.require_editable(plan)
+    except ValidationError as error:
+        _refused(request, error)
+        return _to_plan(plan)
+    form = PlanForm(
+        request.POST or None, instance=plan, province_ids=scope_for(request.user).province_ids
+    )
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            _save_plan_relations(plan, form)
+        messages.success(request, _("Đã lưu."))
+        return _to_plan(plan)
+    return render(
+        request,
+        "inspections/plan_form.html",
+        {"form": form, "plan": plan, "title": _("Sửa kế hoạch")},
+    )
+
+
+def _editable_plan(request: HttpRequest, pk: int) -> tuple[Plan, HttpResponse | None]:
+    plan = get_plan_for_role(request.user, pk, *STAFF)
+    try:
+        services.require_editable(plan)
+    except ValidationError as error:
+        _refused(request, error)
+        return plan, _to_plan(plan)
+    return plan, None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_edit(request: HttpRequest, pk: int, item_pk: int | None = None) -> HttpResponse:
+    plan, refused = _editable_plan(request, pk)
+    if refused:
+        return refused
+    item = get_object_or_404(plan.items, pk=item_pk) if item_pk else PlanItem(plan=plan)
+    if item_pk is None and "parent" in request.GET:
+        item.parent = plan.items.filter(pk=request.GET["parent"]).first()
+        item.order = (item.parent.children.count() if item.parent else 0) + 1
+    form = PlanItemForm(request.POST or None, instance=item, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Đã lưu mục."))
+        return _to_plan(plan, "#noi-dung")
+    return render(
+        request,
+        "inspections/form.html",
+        {
+            "form": form,
+            "plan": plan,
+            "title": _("Sửa mục") if item_pk else _("Thêm mục"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def item_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    plan, refused = _editable_plan(request, pk)
+    if refused:
+        return refused
+    item = get_object_or_404(plan.items, pk=item_pk)
+    item.delete()  # sub-items go with it
+    messages.success(request, _("Đã xóa mục “%s” và các mục con.") % str(item)[:60])
+    return _to_plan(plan, "#noi-dung")
+
+
+# Targets ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def targets_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan, refused = _editable_plan(request, pk)
+    if refused:
+        return refused
+    scope = scope_for(request.user)
+    form = TargetAddForm(request.POST or None, province_ids=scope.province_ids)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            added = services.plan_targets_add(
+                plan=plan,
+                agencies=data["agencies"],
+                kind=data["kind"],
+                mode=data["mode"],
+                announced=data["announced"],
+                reason=data["reason"],
+                follow_up_reference=data["follow_up_reference"],
+            )
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("Đã thêm %d đối tượng.") % len(added))
+            return _to_plan(plan, "#doi-tuong")
+    search = TargetSearchForm(request.GET or None)
+    candidates = (
+        Agency.objects.in_scope(scope.province_ids)
+        .valid_on(plan.document_date)
+        .select_related("unit", "parent")
+        .exclude(pk__in=plan.targets.values("agency_id"))
+        .order_by("unit__level", "kind", "unit__code", "name")
+    )
+    if search.is_valid():
+        if search.cleaned_data["q"]:
+            candidates = candidates.search(search.cleaned_data["q"])
+        if search.cleaned_data["level"]:
+            candidates = candidates.filter(unit__level=search.cleaned_data["level"])
+        if search.cleaned_data["kind"]:
+            candidates = candidates.filter(kind=search.cleaned_data["kind"])
+    page = Paginator(candidates, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "inspections/targets_add.html",
+        {"plan": plan, "search": search, "form": form, "page": page},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_edit(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
+    plan, refused = _editable_plan(request, pk)
+    if refused:
+        return refused
+    target = get_object_or_404(plan.targets.select_related("agency"), pk=target_pk)
+    form = TargetForm(request.POST or None, instance=target)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Đã lưu %s.") % target.agency)
+        return _to_plan(plan, "#doi-tuong")
+    return render(
+        request,
+        "inspections/form.html",
+        {"form": form, "plan": plan, "title": str(target.agency)},
+    )
+
+
+@login_required
+@require_POST
+def target_delete(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
+    plan, refused = _editable_plan(request, pk)
+    if refused:
+        return refused
+    target = get_object_or_404(plan.targets.select_related("agency"), pk=target_pk)
+    target.delete()
+    messages.success(request, _("Đã bỏ %s khỏi danh sách đối tượng.") % target.agency)
+    return _to_plan(plan, "#doi-tuong")
+
+
+# Workflow -----------------------------------------------------------------------------------
+
+
+def _step(request: HttpRequest, pk: int, roles, action) -> HttpResponse:
+    plan = get_plan_for_role(request.user, pk, *roles)
+    form = NoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        action(plan, note)
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("Kế hoạch: %s.") % plan.get_status_display().lower())
+    return _to_plan(plan)
+
+
+@login_required
+@require_POST
+def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, STAFF, lambda p, n: services.plan_submit(plan=p, by=request.user))
+
+
+@login_required
+@require_POST
+def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request, pk, LEADER, lambda p, n: services.plan_approve(plan=p, by=request.user, note=n)
+    )
+
+
+@login_required
+@require_POST
+def plan_return(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request, pk, LEADER, lambda p, n: services.plan_return(plan=p, by=request.user, note=n)
+    )
+
+
+@login_required
+@require_POST
+def plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_role(request.user, pk, *STAFF)
+    form = IssueForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return _to_plan(plan)
+    try:
+        services.plan_issue(
+            plan=plan,
+            by=request.user,
+            document_date=form.cleaned_data["document_date"],
+            number=form.cleaned_data["number"],
+        )
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("Đã ban hành kế hoạch số %s.") % plan.number_display)
+    return _to_plan(plan)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    source = get_plan_for_role(request.user, pk, *STAFF)
+    form = CopyForm(request.POST or None, initial={"year": source.year + 1})
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan, notes = services.plan_copy(
+                source=source,
+                year=form.cleaned_data["year"],
+                document_date=form.cleaned_data["document_date"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("Đã tạo dự thảo từ kế hoạch %s.") % source.number_display)
+            for note in notes:
+                messages.warning(request, note)
+            return _to_plan(plan)
+    return render(
+        request,
+        "inspections/form.html",
+        {"form": form, "plan": source, "title": _("Sao chép kế hoạch %s") % source.number_display},
+    )
+
+
+# Library of referenced documents ------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def legal_documents(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    if not (scope.is_admin or scope.role in (Role.STAFF, Role.LEADER, Role.TEAM)):
+        require_role(request.user, Role.STAFF)  # 403 for the others
+    documents = LegalDocument.objects.all()
+    if not scope.is_admin:
+        documents = documents.filter(province_id__in=scope.province_ids)
+    form = LegalDocumentForm(request.POST or None)
+    if request.method == "POST":
+        require_role(request.user, *STAFF)
+        province = _own_province(request.user)
+        if province is None:
+            messages.error(request, _("Tài khoản chưa gắn với tỉnh nào: không thêm được văn bản."))
+        elif form.is_valid():
+            document = form.save(commit=False)
+            document.province = province
+            try:
+                document.full_clean()
+            except ValidationError as error:
+                _refused(request, error)
+            else:
+                document.save()
+                messages.success(request, _("Đã thêm %s vào thư viện.") % document)
+                return redirect("inspections:legal-documents")
+    page = Paginator(documents, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "inspections/legal_documents.html",
+        {"page": page, "form": form, "can_add": can(request.user, *STAFF)},
+    )
+
+
+def _own_province(user):
+    membership = getattr(user, "membership", None)
+    return membership.province if membership else None

@@ -1,0 +1,159 @@
+"""The seed plan 23/KH-UBND rendered from data: every sentence of the original, in the official
+format, as PDF and as Word."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import unicodedata
+
+import pytest
+from django.conf import settings
+from docx import Document
+from pypdf import PdfReader
+
+from inspections.models import Plan
+from reports.plan_document import plan_document, plan_for_document
+from reports.rendering import render_docx, render_pdf
+
+pytestmark = pytest.mark.django_db
+
+ORIGINAL = settings.BASE_DIR / "fixtures" / "plans" / "KH-23-UBND-2023-KienGiang.txt"
+# Where the product deliberately differs from the scanned original (typos and Decree 30 forms).
+CORRECTIONS = {
+    "Số: 23 /KH-UBND": "Số: 23/KH-UBND",
+    "tháng 08 năm": "tháng 8 năm",
+    "tổ chức thực kiểm tra": "tổ chức thực hiện kiểm tra",
+    "Phục tra": "Phúc tra",
+    "Văn phòng Ủy ban nhân dân tỉnh.": "Văn phòng UBND tỉnh.",
+    "giải quyết. / *eml*": "giải quyết./.",
+}
+MM = 72 / 25.4
+
+
+def _norm(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def _original_lines() -> list[str]:
+    lines = []
+    for line in ORIGINAL.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        for wrong, right in CORRECTIONS.items():
+            line = line.replace(wrong, right)
+        lines.append(_norm(line))
+    return lines
+
+
+@pytest.fixture(scope="module")
+def seed_files(django_db_blocker):
+    with django_db_blocker.unblock():
+        plan = Plan.objects.get(year=2023, number=23)
+        document = plan_document(plan_for_document(plan.pk))
+    return render_pdf(document), render_docx(document)
+
+
+@pytest.fixture(scope="module")
+def pdf_path(seed_files, tmp_path_factory):
+    path = tmp_path_factory.mktemp("seed") / "plan.pdf"
+    path.write_bytes(seed_files[0])
+    return path
+
+
+def test_pdf_carries_every_line_of_the_original(pdf_path):
+    text = _norm(
+        subprocess.run(
+            ["pdftotext", "-layout", str(pdf_path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+    )
+    flowing = _norm(
+        subprocess.run(
+            ["pdftotext", str(pdf_path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+    )
+    missing = [line for line in _original_lines() if line not in flowing and line not in text]
+    assert missing == []
+
+
+def test_pdf_signature_block_is_complete(pdf_path):
+    flowing = _norm(
+        subprocess.run(
+            ["pdftotext", str(pdf_path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+    )
+    for line in ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Thanh Nhân"):
+        assert line in flowing
+
+
+def test_pdf_page_format(seed_files, pdf_path):
+    reader = PdfReader(io.BytesIO(seed_files[0]))
+    for page in reader.pages:
+        assert (
+            round(float(page.mediabox.width)) == 595 and round(float(page.mediabox.height)) == 842
+        )
+    assert len(reader.pages) >= 2
+    fonts = subprocess.run(
+        ["pdffonts", str(pdf_path)], capture_output=True, text=True, check=True
+    ).stdout
+    rows = fonts.splitlines()[2:]
+    assert rows and all(row.split()[-5] == "yes" for row in rows)  # the "emb" column
+
+
+def _words(pdf_path, page: int):
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf_path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [
+        (float(x0), float(y0), float(x1), word)
+        for x0, y0, x1, word in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>',
+            html,
+        )
+    ]
+
+
+def test_left_text_edge_is_30_mm_and_page_numbers_start_on_page_2(pdf_path):
+    page2 = _words(pdf_path, 2)
+    left = min(x0 for x0, _y, _x1, _w in page2)
+    assert abs(left - 30 * MM) <= 1 * MM
+    top_of_page_2 = [w for x0, y0, x1, w in page2 if y0 < 20 * MM]
+    assert top_of_page_2 == ["2"]
+    top_of_page_1 = [w for x0, y0, x1, w in _words(pdf_path, 1) if y0 < 20 * MM]
+    assert top_of_page_1 == []
+
+
+def test_word_file_has_the_same_headings_and_margins(seed_files):
+    doc = Document(io.BytesIO(seed_files[1]))
+    section = doc.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    margins = [
+        round(m.mm)
+        for m in (
+            section.top_margin,
+            section.bottom_margin,
+            section.left_margin,
+            section.right_margin,
+        )
+    ]
+    assert margins == [20, 20, 30, 15]
+    paragraphs = [_norm(p.text) for p in doc.paragraphs]
+    for heading in (
+        "KẾ HOẠCH",
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "II. NỘI DUNG, ĐỐI TƯỢNG, THỜI GIAN KIỂM TRA",
+        "III. TỔ CHỨC THỰC HIỆN",
+        "1. Mục đích",
+        "2. Yêu cầu",
+    ):
+        assert heading in paragraphs
+    body = " ".join(paragraphs)
+    districts = "U Minh Thượng, Vĩnh Thuận, An Biên, Giang Thành, Kiên Lương"
+    assert f"- Cấp huyện: Ủy ban nhân dân các huyện: {districts}." in body
+    cells = " ".join(_norm(c.text) for t in doc.tables for row in t.rows for c in row.cells)
+    assert "Số: 23/KH-UBND" in cells and "Nguyễn Thanh Nhân" in cells

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from inspections.access import visible_plans
 from units.access import scope_for
 from units.models import AdministrativeUnit, Agency, Level, Membership, today
 
@@ -36,10 +37,17 @@ def home(request: HttpRequest) -> HttpResponse:
         .exclude(kind=Agency.Kind.COMMITTEE)
         .count()
     )
+    plans = visible_plans(request.user).select_related("issuer").order_by("-year", "-pk")[:5]
     return render(
         request,
         "home.html",
-        {"membership": membership, "counts": counts, "agencies": agencies, "day": day},
+        {
+            "membership": membership,
+            "counts": counts,
+            "agencies": agencies,
+            "day": day,
+            "plans": plans,
+        },
     )
 
 

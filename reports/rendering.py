@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import io
-import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
@@ -126,13 +125,6 @@ P_PR_ORDER = (
     "w:sectPr",
     "w:pPrChange",
 )
-
-
-# WeasyPrint logs every layout step at INFO; with the project's root logger at INFO that is seven
-# lines per document in the server log. Quietened unless LOGGING configures the logger itself.
-_progress_logger = logging.getLogger("weasyprint.progress")
-if _progress_logger.level == logging.NOTSET:
-    _progress_logger.setLevel(logging.WARNING)
 
 
 # Shared by both formats ---------------------------------------------------------------------------

@@ -139,3 +139,15 @@ def test_healthz_when_the_database_is_down():
 def test_names_are_shown_in_vietnamese_order():
     response = client_for("noivu").get(reverse("home"))
     assert "Xin chào, Trần Thị Ngọc Lan" in response.text
+
+
+def test_admin_pages_of_every_model_open():
+    from django.contrib import admin
+
+    client = client_for("admin")
+    for model in admin.site._registry:
+        opts = model._meta
+        for page in ("changelist", "add"):
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_{page}")
+            response = client.get(url)
+            assert response.status_code in (200, 403), url  # 403: records nobody adds by hand

@@ -176,5 +176,6 @@ def test_agency_list_query_count_does_not_grow(extra):
 @pytest.mark.parametrize("extra", [0, 200])
 def test_home_query_count_does_not_grow(extra):
     _add_communes(extra)
-    # session, user, membership (scope), lineage, membership with agency, unit counts, agency count
-    assert _count_queries(reverse("home"), {}) == 7 + SESSION_OVERHEAD
+    # session, user, membership (scope), lineage, membership with agency, unit counts, agency
+    # count, recent plans
+    assert _count_queries(reverse("home"), {}) == 8 + SESSION_OVERHEAD

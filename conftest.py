@@ -37,6 +37,35 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
+# What every browser test module sets as `pytestmark`.
+BROWSER_TEST = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not shutil.which("chromium") and not os.environ.get("CI"),
+        reason="Chromium is not installed (apt-get install chromium); CI always runs this test",
+    ),
+]
+
+
+@pytest.fixture
+def site(live_server):
+    """The live server's URL, with the registry and demo accounts loaded (idempotent): the
+    transactional tests before this one may have emptied the database."""
+    load_reference_and_demo_data()
+    return live_server.url
+
+
+def sign_in(page, site: str, username: str) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"{site}/accounts/login/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill("cchc-demo-2026")
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Xin chào")
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {

@@ -488,6 +488,17 @@ def letter(index: int) -> str:
     return VIETNAMESE_LETTERS[index % len(VIETNAMESE_LETTERS)]
 
 
+def point_label(depth: int, index: int) -> str:
+    """The label of the index-th point at a depth of a plan's body: I., 1., a), then -."""
+    if depth == 0:
+        return f"{roman(index + 1)}."
+    if depth == 1:
+        return f"{index + 1}."
+    if depth == 2:
+        return f"{letter(index)})"
+    return "-"
+
+
 def roman(n: int) -> str:
     numerals = [(10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
     out = ""

@@ -37,8 +37,7 @@ from inspections.models import (
     PlanStatus,
     PlanTeamAgency,
     TargetKind,
-    letter,
-    roman,
+    point_label,
 )
 from inspections.text import fill, reinspection_phrase, target_lines
 from units.access import require_role, scope_for
@@ -142,15 +141,7 @@ def _outline(children, parent_id, depth):
     """[(item, depth, label, sub-outline)] for the body preview, numbered like the document."""
     rows = []
     for i, item in enumerate(children.get(parent_id, [])):
-        label = (
-            f"{roman(i + 1)}."
-            if depth == 0
-            else f"{i + 1}."
-            if depth == 1
-            else f"{letter(i)})"
-            if depth == 2
-            else "-"
-        )
+        label = point_label(depth, i)
         rows.append((item, depth, label, _outline(children, item.pk, depth + 1)))
     return rows
 

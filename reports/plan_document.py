@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 
-from inspections.models import Plan, PlanItem, PlanStatus, PlanTarget, TargetKind, letter, roman
+from inspections.models import Plan, PlanItem, PlanStatus, PlanTarget, TargetKind, point_label
 from inspections.text import fill, reinspection_phrase, target_lines
 from reports.documents import (
     Block,
@@ -52,15 +52,7 @@ def _paragraphs(text: str) -> list[str]:
 
 
 def _item_blocks(plan: Plan, item: PlanItem, depth: int, position: int, children) -> list[Block]:
-    label = (
-        f"{roman(position + 1)}."
-        if depth == 0
-        else f"{position + 1}."
-        if depth == 1
-        else f"{letter(position)})"
-        if depth == 2
-        else "-"
-    )
+    label = point_label(depth, position)
     heading = fill(item.heading, plan)
     paragraphs = _paragraphs(fill(item.text, plan))
     targets = plan.targets.all()

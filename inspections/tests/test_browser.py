@@ -4,40 +4,20 @@ approves; staff issue it and download the PDF."""
 from __future__ import annotations
 
 import io
-import os
-import shutil
 
-import pytest
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
-from conftest import load_reference_and_demo_data
+from conftest import BROWSER_TEST, sign_in
 from inspections.forms import agency_label
 from units.services import agency_by_ref
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not shutil.which("chromium") and not os.environ.get("CI"),
-        reason="Chromium is not installed (apt-get install chromium); CI always runs this test",
-    ),
-]
-
-
-@pytest.fixture
-def site(live_server):
-    load_reference_and_demo_data()
-    return live_server.url
+pytestmark = BROWSER_TEST
 
 
 def signed_in(browser: Browser, site: str, username: str) -> Page:
     page = browser.new_context().new_page()
-    page.goto(f"{site}/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill("cchc-demo-2026")
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Xin chào")
+    sign_in(page, site, username)
     return page
 
 

@@ -133,6 +133,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Files units upload: outside the static tree, never under MEDIA_URL, served only by views
+    # that check access. Any storage backend (e.g. django-storages S3) can replace it.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private"))},
+    },
     "staticfiles": {
         # The manifest needs collectstatic first; development and tests use plain storage.
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -202,6 +208,10 @@ LOGGING = {
     # WeasyPrint logs every step of every document at INFO.
     "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
+
+# Largest file a unit may upload (bytes).
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Size of the demo/reference data and of pages.
 PAGE_SIZE = env.int("PAGE_SIZE", default=50)

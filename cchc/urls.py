@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from cchc import views
+from inspections.urls import request_patterns
 
 admin.site.site_header = "Kiểm tra công tác cải cách hành chính — Quản trị"
 admin.site.site_title = "Quản trị CCHC"
@@ -13,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("units/", include("units.urls")),
     path("plans/", include("inspections.urls")),
+    path("requests/", include(request_patterns)),
     path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

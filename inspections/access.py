@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 
-from inspections.models import Plan
+from inspections.models import Plan, ReportRequest, Submission
 from units.access import require_role, scope_for
 from units.models import Role
 
@@ -42,3 +42,21 @@ def get_plan_for_role(user, pk: int, *roles: str) -> Plan:
 def can(user, *roles: str) -> bool:
     scope = scope_for(user)
     return scope.is_admin or scope.role in roles
+
+
+def get_request_for_user(user, pk: int) -> ReportRequest:
+    """A unit sees only its own requests: another unit's answers 404."""
+    requests = ReportRequest.objects.visible_to(scope_for(user)).select_related(
+        "agency__unit", "plan__issuer", "plan__outline"
+    )
+    return get_object_or_404(requests, pk=pk)
+
+
+def get_submission_for_user(user, request_pk: int, pk: int) -> Submission:
+    request = get_request_for_user(user, request_pk)
+    return get_object_or_404(request.submissions.select_related("request__plan"), pk=pk)
+
+
+def is_reporter_of(user, request: ReportRequest) -> bool:
+    scope = scope_for(user)
+    return scope.role == Role.REPORTER and scope.agency_id == request.agency_id

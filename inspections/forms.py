@@ -4,15 +4,23 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from inspections.models import (
+    Deliverable,
+    FieldKind,
+    FieldRole,
     LegalDocument,
+    Outline,
+    OutlineField,
+    OutlineSection,
     Plan,
     PlanItem,
     PlanStatus,
     PlanTarget,
+    ReportRequest,
     TargetKind,
     TargetMode,
 )
 from inspections.text import PLACEHOLDERS, unknown_placeholders
+from inspections.uploads import UploadField
 from units.models import AdministrativeUnit, Agency, Level
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -240,3 +248,101 @@ class LegalDocumentForm(forms.ModelForm):
         model = LegalDocument
         fields = ["kind", "number", "symbol", "issued_on", "issuer_name", "title"]
         widgets = {"issued_on": DATE_WIDGET}
+
+
+# Self-inspection ----------------------------------------------------------------------------
+
+
+class OutlineForm(forms.ModelForm):
+    class Meta:
+        model = Outline
+        fields = [
+            "guidance", "target_deadline", "include_non_targets", "wants_unit_plan",
+            "letter_symbol", "signer_capacity", "signer_title", "signer_name",
+        ]  # fmt: skip
+        widgets = {"target_deadline": DATE_WIDGET, "guidance": forms.Textarea(attrs={"rows": 4})}
+
+
+SectionFormSet = forms.inlineformset_factory(
+    Outline,
+    OutlineSection,
+    fields=["order", "title", "guidance", "content_area"],
+    widgets={"guidance": forms.Textarea(attrs={"rows": 2})},
+    extra=2,
+    can_delete=True,
+)
+FieldFormSet = forms.inlineformset_factory(
+    Outline,
+    OutlineField,
+    fields=["order", "label", "kind", "role", "required"],
+    extra=3,
+    can_delete=True,
+)
+
+
+class SubmissionForm(forms.Form):
+    """The unit's figures (one field per outline field), its signed file and an explanation."""
+
+    deliverable = forms.ChoiceField(label=_("Nộp"), choices=Deliverable.choices)
+    file = UploadField(
+        label=_("Tệp đã ký (PDF, DOCX hoặc XLSX)"),
+        help_text=_(
+            "Kiểm tra theo nội dung tệp, không theo tên; tối đa theo quy định của hệ thống"
+        ),
+    )
+    explanation = forms.CharField(
+        label=_("Giải trình (bắt buộc khi tỷ lệ tự kiểm tra dưới mức quy định)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, request: ReportRequest, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not request.wants_unit_plan:
+            self.fields["deliverable"].choices = [(Deliverable.REPORT, Deliverable.REPORT.label)]
+        outline = getattr(request.plan, "outline", None)
+        self.outline_fields = list(outline.fields.all()) if outline else []
+        for field in self.outline_fields:
+            name = f"f{field.pk}"
+            if field.kind == FieldKind.NUMBER:
+                self.fields[name] = forms.IntegerField(
+                    label=field.label, required=field.required, min_value=0
+                )
+            elif field.kind == FieldKind.BOOLEAN:
+                self.fields[name] = forms.TypedChoiceField(
+                    label=field.label,
+                    required=field.required,
+                    choices=[("", "—"), ("1", _("Có")), ("0", _("Không"))],
+                    coerce=lambda v: v == "1",
+                    empty_value=None,
+                )
+            else:
+                self.fields[name] = forms.CharField(
+                    label=field.label, required=field.required, max_length=1000
+                )
+
+    def values(self) -> dict[str, object]:
+        return {
+            str(f.pk): self.cleaned_data.get(f"f{f.pk}")
+            for f in self.outline_fields
+            if self.cleaned_data.get(f"f{f.pk}") not in (None, "")
+        }
+
+    def clean(self):
+        data = super().clean()
+        roles = {f.role: f"f{f.pk}" for f in self.outline_fields if f.role}
+        total = data.get(roles.get(FieldRole.COVERAGE_TOTAL, ""))
+        done = data.get(roles.get(FieldRole.COVERAGE_DONE, ""))
+        if total is not None and done is not None and done > total:
+            self.add_error(
+                roles[FieldRole.COVERAGE_DONE],
+                _("Số đã tự kiểm tra (%(done)d) lớn hơn tổng số (%(total)d): kiểm tra lại.")
+                % {"done": done, "total": total},
+            )
+        return data
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -21,4 +21,29 @@ urlpatterns = [
     path("<int:pk>/return/", views.plan_return, name="plan-return"),
     path("<int:pk>/issue/", views.plan_issue, name="plan-issue"),
     path("<int:pk>/copy/", views.plan_copy, name="plan-copy"),
+    path("<int:pk>/outline/", views.outline_edit, name="outline-edit"),
+    path("<int:pk>/outline/send/", views.outline_send, name="outline-send"),
+    path("<int:pk>/progress/", views.progress, name="progress"),
 ]
+
+# Self-inspection requests, mounted at /requests/ (the unit's side).
+request_patterns = (
+    [
+        path("", views.request_list, name="request-list"),
+        path("<int:pk>/", views.request_detail, name="request-detail"),
+        path("<int:pk>/submit/", views.submission_create, name="submission-create"),
+        path("<int:pk>/messages/", views.message_post, name="message-post"),
+        path("<int:pk>/files/<int:submission_pk>/", views.submission_file, name="submission-file"),
+        path(
+            "<int:pk>/files/<int:submission_pk>/accept/",
+            views.submission_accept,
+            name="submission-accept",
+        ),
+        path(
+            "<int:pk>/files/<int:submission_pk>/return/",
+            views.submission_return,
+            name="submission-return",
+        ),
+    ],
+    "requests",
+)

@@ -7,4 +7,6 @@ app_name = "reports"
 urlpatterns = [
     path("plans/<int:pk>/document.pdf", views.plan_pdf, name="plan-pdf"),
     path("plans/<int:pk>/document.docx", views.plan_docx, name="plan-docx"),
+    path("plans/<int:pk>/outline/letter.<str:fmt>", views.outline_letter, name="outline-letter"),
+    path("plans/<int:pk>/progress.<str:fmt>", views.progress_export, name="progress-export"),
 ]

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
-from inspections.access import get_plan_for_user
+from inspections.access import get_plan_for_role, get_plan_for_user
+from inspections.models import Outline
+from inspections.services import plan_progress
+from reports.exports import Column, Kind, Table, export_response
+from reports.outline_document import outline_document
 from reports.plan_document import plan_document, plan_for_document
 from reports.rendering import render_docx, render_pdf
+from units.models import Role
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -34,3 +40,61 @@ def plan_docx(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
     document = plan_document(plan_for_document(plan.pk))
     return _file(render_docx(document), DOCX, f"{document.title}.docx", inline=False)
+
+
+@login_required
+@require_GET
+def progress_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The self-inspection progress table as Excel or CSV, for those who see it on screen."""
+    plan = get_plan_for_role(request.user, pk, Role.STAFF, Role.TEAM, Role.LEADER)
+    rows = plan_progress(plan)
+    table = Table(
+        title=f"Tiến độ báo cáo tự kiểm tra — Kế hoạch {plan.number_display}",
+        columns=[
+            Column("Đơn vị"),
+            Column("Cấp"),
+            Column("Đối tượng kiểm tra", Kind.BOOLEAN),
+            Column("Hạn nộp", Kind.DATE),
+            Column("Tình trạng"),
+            Column("Số lần nộp", Kind.INTEGER),
+            Column("Nộp lúc", Kind.DATETIME),
+            Column("Nộp trễ", Kind.BOOLEAN),
+            Column("Tỷ lệ tự kiểm tra", Kind.PERCENT),
+            Column("Dưới mức quy định", Kind.BOOLEAN),
+        ],
+        rows=[
+            [
+                row.request.agency.name,
+                row.request.agency.unit.get_level_display(),
+                row.request.is_target,
+                row.request.deadline,
+                row.state_label,
+                row.versions,
+                row.latest.submitted_at if row.latest else None,
+                row.latest.late if row.latest else None,
+                row.latest.coverage if row.latest else None,
+                row.latest.below_threshold if row.latest else None,
+            ]
+            for row in rows
+        ],
+        filename=f"tien-do-tu-kiem-tra-{plan.number_display.replace('/', '-')}",
+    )
+    return export_response(table, fmt)
+
+
+@login_required
+@require_GET
+def outline_letter(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The covering letter of the outline, for staff (before sending) and every reader after."""
+    plan = get_plan_for_user(request.user, pk)
+    outline = get_object_or_404(
+        Outline.objects.select_related("plan__issuer", "plan__standing_agency"), plan=plan
+    )
+    if outline.sent_at is None:
+        get_plan_for_role(request.user, pk, Role.STAFF)
+    document = outline_document(outline)
+    if fmt == "pdf":
+        return _file(render_pdf(document), "application/pdf", f"{document.title}.pdf", True)
+    if fmt == "docx":
+        return _file(render_docx(document), DOCX, f"{document.title}.docx", False)
+    raise Http404

@@ -20,7 +20,7 @@ from inspections.models import (
     TargetMode,
 )
 from inspections.text import PLACEHOLDERS, unknown_placeholders
-from inspections.uploads import UploadField
+from inspections.uploads import MultipleUploadField, UploadField
 from units.models import AdministrativeUnit, Agency, Level
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -289,6 +289,11 @@ class SubmissionForm(forms.Form):
         help_text=_(
             "Kiểm tra theo nội dung tệp, không theo tên; tối đa theo quy định của hệ thống"
         ),
+    )
+    attachments = MultipleUploadField(
+        label=_("Tệp đính kèm (không bắt buộc)"),
+        required=False,
+        help_text=_("Biểu số liệu, minh chứng; chọn được nhiều tệp, tối đa 10"),
     )
     explanation = forms.CharField(
         label=_("Giải trình (bắt buộc khi tỷ lệ tự kiểm tra dưới mức quy định)"),

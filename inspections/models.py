@@ -306,7 +306,7 @@ class Plan(models.Model):
         """Whether the province had districts on the plan date (before the 2025 reform)."""
         return (
             AdministrativeUnit.objects.valid_on(self.document_date)
-            .filter(province=self.province, level=Level.DISTRICT)
+            .filter(province_id=self.province_id, level=Level.DISTRICT)
             .exists()
         )
 
@@ -731,6 +731,30 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_deliverable_display()} lần {self.version} — {self.request.agency}"
+
+
+def attachment_path(instance: SubmissionAttachment, filename: str) -> str:
+    submission = instance.submission
+    return submission_path(submission, f"dinh-kem-{filename}")
+
+
+class SubmissionAttachment(models.Model):
+    """An optional file sent with a submission (tables, evidence); kept with its version."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(_("tệp"), upload_to=attachment_path, storage=private_storage)
+    file_name = models.CharField(max_length=255)
+    file_size = models.PositiveBigIntegerField()
+    file_sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+
+    def __str__(self) -> str:
+        return self.file_name
 
 
 class RequestMessage(models.Model):

@@ -36,6 +36,7 @@ from inspections.models import (
     RequestMessage,
     ReviewStatus,
     Submission,
+    SubmissionAttachment,
     TargetKind,
     TargetMode,
 )
@@ -345,7 +346,33 @@ def plan_copy(
                     order=target.order,
                 )
                 copy.content_areas.set(target.content_areas.all())
+        _copy_outline(source, plan, year)
     return plan, notes
+
+
+def _copy_outline(source: Plan, plan: Plan, year: int) -> None:
+    """The outline comes along, not yet sent, with its deadline moved to the new year."""
+    outline = Outline.objects.filter(plan=source).first()
+    if outline is None:
+        return
+    copy = Outline.objects.create(
+        plan=plan,
+        guidance=outline.guidance,
+        target_deadline=_same_day(outline.target_deadline, year),
+        include_non_targets=outline.include_non_targets,
+        wants_unit_plan=outline.wants_unit_plan,
+        letter_symbol=outline.letter_symbol,
+        signer_capacity=outline.signer_capacity,
+        signer_title=outline.signer_title,
+    )
+    for section in outline.sections.all():
+        section.pk = None
+        section.outline = copy
+        section.save()
+    for field in outline.fields.all():
+        field.pk = None
+        field.outline = copy
+        field.save()
 
 
 def _same_day(day: datetime.date | None, year: int) -> datetime.date | None:
@@ -416,7 +443,7 @@ def self_inspection_recipients(plan: Plan) -> list[Agency]:
     province (districts before the 2025 reform, communes after)."""
     day = plan.document_date
     level = Level.DISTRICT if plan.three_tier else Level.COMMUNE
-    agencies = Agency.objects.valid_on(day).filter(province=plan.province)
+    agencies = Agency.objects.valid_on(day).filter(province_id=plan.province_id)
     departments = agencies.filter(unit__level=Level.PROVINCE, parent__isnull=True).exclude(
         kind=Agency.Kind.COMMITTEE
     )
@@ -546,6 +573,7 @@ def submission_create(
     file,
     values: dict[str, Any] | None = None,
     explanation: str = "",
+    attachments: Iterable = (),
 ) -> Submission:
     """Record a new version of a deliverable with its file (already checked by the form).
 
@@ -585,13 +613,26 @@ def submission_create(
         file_sha256=checked.sha256,
         content_type=checked.content_type,
     )
+    stored = []  # every file written, to remove if anything fails
     try:
         with transaction.atomic():
             submission.file.save(checked.name, file, save=False)
+            stored.append(submission.file)
             submission.save()
+            for extra in attachments:
+                attachment = SubmissionAttachment(
+                    submission=submission,
+                    file_name=extra.checked.name,
+                    file_size=extra.checked.size,
+                    file_sha256=extra.checked.sha256,
+                    content_type=extra.checked.content_type,
+                )
+                attachment.file.save(extra.checked.name, extra, save=False)
+                stored.append(attachment.file)
+                attachment.save()
     except BaseException:
-        if submission.file.name:
-            submission.file.storage.delete(submission.file.name)
+        for stored_file in stored:
+            stored_file.storage.delete(stored_file.name)
         raise
     return submission
 
@@ -629,6 +670,12 @@ PROGRESS_STATES = {
     ReviewStatus.RETURNED: _("Trả lại để bổ sung"),
     ReviewStatus.ACCEPTED: _("Đã chấp nhận"),
 }
+
+
+def not_requested(plan: Plan) -> list[Agency]:
+    """Units of the province that were asked nothing (when the outline leaves non-targets out)."""
+    asked = set(plan.requests.values_list("agency_id", flat=True))
+    return [a for a in self_inspection_recipients(plan) if a.pk not in asked]
 
 
 def plan_progress(plan: Plan | None, requests=None) -> list[ProgressRow]:

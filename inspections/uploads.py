@@ -517,3 +517,30 @@ class UploadField(forms.FileField):
             return cleaned
         cleaned.checked = check_upload(cleaned, allowed=self.allowed, max_bytes=self.max_bytes)
         return cleaned
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleUploadField(UploadField):
+    """Several files at once (attachments), each checked like a single upload."""
+
+    def __init__(self, *, max_files: int = 10, **kwargs: Any) -> None:
+        self.max_files = max_files
+        kwargs.setdefault("widget", MultipleFileInput)
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list:
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return []
+        if len(files) > self.max_files:
+            raise forms.ValidationError(
+                gettext_lazy("Tối đa %(n)d tệp đính kèm mỗi lần nộp: hãy gộp bớt tệp.")
+                % {"n": self.max_files},
+                code="too_many",
+            )
+        return [super(MultipleUploadField, self).clean(f, initial) for f in files]

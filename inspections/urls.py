@@ -35,6 +35,11 @@ request_patterns = (
         path("<int:pk>/messages/", views.message_post, name="message-post"),
         path("<int:pk>/files/<int:submission_pk>/", views.submission_file, name="submission-file"),
         path(
+            "<int:pk>/files/<int:submission_pk>/attachments/<int:attachment_pk>/",
+            views.attachment_file,
+            name="attachment-file",
+        ),
+        path(
             "<int:pk>/files/<int:submission_pk>/accept/",
             views.submission_accept,
             name="submission-accept",

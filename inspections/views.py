@@ -559,6 +559,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": [(services.PROGRESS_STATES[k], v) for k, v in counts.items()],
             "late": sum(1 for r in rows if r.latest and r.latest.late),
             "below": sum(1 for r in rows if r.latest and r.latest.below_threshold),
+            "not_requested": services.not_requested(plan) if rows else [],
         },
     )
 
@@ -597,7 +598,11 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _request_context(request, report_request, form):
     outline = getattr(report_request.plan, "outline", None)
-    submissions = list(report_request.submissions.select_related("submitted_by", "reviewed_by"))
+    submissions = list(
+        report_request.submissions.select_related("submitted_by", "reviewed_by").prefetch_related(
+            "attachments"
+        )
+    )
     latest = {}
     for s in submissions:
         latest.setdefault(s.deliverable, s)
@@ -633,6 +638,7 @@ def submission_create(request: HttpRequest, pk: int) -> HttpResponse:
                 file=form.cleaned_data["file"],
                 values=form.values(),
                 explanation=form.cleaned_data["explanation"],
+                attachments=form.cleaned_data["attachments"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -657,6 +663,21 @@ def submission_file(request: HttpRequest, pk: int, submission_pk: int) -> HttpRe
         as_attachment=True,
         filename=submission.file_name,
         content_type=submission.content_type,
+    )
+
+
+@login_required
+@require_GET
+def attachment_file(
+    request: HttpRequest, pk: int, submission_pk: int, attachment_pk: int
+) -> HttpResponse:
+    submission = get_submission_for_user(request.user, pk, submission_pk)
+    attachment = get_object_or_404(submission.attachments, pk=attachment_pk)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.file_name,
+        content_type=attachment.content_type,
     )
 
 

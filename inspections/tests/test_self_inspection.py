@@ -126,7 +126,6 @@ def test_unit_submits_versions_and_nothing_is_lost(sent, private_files):
     download = client.get(reverse("requests:submission-file", args=[req.pk, versions[0].pk]))
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == PDF
-    download.close()
 
 
 def test_below_threshold_needs_an_explanation(sent):
@@ -287,8 +286,9 @@ def test_progress_query_count(sent, extra):
     url = reverse("inspections:progress", args=[seed().pk])
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
-    # session, user, membership, lineage, plan, requests, submissions + session refresh (3)
-    assert len(queries) == 7 + 3
+    # session, user, membership, lineage, plan, requests, submissions; units not requested:
+    # requested agencies, whether districts exist, departments, committees; session refresh (3)
+    assert len(queries) == 11 + 3
 
 
 def test_outline_page_saves_sections_and_fields():
@@ -375,3 +375,57 @@ def test_covering_letter_is_numbered_when_sent(sent):
         .status_code
         == 404
     )
+
+
+def test_attachments_are_kept_with_their_version(sent, private_files):
+    req = request_of("anbien")
+    table = SimpleUploadedFile("bieu-so-lieu.pdf", PDF + b"%table")
+    response = client_for("anbien").post(
+        reverse("requests:submission-create", args=[req.pk]),
+        {**field_data(sent, 10, 5), "file": pdf(), "attachments": [table]},
+    )
+    assert response.status_code == 302
+    attachment = req.submissions.get().attachments.get()
+    assert attachment.file_name == "bieu-so-lieu.pdf"
+    url = reverse(
+        "requests:attachment-file", args=[req.pk, attachment.submission_id, attachment.pk]
+    )
+    download = client_for("noivu").get(url)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).endswith(b"%table")
+    assert client_for("tuphap").get(url).status_code == 404
+
+
+def test_a_bad_attachment_refuses_the_whole_submission(sent, private_files):
+    req = request_of("anbien")
+    response = client_for("anbien").post(
+        reverse("requests:submission-create", args=[req.pk]),
+        {
+            **field_data(sent, 10, 5),
+            "file": pdf(),
+            "attachments": [SimpleUploadedFile("../../x.pdf", b"\x7fELF" + b"\x00" * 50)],
+        },
+    )
+    assert response.status_code == 400
+    assert not Submission.objects.exists()
+    assert not any(private_files.rglob("*.*"))
+
+
+def test_copying_the_plan_copies_its_outline(sent):
+    plan, _notes = services.plan_copy(
+        source=seed(), year=2026, document_date=datetime.date(2026, 2, 1), by=user("noivu")
+    )
+    assert plan.outline.sent_at is None
+    assert plan.outline.target_deadline == datetime.date(2026, 7, 15)
+    assert list(plan.outline.fields.values_list("label", flat=True)) == list(
+        sent.fields.values_list("label", flat=True)
+    )
+    assert plan.outline.sections.count() == 1
+
+
+def test_units_left_out_are_listed_as_not_requested(outline):
+    outline.include_non_targets = False
+    outline.save()
+    services.outline_send(outline=outline, by=user("noivu"))
+    response = client_for("noivu").get(reverse("inspections:progress", args=[seed().pk]))
+    assert "18 đơn vị chưa được yêu cầu báo cáo" in response.text

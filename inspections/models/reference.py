@@ -1,0 +1,129 @@
+"""Reference data of inspections: content areas (versioned), the referenced-documents library,
+and the issuers' number registers."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from inspections.text import short_date
+from units.models import AdministrativeUnit, Agency
+
+
+class ContentFramework(models.Model):
+    """A versioned set of content areas (criteria sets change every few years)."""
+
+    code = models.CharField(_("mã"), max_length=30, unique=True)
+    name = models.CharField(_("tên"), max_length=255)
+    basis = models.CharField(_("căn cứ"), max_length=255, blank=True)
+    valid_from = models.DateField(_("áp dụng từ"), null=True, blank=True)
+    valid_to = models.DateField(_("áp dụng đến"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bộ lĩnh vực CCHC")
+        verbose_name_plural = _("bộ lĩnh vực CCHC")
+        ordering = ["-valid_from"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ContentArea(models.Model):
+    framework = models.ForeignKey(
+        ContentFramework,
+        verbose_name=_("bộ lĩnh vực"),
+        on_delete=models.PROTECT,
+        related_name="areas",
+    )
+    number = models.PositiveSmallIntegerField(_("số thứ tự"))
+    name = models.CharField(_("tên"), max_length=255)
+
+    class Meta:
+        verbose_name = _("lĩnh vực CCHC")
+        verbose_name_plural = _("lĩnh vực CCHC")
+        ordering = ["framework", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "number"], name="inspections_area_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class LegalDocument(models.Model):
+    """A document cited by plans (legal basis, referenced plan), entered once per province."""
+
+    class Kind(models.TextChoices):
+        LAW = "luat", _("Luật")
+        RESOLUTION = "nghi_quyet", _("Nghị quyết")
+        DECREE = "nghi_dinh", _("Nghị định")
+        DECISION = "quyet_dinh", _("Quyết định")
+        CIRCULAR = "thong_tu", _("Thông tư")
+        DIRECTIVE = "chi_thi", _("Chỉ thị")
+        PLAN = "ke_hoach", _("Kế hoạch")
+        NOTICE = "thong_bao", _("Thông báo")
+        REPORT = "bao_cao", _("Báo cáo")
+        LETTER = "cong_van", _("Công văn")
+        OTHER = "khac", _("Văn bản")
+
+    province = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("tỉnh"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("loại văn bản"), max_length=15, choices=Kind.choices)
+    number = models.CharField(_("số"), max_length=20, help_text=_("Ví dụ: 272"))
+    symbol = models.CharField(_("ký hiệu"), max_length=40, help_text=_("Ví dụ: KH-UBND"))
+    issued_on = models.DateField(_("ngày ban hành"))
+    issuer_name = models.CharField(
+        _("cơ quan ban hành"), max_length=200, help_text=_("Ví dụ: Ủy ban nhân dân tỉnh")
+    )
+    title = models.CharField(
+        _("trích yếu"),
+        max_length=500,
+        help_text=_("Ví dụ: về công tác cải cách hành chính (CCHC) năm 2023"),
+    )
+
+    class Meta:
+        verbose_name = _("văn bản tham chiếu")
+        verbose_name_plural = _("văn bản tham chiếu")
+        ordering = ["-issued_on", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "number", "symbol", "issued_on"],
+                name="inspections_legaldoc_unique",
+                violation_error_message=_("Văn bản này đã có trong thư viện."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}/{self.symbol} ngày {self.issued_on:%d/%m/%Y}"
+
+    @property
+    def reference(self) -> str:
+        """ "Kế hoạch số 272/KH-UBND ngày 23/12/2022" as cited in a body."""
+        day = short_date(self.issued_on)
+        return f"{self.get_kind_display()} số {self.number}/{self.symbol} ngày {day}"
+
+    @property
+    def citation(self) -> str:
+        return f"{self.reference} của {self.issuer_name} {self.title}".strip()
+
+
+class NumberRegister(models.Model):
+    """The issuer's register of numbers for one year and symbol: numbers run from 01 each year."""
+
+    issuer = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    symbol = models.CharField(max_length=40)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("sổ đăng ký số văn bản")
+        verbose_name_plural = _("sổ đăng ký số văn bản")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "year", "symbol"], name="inspections_register_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.year} {self.symbol}: {self.last_number}"

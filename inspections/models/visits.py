@@ -1,0 +1,202 @@
+"""The inspection itself: teams with their members and targets, communes chosen in inspected
+districts, and the scheduled visits."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from inspections.models.plans import Plan, PlanTarget, TargetMode
+from units.models import Agency
+
+
+class DecisionStatus(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    ISSUED = "issued", _("Đã ban hành")
+
+
+class Team(models.Model):
+    """An inspection team (Đoàn kiểm tra), formed by a decision of the People's Committee."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(_("tên đoàn"), max_length=200, default="Đoàn kiểm tra")
+    tasks = models.TextField(
+        _("nhiệm vụ, quyền hạn (Điều 2)"),
+        blank=True,
+        default=(
+            "Đoàn kiểm tra có nhiệm vụ kiểm tra công tác cải cách hành chính tại các cơ quan, đơn "
+            "vị, địa phương theo Kế hoạch; được yêu cầu cung cấp thông tin, hồ sơ, tài liệu liên "
+            "quan; kết thúc kiểm tra, báo cáo kết quả và kiến nghị Ủy ban nhân dân tỉnh xem xét, "
+            "xử lý.\nTrưởng đoàn phân công nhiệm vụ cho các thành viên; thành viên Đoàn làm việc "
+            "theo chế độ kiêm nhiệm; Đoàn tự giải thể sau khi hoàn thành nhiệm vụ."
+        ),
+    )
+    decision_symbol = models.CharField(_("ký hiệu quyết định"), max_length=40, default="QĐ-UBND")
+    decision_number = models.PositiveIntegerField(_("số quyết định"), null=True, editable=False)
+    decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
+    decision_status = models.CharField(
+        max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.DRAFT, editable=False
+    )
+    signing_capacity = models.CharField(
+        _("hình thức ký"), max_length=100, blank=True, default="KT. CHỦ TỊCH"
+    )
+    signer_title = models.CharField(
+        _("chức vụ người ký"), max_length=100, blank=True, default="PHÓ CHỦ TỊCH"
+    )
+    signer_name = models.CharField(_("người ký"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["plan", "pk"]
+        verbose_name = _("đoàn kiểm tra")
+        verbose_name_plural = _("đoàn kiểm tra")
+
+    def __str__(self) -> str:
+        return f"{self.name} — {self.plan.number_display}"
+
+    @property
+    def is_issued(self) -> bool:
+        return self.decision_status == DecisionStatus.ISSUED
+
+
+class TeamRole(models.TextChoices):
+    LEAD = "lead", _("Trưởng đoàn")
+    DEPUTY = "deputy", _("Phó Trưởng đoàn")
+    MEMBER = "member", _("Thành viên")
+    SECRETARY = "secretary", _("Thư ký")
+
+
+class TeamMember(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="team_memberships",
+        help_text=_("Tài khoản trong hệ thống, để thành viên thấy các cuộc kiểm tra của Đoàn"),
+    )
+    full_name = models.CharField(_("họ và tên"), max_length=100)
+    title = models.CharField(_("chức vụ"), max_length=200, blank=True)
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="+"
+    )
+    role = models.CharField(_("nhiệm vụ trong đoàn"), max_length=10, choices=TeamRole.choices)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("thành viên đoàn")
+        verbose_name_plural = _("thành viên đoàn")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "user"],
+                condition=Q(user__isnull=False),
+                name="inspections_team_member_unique",
+                violation_error_message=_("Người này đã có trong đoàn."),
+            ),
+            models.UniqueConstraint(
+                fields=["team"],
+                condition=Q(role="lead"),
+                name="inspections_team_one_lead",
+                violation_error_message=_("Mỗi đoàn chỉ có một Trưởng đoàn."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} ({self.get_role_display()})"
+
+
+class TeamTarget(models.Model):
+    """A plan target given to a team (a target belongs to one team at most)."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="assignments")
+    target = models.OneToOneField(PlanTarget, on_delete=models.CASCADE, related_name="assignment")
+
+    class Meta:
+        verbose_name = _("đối tượng của đoàn")
+        verbose_name_plural = _("đối tượng của đoàn")
+
+    def __str__(self) -> str:
+        return f"{self.team.name}: {self.target.agency}"
+
+
+class CommuneChoice(models.Model):
+    """A commune the team chose in an inspected district (the plan's N communes per district)."""
+
+    target = models.ForeignKey(PlanTarget, on_delete=models.CASCADE, related_name="communes")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("Ủy ban nhân dân cấp xã"), on_delete=models.PROTECT, related_name="+"
+    )
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    chosen_at = models.DateTimeField(auto_now_add=True)
+    # A reproducible draw records its seed; a choice by hand records none.
+    seed = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["target", "pk"]
+        verbose_name = _("xã được chọn kiểm tra")
+        verbose_name_plural = _("xã được chọn kiểm tra")
+        constraints = [
+            models.UniqueConstraint(fields=["target", "agency"], name="inspections_commune_unique")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.agency)
+
+
+class VisitStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Đã lên lịch")
+    DONE = "done", _("Đã kiểm tra")
+    CANCELLED = "cancelled", _("Đã hủy")
+
+
+class Visit(models.Model):
+    """A team's visit to one unit: a target, or a commune chosen in a target district."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="visits")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="visits")
+    target = models.ForeignKey(PlanTarget, on_delete=models.PROTECT, related_name="visits")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("đơn vị được kiểm tra"), on_delete=models.PROTECT, related_name="+"
+    )
+    date = models.DateField(_("ngày"))
+    start_time = models.TimeField(_("từ"))
+    end_time = models.TimeField(_("đến"))
+    place = models.CharField(_("địa điểm"), max_length=300)
+    mode = models.CharField(
+        _("cách kiểm tra"), max_length=15, choices=TargetMode.choices, default=TargetMode.ON_SITE
+    )
+    announced = models.BooleanField(_("báo trước"), default=True)
+    attendees = models.TextField(
+        _("thành phần đơn vị tham dự"),
+        blank=True,
+        default="Lãnh đạo đơn vị; công chức phụ trách công tác cải cách hành chính.",
+    )
+    prepare = models.TextField(
+        _("đơn vị chuẩn bị"),
+        blank=True,
+        default="Báo cáo tự kiểm tra; hồ sơ, tài liệu minh chứng theo đề cương.",
+    )
+    status = models.CharField(
+        max_length=10, choices=VisitStatus.choices, default=VisitStatus.SCHEDULED
+    )
+
+    class Meta:
+        ordering = ["date", "start_time", "pk"]
+        verbose_name = _("cuộc kiểm tra")
+        verbose_name_plural = _("cuộc kiểm tra")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__gt=models.F("start_time")),
+                name="inspections_visit_time_order",
+                violation_error_message=_("Giờ kết thúc phải sau giờ bắt đầu."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} — {self.date:%d/%m/%Y}"

@@ -35,11 +35,26 @@ from inspections.services.self_inspection import (
     todo_for,
     unanswered,
 )
+from inspections.services.visits import (
+    commune_candidates,
+    communes_choose,
+    communes_draw,
+    team_create,
+    team_decision_issue,
+    team_member_add,
+    team_targets_assign,
+    visit_schedule,
+    visit_warnings,
+    visits_visible,
+)
 
 __all__ = [
     "PROGRESS_STATES",
     "ProgressRow",
     "Todo",
+    "commune_candidates",
+    "communes_choose",
+    "communes_draw",
     "coverage_of",
     "not_requested",
     "number_allocate",
@@ -61,6 +76,13 @@ __all__ = [
     "submission_create",
     "submission_review",
     "target_problems",
+    "team_create",
+    "team_decision_issue",
+    "team_member_add",
+    "team_targets_assign",
     "todo_for",
     "unanswered",
+    "visit_schedule",
+    "visit_warnings",
+    "visits_visible",
 ]

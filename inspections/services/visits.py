@@ -1,0 +1,230 @@
+"""Workflows of the inspection itself: form a team, issue its decision, choose communes in the
+inspected districts, schedule visits with warnings for double bookings."""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inspections.models import (
+    CommuneChoice,
+    DecisionStatus,
+    Plan,
+    PlanStatus,
+    PlanTarget,
+    Team,
+    TeamMember,
+    TeamTarget,
+    Visit,
+    VisitStatus,
+)
+from inspections.services.plans import number_allocate
+from units.models import Agency, Level
+
+
+def team_create(*, plan: Plan, name: str, by) -> Team:
+    if plan.status != PlanStatus.ISSUED:
+        raise ValidationError(_("Chỉ lập đoàn khi kế hoạch đã ban hành."))
+    return Team.objects.create(plan=plan, name=name.strip() or _("Đoàn kiểm tra"))
+
+
+def _require_draft_decision(team: Team) -> None:
+    if team.is_issued:
+        raise ValidationError(
+            _("Quyết định thành lập đoàn đã ban hành: thành phần và đối tượng không sửa được.")
+        )
+
+
+def team_member_add(*, team: Team, **fields) -> TeamMember:
+    _require_draft_decision(team)
+    member = TeamMember(team=team, order=team.members.count() + 1, **fields)
+    member.full_clean()
+    member.save()
+    return member
+
+
+def team_targets_assign(*, team: Team, targets: list[PlanTarget]) -> int:
+    """Give targets to the team; a target already with another team is refused."""
+    _require_draft_decision(team)
+    taken = (
+        TeamTarget.objects.filter(target__in=targets)
+        .exclude(team=team)
+        .select_related("team", "target__agency")
+    )
+    if taken:
+        raise ValidationError(
+            [
+                _("%(agency)s đã thuộc %(team)s.")
+                % {"agency": t.target.agency.name, "team": t.team.name}
+                for t in taken
+            ]
+        )
+    with transaction.atomic():
+        created = [
+            TeamTarget.objects.get_or_create(team=team, target=target)[1] for target in targets
+        ]
+    return sum(created)
+
+
+def team_decision_issue(*, team: Team, day: datetime.date | None = None) -> None:
+    """Number the decision forming the team in the issuer's register (like the plan)."""
+    _require_draft_decision(team)
+    if not team.members.filter(role="lead").exists():
+        raise ValidationError(_("Đoàn chưa có Trưởng đoàn: thêm trước khi ban hành quyết định."))
+    if not team.signer_name:
+        raise ValidationError(_("Chưa ghi người ký quyết định."))
+    day = day or team.decision_date or timezone.localdate()
+    with transaction.atomic():
+        team.decision_number = number_allocate(
+            issuer=team.plan.issuer,
+            year=day.year,
+            symbol=team.decision_symbol,
+            is_taken=lambda n: Team.objects.filter(
+                plan__issuer=team.plan.issuer,
+                decision_symbol=team.decision_symbol,
+                decision_date__year=day.year,
+                decision_number=n,
+            ).exists(),
+        )
+        team.decision_date = day
+        team.decision_status = DecisionStatus.ISSUED
+        team.save(update_fields=["decision_number", "decision_date", "decision_status"])
+
+
+# Communes of inspected districts ------------------------------------------------------------
+
+
+def commune_candidates(target: PlanTarget) -> list[tuple[Agency, int | None]]:
+    """The district's communes (their People's Committees) valid on the plan date, least recently
+    inspected first: (committee, year last visited or None)."""
+    plan = target.plan
+    if target.agency.unit.level != Level.DISTRICT:
+        raise ValidationError(_("Chỉ chọn xã cho đối tượng cấp huyện."))
+    committees = list(
+        Agency.objects.valid_on(plan.document_date)
+        .filter(kind=Agency.Kind.COMMITTEE, unit__parent=target.agency.unit)
+        .select_related("unit")
+        .order_by("unit__code")
+    )
+    last: dict[int, int] = {}
+    for agency_id, year in Visit.objects.filter(
+        agency__in=committees, status=VisitStatus.DONE
+    ).values_list("agency_id", "plan__year"):
+        last[agency_id] = max(year, last.get(agency_id, 0))
+    return sorted(
+        ((c, last.get(c.pk)) for c in committees),
+        key=lambda pair: (pair[1] or 0, pair[0].unit.code),
+    )
+
+
+def communes_choose(
+    *, target: PlanTarget, agencies: list[Agency], by, seed: int | None = None
+) -> list[CommuneChoice]:
+    """Record the communes chosen in a district, at most the plan's N."""
+    allowed = {a.pk for a, _y in commune_candidates(target)}
+    limit = target.plan.communes_per_district or 0
+    problems = [
+        _("%s không thuộc huyện này hoặc không còn hiệu lực.") % a.name
+        for a in agencies
+        if a.pk not in allowed
+    ]
+    already = target.communes.count()
+    if already + len(agencies) > limit:
+        problems.append(
+            _(
+                "Kế hoạch quy định %(n)d xã mỗi huyện; đã chọn %(already)d, "
+                "không chọn thêm %(more)d."
+            )
+            % {"n": limit, "already": already, "more": len(agencies)}
+        )
+    if problems:
+        raise ValidationError(problems)
+    with transaction.atomic():
+        return [
+            CommuneChoice.objects.create(target=target, agency=a, chosen_by=by, seed=seed)
+            for a in agencies
+        ]
+
+
+def communes_draw(*, target: PlanTarget, by, seed: int | None = None) -> list[CommuneChoice]:
+    """A reproducible random draw of the missing communes; the seed is recorded with the choice."""
+    seed = seed if seed is not None else random.SystemRandom().randrange(1, 2**31)
+    chosen = set(target.communes.values_list("agency_id", flat=True))
+    pool = [a for a, _y in commune_candidates(target) if a.pk not in chosen]
+    missing = (target.plan.communes_per_district or 0) - len(chosen)
+    picked = random.Random(seed).sample(pool, min(missing, len(pool))) if missing > 0 else []
+    return communes_choose(target=target, agencies=picked, by=by, seed=seed)
+
+
+# Schedule -----------------------------------------------------------------------------------
+
+
+def visit_warnings(visit: Visit) -> list[str]:
+    """Double bookings of the team or of a member, and a visit outside the plan's period."""
+    warnings = []
+    overlapping = (
+        Visit.objects.filter(
+            date=visit.date, start_time__lt=visit.end_time, end_time__gt=visit.start_time
+        )
+        .exclude(pk=visit.pk)
+        .exclude(status=VisitStatus.CANCELLED)
+        .select_related("agency", "team")
+    )
+    for other in overlapping.filter(team=visit.team):
+        warnings.append(
+            _("Đoàn đã có lịch tại %(agency)s cùng giờ ngày %(day)s.")
+            % {"agency": other.agency.name, "day": other.date.strftime("%d/%m/%Y")}
+        )
+    users = visit.team.members.exclude(user=None).values_list("user", flat=True)
+    for other in (
+        overlapping.exclude(team=visit.team).filter(team__members__user__in=users).distinct()
+    ):
+        warnings.append(
+            _("Thành viên của đoàn cũng có lịch với %(team)s tại %(agency)s cùng giờ.")
+            % {"team": other.team.name, "agency": other.agency.name}
+        )
+    plan = visit.plan
+    if (plan.period_start and visit.date < plan.period_start) or (
+        plan.period_end and visit.date > plan.period_end
+    ):
+        warnings.append(_("Ngày kiểm tra nằm ngoài thời gian kiểm tra của kế hoạch."))
+    return warnings
+
+
+def visit_schedule(*, team: Team, target: PlanTarget, agency: Agency, **fields) -> Visit:
+    """Schedule a visit of the team to a target, or to a commune chosen in a target district."""
+    if (
+        target.plan_id != team.plan_id
+        or not TeamTarget.objects.filter(team=team, target=target).exists()
+    ):
+        raise ValidationError(_("Đối tượng này không được giao cho đoàn: giao đối tượng trước."))
+    if agency != target.agency and not target.communes.filter(agency=agency).exists():
+        raise ValidationError(_("Chỉ lên lịch cho đối tượng hoặc xã đã chọn của đối tượng đó."))
+    visit = Visit(plan=team.plan, team=team, target=target, agency=agency, **fields)
+    visit.full_clean()
+    visit.save()
+    return visit
+
+
+def visits_visible(scope, user):
+    """Visits a user may see: staff and leaders of the province all; team members their team's;
+    a unit its own announced visits, unannounced ones only from the visit day."""
+    visits = Visit.objects.exclude(status=VisitStatus.CANCELLED)
+    if scope.is_admin:
+        return visits
+    if scope.role in ("staff", "leader"):
+        return visits.filter(plan__province_id__in=scope.province_ids)
+    if scope.role == "team":
+        return visits.filter(team__members__user=user).distinct()
+    if scope.role == "reporter":
+        today = timezone.localdate()
+        return visits.filter(agency_id=scope.agency_id).filter(
+            Q(announced=True) | Q(date__lte=today)
+        )
+    return visits.none()

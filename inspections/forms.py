@@ -18,6 +18,10 @@ from inspections.models import (
     ReportRequest,
     TargetKind,
     TargetMode,
+    Team,
+    TeamMember,
+    TeamTarget,
+    Visit,
 )
 from inspections.text import PLACEHOLDERS, unknown_placeholders
 from inspections.uploads import MultipleUploadField, UploadField
@@ -351,3 +355,77 @@ class ReviewForm(forms.Form):
     comment = forms.CharField(
         label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+# Teams and visits ---------------------------------------------------------------------------
+
+
+class TeamForm(forms.ModelForm):
+    class Meta:
+        model = Team
+        fields = [
+            "name",
+            "tasks",
+            "decision_symbol",
+            "signing_capacity",
+            "signer_title",
+            "signer_name",
+        ]
+        widgets = {"tasks": forms.Textarea(attrs={"rows": 4})}
+
+
+class TeamMemberForm(forms.ModelForm):
+    class Meta:
+        model = TeamMember
+        fields = ["role", "user", "full_name", "title", "agency"]
+
+    def __init__(self, *args, province_ids, day, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = (
+            Agency.objects.in_scope(province_ids)
+            .valid_on(day)
+            .filter(unit__level=Level.PROVINCE)
+            .select_related("unit")
+        )
+        self.fields["user"].queryset = self.fields["user"].queryset.filter(
+            membership__role__in=["staff", "team", "leader"],
+            membership__province_id__in=province_ids or [],
+        )
+
+
+class VisitForm(forms.ModelForm):
+    """A visit: the team, then one of its targets or of the communes chosen for them."""
+
+    where = forms.ChoiceField(label=_("Đơn vị được kiểm tra"))
+
+    class Meta:
+        model = Visit
+        fields = ["team", "date", "start_time", "end_time", "place", "mode", "announced",
+                  "attendees", "prepare"]  # fmt: skip
+        widgets = {
+            "date": DATE_WIDGET,
+            "start_time": forms.TimeInput(attrs={"type": "time"}),
+            "end_time": forms.TimeInput(attrs={"type": "time"}),
+            "attendees": forms.Textarea(attrs={"rows": 2}),
+            "prepare": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = plan.teams.all()
+        choices = []
+        assignments = (
+            TeamTarget.objects.filter(team__plan=plan)
+            .select_related("target__agency")
+            .prefetch_related("target__communes__agency")
+        )
+        for assignment in assignments:
+            target = assignment.target
+            choices.append((f"{target.pk}:{target.agency_id}", f"{target.agency.name}"))
+            for commune in target.communes.all():
+                choices.append((f"{target.pk}:{commune.agency_id}", f"— {commune.agency.name}"))
+        self.fields["where"].choices = choices
+
+    def clean_where(self):
+        target_pk, _sep, agency_pk = self.cleaned_data["where"].partition(":")
+        return int(target_pk), int(agency_pk)

@@ -24,6 +24,23 @@ urlpatterns = [
     path("<int:pk>/outline/", views.outline_edit, name="outline-edit"),
     path("<int:pk>/outline/send/", views.outline_send, name="outline-send"),
     path("<int:pk>/progress/", views.progress, name="progress"),
+    path("<int:pk>/teams/", views.teams, name="teams"),
+    path("<int:pk>/teams/<int:team_pk>/", views.team_detail, name="team-detail"),
+    path("<int:pk>/teams/<int:team_pk>/edit/", views.team_edit, name="team-edit"),
+    path("<int:pk>/teams/<int:team_pk>/members/", views.team_member_add, name="team-member-add"),
+    path("<int:pk>/teams/<int:team_pk>/targets/", views.team_targets_assign, name="team-targets"),
+    path("<int:pk>/teams/<int:team_pk>/issue/", views.team_decision_issue, name="team-issue"),
+    path("<int:pk>/targets/<int:target_pk>/communes/", views.communes, name="communes"),
+    path(
+        "<int:pk>/targets/<int:target_pk>/communes/choose/",
+        views.communes_choose,
+        name="communes-choose",
+    ),
+    path(
+        "<int:pk>/targets/<int:target_pk>/communes/draw/", views.communes_draw, name="communes-draw"
+    ),
+    path("<int:pk>/schedule/", views.schedule, name="schedule"),
+    path("visits/", views.my_visits, name="my-visits"),
 ]
 
 # Self-inspection requests, mounted at /requests/ (the unit's side).

@@ -10,6 +10,14 @@ year, so the caller passes a `Calendar` built from the announced days (`load_csv
 
 A date outside the years that the calendar covers is treated by the weekday rule alone, so a
 deadline that runs past the last year of the data may come out a few days early.
+
+`fixtures/holidays.csv` holds the days for civil servants (cán bộ, công chức, viên chức) as
+announced for 2023–2026: Công văn 8056/VPCP-KGVX (2023), 2450/VPCP-KGVX (30/4/2024), 8726/VPCP-KGVX
+(2025), Thông báo 9441/TB-BNV and Công văn 12729/VPCP-KGVX (2026). Rows named "(dự kiến)" (2027)
+are computed from Bộ luật Lao động 2019 art. 111–112 and the lunar calendar, following the 2020
+and 2024 blocks whose Tết also fell on a Saturday; replace them when the 2027 schedule is
+announced. Ngày Văn hóa Việt Nam (24/11), chosen as a day off by Nghị quyết 80-NQ/TW, is not in
+the data until the Labour Code is amended to make it one.
 """
 
 from __future__ import annotations
@@ -103,10 +111,11 @@ def load_csv(path_or_file: str | os.PathLike[str] | IO[str] | IO[bytes]) -> Cale
     for a `workday` that is not a Saturday or Sunday (a weekday needs no make-up entry, so such a
     row is a typo).
     """
-    if hasattr(path_or_file, "read"):
-        content = path_or_file.read()  # type: ignore[union-attr]
+    content: str | bytes
+    if isinstance(path_or_file, str | os.PathLike):
+        content = Path(path_or_file).read_bytes()
     else:
-        content = Path(path_or_file).read_bytes()  # type: ignore[arg-type]
+        content = path_or_file.read()
     if isinstance(content, bytes):
         try:
             content = content.decode("utf-8-sig")

@@ -1,0 +1,168 @@
+"""Team, commune and schedule pages: permission matrix, actions, pinned query counts."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cchc.test import client_for
+from inspections import services
+from inspections.models import Plan, PlanTarget, Team, TeamRole, Visit
+from units.services import agency_by_ref
+
+pytestmark = pytest.mark.django_db
+DAY = datetime.date(2023, 8, 6)
+
+
+def seed() -> Plan:
+    return Plan.objects.get(year=2023, number=23)
+
+
+def target(ref: str) -> PlanTarget:
+    return seed().targets.get(agency=agency_by_ref(ref, DAY))
+
+
+@pytest.fixture
+def team() -> Team:
+    noivu = get_user_model().objects.get(username="noivu")
+    team = services.team_create(plan=seed(), name="Đoàn kiểm tra số 1", by=noivu)
+    services.team_member_add(
+        team=team, user=get_user_model().objects.get(username="doanvien"),
+        full_name="Phạm Minh Tâm", agency=agency_by_ref("91/STC", DAY), role=TeamRole.LEAD,
+    )  # fmt: skip
+    services.team_targets_assign(team=team, targets=[target("908/UBND"), target("91/STP")])
+    return team
+
+
+def urls(team):
+    plan = team.plan
+    return {
+        "teams": reverse("inspections:teams", args=[plan.pk]),
+        "team": reverse("inspections:team-detail", args=[plan.pk, team.pk]),
+        "communes": reverse("inspections:communes", args=[plan.pk, target("908/UBND").pk]),
+        "schedule": reverse("inspections:schedule", args=[plan.pk]),
+    }
+
+
+@pytest.mark.parametrize("page", ["teams", "team", "communes", "schedule"])
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("noivu", 200), ("lanhdao", 200), ("truongdoan", 200), ("doanvien", 200),
+     ("anbien", 403), ("tuphap", 403), ("camau", 404)],
+)  # fmt: skip
+def test_permission_matrix_of_pages(team, page, persona, status):
+    assert client_for(persona).get(urls(team)[page]).status_code == status
+
+
+@pytest.mark.parametrize("page", ["teams", "team", "communes", "schedule"])
+def test_anonymous_goes_to_login(team, page):
+    assert client_for(None).get(urls(team)[page]).status_code == 302
+
+
+@pytest.mark.parametrize("name", ["team-member-add", "team-targets", "team-issue", "team-edit"])
+@pytest.mark.parametrize(
+    ("persona", "status"), [("lanhdao", 403), ("doanvien", 403), ("anbien", 403), ("camau", 404)]
+)
+def test_only_staff_change_a_team(team, name, persona, status):
+    url = reverse(f"inspections:{name}", args=[team.plan.pk, team.pk])
+    assert client_for(persona).post(url, {}).status_code == status
+    assert client_for("noivu").get(url).status_code == 405
+
+
+def test_staff_build_a_team_choose_communes_and_schedule(team):
+    staff = client_for("noivu")
+    plan = team.plan
+    response = staff.post(
+        reverse("inspections:team-member-add", args=[plan.pk, team.pk]),
+        {"role": "member", "full_name": "Võ Văn Ba", "title": "Chuyên viên",
+         "agency": agency_by_ref("91/STP", DAY).pk},
+        follow=True,
+    )  # fmt: skip
+    assert "Đã thêm Võ Văn Ba" in response.text
+    district = target("908/UBND")
+    thu_ba = agency_by_ref("30985/UBND", DAY)
+    staff.post(
+        reverse("inspections:communes-choose", args=[plan.pk, district.pk]),
+        {"agencies": [thu_ba.pk]},
+    )
+    drawn = staff.post(
+        reverse("inspections:communes-draw", args=[plan.pk, district.pk]), follow=True
+    )
+    assert "Đã bốc thăm 1 xã" in drawn.text
+    assert district.communes.count() == 2
+    response = staff.post(
+        reverse("inspections:schedule", args=[plan.pk]),
+        {"team": team.pk, "where": f"{district.pk}:{thu_ba.pk}", "date": "2023-09-05",
+         "start_time": "08:00", "end_time": "11:00", "place": "UBND thị trấn Thứ Ba",
+         "mode": "on_site", "announced": "on"},
+        follow=True,
+    )  # fmt: skip
+    assert "Đã lên lịch kiểm tra Ủy ban nhân dân thị trấn Thứ Ba" in response.text
+    clash = staff.post(
+        reverse("inspections:schedule", args=[plan.pk]),
+        {"team": team.pk, "where": f"{target('91/STP').pk}:{target('91/STP').agency_id}",
+         "date": "2023-09-05", "start_time": "10:00", "end_time": "12:00", "place": "Sở Tư pháp",
+         "mode": "on_site", "announced": "on"},
+        follow=True,
+    )  # fmt: skip
+    assert "Đoàn đã có lịch" in clash.text
+    assert Visit.objects.count() == 2
+
+
+def test_bad_visit_input_changes_nothing(team):
+    response = client_for("noivu").post(
+        reverse("inspections:schedule", args=[team.plan.pk]),
+        {"team": team.pk, "where": f"{target('91/STP').pk}:{target('91/STP').agency_id}",
+         "date": "2023-09-05", "start_time": "12:00", "end_time": "08:00", "place": "x",
+         "mode": "on_site"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "Giờ kết thúc phải sau giờ bắt đầu" in response.text
+    assert not Visit.objects.exists()
+
+
+def test_issue_the_decision_through_the_page(team):
+    team.signer_name = "Nguyễn Thanh Nhân"
+    team.save()
+    response = client_for("noivu").post(
+        reverse("inspections:team-issue", args=[team.plan.pk, team.pk]), follow=True
+    )
+    assert "Đã ban hành Quyết định số 01/QĐ-UBND" in response.text
+
+
+@pytest.mark.parametrize(
+    ("persona", "count"), [("doanvien", 1), ("anbien", 1), ("tuphap", 0), ("camau", 0)]
+)
+def test_my_visits(team, persona, count):
+    services.visit_schedule(
+        team=team, target=target("908/UBND"), agency=target("908/UBND").agency,
+        date=datetime.date(2099, 9, 5), start_time=datetime.time(8), end_time=datetime.time(11),
+        place="Hội trường",
+    )  # fmt: skip
+    response = client_for(persona).get(reverse("inspections:my-visits"))
+    assert len(response.context["page"]) == count
+
+
+@pytest.mark.parametrize("extra", [0, 12])
+def test_schedule_query_count(team, extra):
+    services.communes_draw(
+        target=target("908/UBND"), by=get_user_model().objects.get(username="noivu"), seed=7
+    )
+    for i in range(extra + 1):
+        services.visit_schedule(
+            team=team, target=target("91/STP"), agency=target("91/STP").agency,
+            date=datetime.date(2023, 9, 1) + datetime.timedelta(days=i),
+            start_time=datetime.time(8), end_time=datetime.time(11), place="Sở Tư pháp",
+        )  # fmt: skip
+    client = client_for("noivu")
+    url = reverse("inspections:schedule", args=[team.plan.pk])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    # session, user, membership, lineage, plan, visits; the form: teams, team targets, their
+    # chosen communes, the communes' agencies; session refresh (3)
+    assert len(queries) == 10 + 3

@@ -1,0 +1,277 @@
+"""Self-inspection pages: outline, progress, requests, submissions, review, difficulties."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from inspections import services
+from inspections.access import (
+    can,
+    get_plan_for_role,
+    get_request_for_user,
+    get_submission_for_user,
+    is_reporter_of,
+)
+from inspections.forms import (
+    FieldFormSet,
+    OutlineForm,
+    ReviewForm,
+    SectionFormSet,
+    SubmissionForm,
+)
+from inspections.models import (
+    Outline,
+    ReportRequest,
+)
+from inspections.views.plans import STAFF, _refused
+from units.access import require_role, scope_for
+from units.models import Role
+
+# Self-inspection ----------------------------------------------------------------------------
+
+REVIEWERS = (Role.STAFF, Role.TEAM)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def outline_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_role(request.user, pk, *STAFF)
+    outline = Outline.objects.filter(plan=plan).first() or Outline(
+        plan=plan, target_deadline=plan.self_report_deadline or plan.document_date
+    )
+    form = OutlineForm(request.POST or None, instance=outline, prefix="outline")
+    sections = SectionFormSet(request.POST or None, instance=outline, prefix="sections")
+    fields = FieldFormSet(request.POST or None, instance=outline, prefix="fields")
+    if request.method == "POST" and form.is_valid() and sections.is_valid() and fields.is_valid():
+        try:
+            with transaction.atomic():
+                outline = form.save()
+                sections.instance = fields.instance = outline
+                sections.save()
+                fields.save()
+        except IntegrityError:
+            messages.error(
+                request,
+                _("Mỗi đề cương chỉ có một chỉ tiêu “tổng số” và một chỉ tiêu “đã tự kiểm tra”."),
+            )
+        else:
+            messages.success(request, _("Đã lưu đề cương."))
+            return redirect("inspections:outline-edit", pk=plan.pk)
+    return render(
+        request,
+        "inspections/outline_form.html",
+        {"plan": plan, "form": form, "sections": sections, "fields": fields, "outline": outline},
+    )
+
+
+@login_required
+@require_POST
+def outline_send(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_role(request.user, pk, *STAFF)
+    outline = get_object_or_404(Outline, plan=plan)
+    try:
+        created = services.outline_send(outline=outline, by=request.user)
+    except ValidationError as error:
+        _refused(request, error)
+        return redirect("inspections:outline-edit", pk=plan.pk)
+    messages.success(request, _("Đã gửi đề cương: %d yêu cầu báo cáo mới.") % created)
+    return redirect("inspections:progress", pk=plan.pk)
+
+
+@login_required
+@require_GET
+def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_role(request.user, pk, Role.STAFF, Role.TEAM, Role.LEADER)
+    rows = services.plan_progress(plan)
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.state] = counts.get(row.state, 0) + 1
+    return render(
+        request,
+        "inspections/progress.html",
+        {
+            "plan": plan,
+            "rows": rows,
+            "counts": [(services.PROGRESS_STATES[k], v) for k, v in counts.items()],
+            "late": sum(1 for r in rows if r.latest and r.latest.late),
+            "below": sum(1 for r in rows if r.latest and r.latest.below_threshold),
+            "not_requested": services.not_requested(plan) if rows else [],
+        },
+    )
+
+
+@login_required
+@require_GET
+def request_list(request: HttpRequest) -> HttpResponse:
+    scope = scope_for(request.user)
+    requests = (
+        ReportRequest.objects.visible_to(scope)
+        .select_related("plan", "agency")
+        .order_by("-plan__year", "deadline", "agency__name")
+    )
+    if request.GET.get("unanswered"):
+        requests = services.unanswered(requests)
+    page = Paginator(requests, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = services.plan_progress(None, ReportRequest.objects.filter(pk__in=[r.pk for r in page]))
+    by_pk = {row.request.pk: row for row in rows}
+    return render(
+        request,
+        "inspections/request_list.html",
+        {"page": page, "rows": [by_pk[r.pk] for r in page]},
+    )
+
+
+@login_required
+@require_GET
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report_request = get_request_for_user(request.user, pk)
+    return render(
+        request,
+        "inspections/request_detail.html",
+        _request_context(request, report_request, SubmissionForm(request=report_request)),
+    )
+
+
+def _request_context(request, report_request, form):
+    outline = getattr(report_request.plan, "outline", None)
+    submissions = list(
+        report_request.submissions.select_related("submitted_by", "reviewed_by").prefetch_related(
+            "attachments"
+        )
+    )
+    latest = {}
+    for s in submissions:
+        latest.setdefault(s.deliverable, s)
+    return {
+        "req": report_request,
+        "outline": outline,
+        "sections": outline.sections.select_related("content_area") if outline else [],
+        "labels": {str(f.pk): f.label for f in outline.fields.all()} if outline else {},
+        "submissions": submissions,
+        "latest_ids": {s.pk for s in latest.values()},
+        "form": form,
+        "can_submit": is_reporter_of(request.user, report_request),
+        "can_review": can(request.user, *REVIEWERS),
+        "thread": report_request.messages.select_related("author"),
+        "can_write": is_reporter_of(request.user, report_request) or can(request.user, *STAFF),
+        "review_form": ReviewForm(),
+    }
+
+
+@login_required
+@require_POST
+def submission_create(request: HttpRequest, pk: int) -> HttpResponse:
+    report_request = get_request_for_user(request.user, pk)
+    if not is_reporter_of(request.user, report_request):
+        raise PermissionDenied
+    form = SubmissionForm(request.POST, request.FILES, request=report_request)
+    if form.is_valid():
+        try:
+            submission = services.submission_create(
+                request=report_request,
+                by=request.user,
+                deliverable=form.cleaned_data["deliverable"],
+                file=form.cleaned_data["file"],
+                values=form.values(),
+                explanation=form.cleaned_data["explanation"],
+                attachments=form.cleaned_data["attachments"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            note = _(" (nộp trễ hạn)") if submission.late else ""
+            messages.success(request, _("Đã nộp lần %d.") % submission.version + note)
+            return redirect("requests:request-detail", pk=report_request.pk)
+    return render(
+        request,
+        "inspections/request_detail.html",
+        _request_context(request, report_request, form),
+        status=400,
+    )
+
+
+@login_required
+@require_GET
+def submission_file(request: HttpRequest, pk: int, submission_pk: int) -> HttpResponse:
+    submission = get_submission_for_user(request.user, pk, submission_pk)
+    return FileResponse(
+        submission.file.open("rb"),
+        as_attachment=True,
+        filename=submission.file_name,
+        content_type=submission.content_type,
+    )
+
+
+@login_required
+@require_GET
+def attachment_file(
+    request: HttpRequest, pk: int, submission_pk: int, attachment_pk: int
+) -> HttpResponse:
+    submission = get_submission_for_user(request.user, pk, submission_pk)
+    attachment = get_object_or_404(submission.attachments, pk=attachment_pk)
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.file_name,
+        content_type=attachment.content_type,
+    )
+
+
+def _review(request: HttpRequest, pk: int, submission_pk: int, accept: bool) -> HttpResponse:
+    submission = get_submission_for_user(request.user, pk, submission_pk)
+    require_role(request.user, *REVIEWERS)
+    form = ReviewForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        services.submission_review(
+            submission=submission, by=request.user, accept=accept, comment=comment
+        )
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("Đã chấp nhận.") if accept else _("Đã trả lại cho đơn vị."))
+    return redirect("requests:request-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def submission_accept(request: HttpRequest, pk: int, submission_pk: int) -> HttpResponse:
+    return _review(request, pk, submission_pk, accept=True)
+
+
+@login_required
+@require_POST
+def submission_return(request: HttpRequest, pk: int, submission_pk: int) -> HttpResponse:
+    return _review(request, pk, submission_pk, accept=False)
+
+
+@login_required
+@require_POST
+def message_post(request: HttpRequest, pk: int) -> HttpResponse:
+    """A unit raises a difficulty or question; Sở Nội vụ answers on the same thread."""
+    report_request = get_request_for_user(request.user, pk)
+    from_unit = is_reporter_of(request.user, report_request)
+    if not from_unit:
+        require_role(request.user, *STAFF)
+    try:
+        services.request_message_post(
+            request=report_request,
+            by=request.user,
+            body=request.POST.get("body", ""),
+            from_unit=from_unit,
+        )
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("Đã gửi."))
+    return redirect(reverse("requests:request-detail", args=[pk]) + "#phan-anh")

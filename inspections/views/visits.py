@@ -1,0 +1,272 @@
+"""Teams, communes of inspected districts and the schedule of visits."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from inspections import services
+from inspections.access import can, get_plan_for_role
+from inspections.forms import TeamForm, TeamMemberForm, VisitForm
+from inspections.models import PlanTarget, Team, TeamTarget
+from inspections.views.plans import STAFF, _refused
+from units.access import scope_for
+from units.models import Agency, Level, Role
+
+READERS = (Role.STAFF, Role.LEADER, Role.TEAM)
+
+
+def _team(request, pk: int, team_pk: int, *roles) -> Team:
+    plan = get_plan_for_role(request.user, pk, *roles)
+    return get_object_or_404(plan.teams.select_related("plan"), pk=team_pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def teams(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_role(request.user, pk, *READERS)
+    if request.method == "POST":
+        get_plan_for_role(request.user, pk, *STAFF)
+        try:
+            team = services.team_create(
+                plan=plan, name=request.POST.get("name", ""), by=request.user
+            )
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("Đã lập %s.") % team.name)
+            return redirect("inspections:team-detail", pk=plan.pk, team_pk=team.pk)
+    all_teams = plan.teams.prefetch_related("members", "assignments__target__agency")
+    return render(
+        request,
+        "inspections/teams.html",
+        {"plan": plan, "teams": all_teams, "can_edit": can(request.user, *STAFF)},
+    )
+
+
+@login_required
+@require_GET
+def team_detail(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
+    team = _team(request, pk, team_pk, *READERS)
+    plan = team.plan
+    assigned = TeamTarget.objects.filter(team__plan=plan).values("target_id")
+    return render(
+        request,
+        "inspections/team_detail.html",
+        {
+            "plan": plan,
+            "team": team,
+            "members": team.members.select_related("agency", "user"),
+            "assignments": team.assignments.select_related("target__agency__unit").prefetch_related(
+                "target__communes__agency"
+            ),
+            "free_targets": plan.targets.exclude(pk__in=assigned).select_related("agency"),
+            "member_form": TeamMemberForm(
+                province_ids=scope_for(request.user).province_ids, day=plan.document_date
+            ),
+            "team_form": TeamForm(instance=team),
+            "can_edit": can(request.user, *STAFF) and not team.is_issued,
+            "can_issue": can(request.user, *STAFF) and not team.is_issued,
+        },
+    )
+
+
+@login_required
+@require_POST
+def team_edit(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
+    team = _team(request, pk, team_pk, *STAFF)
+    form = TeamForm(request.POST, instance=team)
+    if team.is_issued:
+        messages.error(request, _("Quyết định đã ban hành: không sửa được."))
+    elif form.is_valid():
+        form.save()
+        messages.success(request, _("Đã lưu."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("inspections:team-detail", pk=pk, team_pk=team.pk)
+
+
+@login_required
+@require_POST
+def team_member_add(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
+    team = _team(request, pk, team_pk, *STAFF)
+    form = TeamMemberForm(
+        request.POST, province_ids=scope_for(request.user).province_ids, day=team.plan.document_date
+    )
+    if form.is_valid():
+        try:
+            services.team_member_add(team=team, **form.cleaned_data)
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("Đã thêm %s.") % form.cleaned_data["full_name"])
+    else:
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(
+                    request,
+                    f"{form.fields[field].label}: {error}" if field in form.fields else error,
+                )
+    return redirect("inspections:team-detail", pk=pk, team_pk=team.pk)
+
+
+@login_required
+@require_POST
+def team_targets_assign(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
+    team = _team(request, pk, team_pk, *STAFF)
+    targets = list(team.plan.targets.filter(pk__in=request.POST.getlist("targets")))
+    if not targets:
+        messages.error(request, _("Chưa chọn đối tượng nào: đánh dấu ít nhất một đối tượng."))
+    else:
+        try:
+            added = services.team_targets_assign(team=team, targets=targets)
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("Đã giao %d đối tượng cho đoàn.") % added)
+    return redirect("inspections:team-detail", pk=pk, team_pk=team.pk)
+
+
+@login_required
+@require_POST
+def team_decision_issue(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
+    team = _team(request, pk, team_pk, *STAFF)
+    try:
+        services.team_decision_issue(team=team)
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(
+            request,
+            _("Đã ban hành Quyết định số %(n)02d/%(s)s.")
+            % {"n": team.decision_number, "s": team.decision_symbol},
+        )
+    return redirect("inspections:team-detail", pk=pk, team_pk=team.pk)
+
+
+# Communes -----------------------------------------------------------------------------------
+
+
+def _district_target(request, pk: int, target_pk: int, *roles) -> PlanTarget:
+    plan = get_plan_for_role(request.user, pk, *roles)
+    return get_object_or_404(
+        plan.targets.select_related("agency__unit", "plan"),
+        pk=target_pk,
+        agency__unit__level=Level.DISTRICT,
+    )
+
+
+@login_required
+@require_GET
+def communes(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
+    target = _district_target(request, pk, target_pk, *READERS)
+    chosen = list(target.communes.select_related("agency", "chosen_by"))
+    chosen_ids = {c.agency_id for c in chosen}
+    return render(
+        request,
+        "inspections/communes.html",
+        {
+            "plan": target.plan,
+            "target": target,
+            "chosen": chosen,
+            "candidates": [
+                (agency, year)
+                for agency, year in services.commune_candidates(target)
+                if agency.pk not in chosen_ids
+            ],
+            "can_edit": can(request.user, *STAFF),
+        },
+    )
+
+
+@login_required
+@require_POST
+def communes_choose(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
+    target = _district_target(request, pk, target_pk, *STAFF)
+    agencies = list(Agency.objects.filter(pk__in=request.POST.getlist("agencies")))
+    try:
+        if not agencies:
+            raise ValidationError(_("Chưa chọn xã nào: đánh dấu xã cần kiểm tra."))
+        services.communes_choose(target=target, agencies=agencies, by=request.user)
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("Đã chọn %d xã.") % len(agencies))
+    return redirect("inspections:communes", pk=pk, target_pk=target.pk)
+
+
+@login_required
+@require_POST
+def communes_draw(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
+    target = _district_target(request, pk, target_pk, *STAFF)
+    try:
+        drawn = services.communes_draw(target=target, by=request.user)
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        seed = drawn[0].seed if drawn else None
+        messages.success(
+            request,
+            _("Đã bốc thăm %(n)d xã (mã bốc thăm %(seed)s).") % {"n": len(drawn), "seed": seed},
+        )
+    return redirect("inspections:communes", pk=pk, target_pk=target.pk)
+
+
+# Schedule -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def schedule(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_role(request.user, pk, *READERS)
+    form = VisitForm(request.POST or None, plan=plan)
+    if request.method == "POST":
+        get_plan_for_role(request.user, pk, *STAFF)
+        if form.is_valid():
+            target_pk, agency_pk = form.cleaned_data.pop("where")
+            try:
+                visit = services.visit_schedule(
+                    target=get_object_or_404(plan.targets, pk=target_pk),
+                    agency=get_object_or_404(Agency, pk=agency_pk),
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Đã lên lịch kiểm tra %s.") % visit.agency.name)
+                for warning in services.visit_warnings(visit):
+                    messages.warning(request, warning)
+                return redirect("inspections:schedule", pk=plan.pk)
+    visits = services.visits_visible(scope_for(request.user), request.user).filter(plan=plan)
+    return render(
+        request,
+        "inspections/schedule.html",
+        {
+            "plan": plan,
+            "visits": visits.select_related("team", "agency"),
+            "form": form,
+            "can_edit": can(request.user, *STAFF),
+        },
+    )
+
+
+@login_required
+@require_GET
+def my_visits(request: HttpRequest) -> HttpResponse:
+    """Every visit the user may see, across plans: a team member's, a unit's announced ones."""
+    visits = services.visits_visible(scope_for(request.user), request.user).select_related(
+        "team", "agency", "plan"
+    )
+    page = Paginator(visits.order_by("-date", "start_time"), settings.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "inspections/my_visits.html", {"page": page})

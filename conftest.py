@@ -12,6 +12,7 @@ from django.core.management import call_command
 def load_reference_and_demo_data() -> None:
     call_command("load_reference_data", verbosity=0, stdout=_Null())
     call_command("load_content_areas", verbosity=0, stdout=_Null())
+    call_command("load_holidays", verbosity=0, stdout=_Null())
     call_command("load_demo_users", verbosity=0, stdout=_Null())
     call_command("load_seed_plan", verbosity=0, stdout=_Null())
 

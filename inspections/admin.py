@@ -3,16 +3,30 @@ from __future__ import annotations
 from django.contrib import admin
 
 from inspections.models import (
+    CommuneChoice,
     ContentArea,
     ContentFramework,
+    Holiday,
     LegalDocument,
     NumberRegister,
+    Outline,
+    OutlineField,
+    OutlineSection,
     Plan,
     PlanBasis,
     PlanItem,
     PlanTarget,
     PlanTeamAgency,
     PlanTransition,
+    Reminder,
+    ReportRequest,
+    RequestMessage,
+    Submission,
+    SubmissionAttachment,
+    Team,
+    TeamMember,
+    TeamTarget,
+    Visit,
 )
 
 
@@ -124,3 +138,119 @@ class PlanTransitionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    date_hierarchy = "date"
+
+
+class OutlineSectionInline(admin.TabularInline):
+    model = OutlineSection
+    extra = 0
+
+
+class OutlineFieldInline(admin.TabularInline):
+    model = OutlineField
+    extra = 0
+
+
+@admin.register(Outline)
+class OutlineAdmin(admin.ModelAdmin):
+    list_display = ["plan", "target_deadline", "sent_at", "letter_number"]
+    list_select_related = ["plan"]
+    raw_id_fields = ["plan"]
+    inlines = [OutlineSectionInline, OutlineFieldInline]
+
+
+@admin.register(ReportRequest)
+class ReportRequestAdmin(admin.ModelAdmin):
+    list_display = ["agency", "plan", "is_target", "deadline"]
+    list_filter = ["is_target", "plan__year"]
+    search_fields = ["agency__name"]
+    list_select_related = ["agency", "plan"]
+    raw_id_fields = ["plan", "agency"]
+
+
+class SubmissionAttachmentInline(admin.TabularInline):
+    model = SubmissionAttachment
+    extra = 0
+    readonly_fields = ["file", "file_name", "file_size", "file_sha256", "content_type"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # submitted files are never deleted through the product
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    list_display = ["request", "deliverable", "version", "submitted_at", "late", "status"]
+    list_filter = ["deliverable", "status", "late", "below_threshold"]
+    search_fields = ["request__agency__name", "file_name"]
+    list_select_related = ["request__agency", "request__plan"]
+    readonly_fields = [
+        "request", "deliverable", "version", "submitted_by", "submitted_at", "late", "values",
+        "coverage", "below_threshold", "file", "file_name", "file_size", "file_sha256",
+        "content_type",
+    ]  # fmt: skip
+    inlines = [SubmissionAttachmentInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # nothing a unit submitted is deleted through the product
+
+
+@admin.register(RequestMessage)
+class RequestMessageAdmin(admin.ModelAdmin):
+    list_display = ["request", "author", "from_unit", "created_at"]
+    list_select_related = ["request__agency", "author"]
+    search_fields = ["body"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["request", "key", "sent_at"]
+    list_select_related = ["request__agency"]
+    list_filter = ["key"]
+
+
+class TeamMemberInline(admin.TabularInline):
+    model = TeamMember
+    raw_id_fields = ["user", "agency"]
+    extra = 0
+
+
+class TeamTargetInline(admin.TabularInline):
+    model = TeamTarget
+    raw_id_fields = ["target"]
+    extra = 0
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "plan", "decision_number", "decision_status"]
+    list_filter = ["decision_status"]
+    list_select_related = ["plan"]
+    raw_id_fields = ["plan"]
+    inlines = [TeamMemberInline, TeamTargetInline]
+
+
+@admin.register(CommuneChoice)
+class CommuneChoiceAdmin(admin.ModelAdmin):
+    list_display = ["agency", "target", "chosen_by", "chosen_at", "seed"]
+    list_select_related = ["agency", "target__agency", "chosen_by"]
+    raw_id_fields = ["target", "agency"]
+
+
+@admin.register(Visit)
+class VisitAdmin(admin.ModelAdmin):
+    list_display = ["agency", "date", "start_time", "team", "announced", "status"]
+    list_filter = ["status", "announced", "mode"]
+    search_fields = ["agency__name", "place"]
+    list_select_related = ["agency", "team"]
+    raw_id_fields = ["plan", "team", "target", "agency"]
+    date_hierarchy = "date"

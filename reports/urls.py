@@ -8,5 +8,15 @@ urlpatterns = [
     path("plans/<int:pk>/document.pdf", views.plan_pdf, name="plan-pdf"),
     path("plans/<int:pk>/document.docx", views.plan_docx, name="plan-docx"),
     path("plans/<int:pk>/outline/letter.<str:fmt>", views.outline_letter, name="outline-letter"),
+    path(
+        "plans/<int:pk>/teams/<int:team_pk>/decision.<str:fmt>",
+        views.team_decision_file,
+        name="team-decision",
+    ),
+    path(
+        "plans/<int:pk>/teams/<int:team_pk>/schedule.<str:fmt>",
+        views.schedule_notice_file,
+        name="schedule-notice",
+    ),
     path("plans/<int:pk>/progress.<str:fmt>", views.progress_export, name="progress-export"),
 ]

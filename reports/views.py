@@ -14,6 +14,7 @@ from reports.exports import Column, Kind, Table, export_response
 from reports.outline_document import outline_document
 from reports.plan_document import plan_document, plan_for_document
 from reports.rendering import render_docx, render_pdf
+from reports.visit_documents import schedule_notice, team_decision
 from units.models import Role
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -92,9 +93,30 @@ def outline_letter(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     )
     if outline.sent_at is None:
         get_plan_for_role(request.user, pk, Role.STAFF)
-    document = outline_document(outline)
+    return _document(outline_document(outline), fmt)
+
+
+def _document(document, fmt: str) -> HttpResponse:
     if fmt == "pdf":
         return _file(render_pdf(document), "application/pdf", f"{document.title}.pdf", True)
     if fmt == "docx":
         return _file(render_docx(document), DOCX, f"{document.title}.docx", False)
     raise Http404
+
+
+def _team_document(request, pk: int, team_pk: int, fmt: str, build) -> HttpResponse:
+    plan = get_plan_for_role(request.user, pk, Role.STAFF, Role.LEADER, Role.TEAM)
+    team = get_object_or_404(plan.teams.select_related("plan__issuer__unit"), pk=team_pk)
+    return _document(build(team), fmt)
+
+
+@login_required
+@require_GET
+def team_decision_file(request: HttpRequest, pk: int, team_pk: int, fmt: str) -> HttpResponse:
+    return _team_document(request, pk, team_pk, fmt, team_decision)
+
+
+@login_required
+@require_GET
+def schedule_notice_file(request: HttpRequest, pk: int, team_pk: int, fmt: str) -> HttpResponse:
+    return _team_document(request, pk, team_pk, fmt, schedule_notice)

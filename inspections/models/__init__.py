@@ -19,6 +19,7 @@ from inspections.models.plans import (
 from inspections.models.reference import (
     ContentArea,
     ContentFramework,
+    Holiday,
     LegalDocument,
     NumberRegister,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "Deliverable",
     "FieldKind",
     "FieldRole",
+    "Holiday",
     "LegalDocument",
     "NumberRegister",
     "Outline",

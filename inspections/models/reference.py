@@ -127,3 +127,37 @@ class NumberRegister(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issuer} {self.year} {self.symbol}: {self.last_number}"
+
+
+class HolidayQuerySet(models.QuerySet):
+    def calendar(self):
+        """The working-day calendar of every recorded day off and làm bù day (one query)."""
+        from inspections.workdays import HOLIDAY, Calendar
+
+        holidays, workdays = set(), set()
+        for day, kind in self.values_list("date", "kind"):
+            (holidays if kind == HOLIDAY else workdays).add(day)
+        return Calendar(holidays=frozenset(holidays), workdays=frozenset(workdays))
+
+
+class Holiday(models.Model):
+    """A public day off, or a weekend day made a working day (làm bù). Data an admin extends
+    each year when the Government announces the schedule; loaded from fixtures/holidays.csv."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Ngày nghỉ")
+        WORKDAY = "workday", _("Ngày làm bù")
+
+    date = models.DateField(_("ngày"), unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices, default=Kind.HOLIDAY)
+
+    objects = HolidayQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("ngày nghỉ lễ, làm bù")
+        verbose_name_plural = _("ngày nghỉ lễ, làm bù")
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} — {self.name}"

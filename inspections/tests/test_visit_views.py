@@ -166,3 +166,45 @@ def test_schedule_query_count(team, extra):
     # session, user, membership, lineage, plan, visits; the form: teams, team targets, their
     # chosen communes, the communes' agencies; session refresh (3)
     assert len(queries) == 10 + 3
+
+
+def _pdf_text(response) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+
+
+def test_team_decision_document(team):
+    team.signer_name = "Nguyễn Thanh Nhân"
+    team.save()
+    services.team_decision_issue(team=team, day=datetime.date(2023, 8, 15))
+    url = reverse("reports:team-decision", args=[team.plan.pk, team.pk, "pdf"])
+    text = _pdf_text(client_for("noivu").get(url))
+    for expected in ("QUYẾT ĐỊNH", "Số: 01/QĐ-UBND", "Điều 1.", "Phạm Minh Tâm", "Trưởng đoàn",
+                     "Kiên Giang, ngày 15 tháng 8 năm 2023", "Nguyễn Thanh Nhân"):  # fmt: skip
+        assert expected in text
+    docx = client_for("truongdoan").get(
+        reverse("reports:team-decision", args=[team.plan.pk, team.pk, "docx"])
+    )
+    assert docx.status_code == 200
+    assert client_for("anbien").get(url).status_code == 403
+    assert client_for("camau").get(url).status_code == 404
+
+
+def test_schedule_notice_lists_announced_visits_only(team):
+    common = {"date": datetime.date(2023, 9, 5), "place": "Hội trường"}
+    services.visit_schedule(
+        team=team, target=target("908/UBND"), agency=target("908/UBND").agency,
+        start_time=datetime.time(8), end_time=datetime.time(11), **common,
+    )  # fmt: skip
+    services.visit_schedule(
+        team=team, target=target("91/STP"), agency=target("91/STP").agency,
+        start_time=datetime.time(14), end_time=datetime.time(16), announced=False, **common,
+    )  # fmt: skip
+    url = reverse("reports:schedule-notice", args=[team.plan.pk, team.pk, "pdf"])
+    text = _pdf_text(client_for("noivu").get(url))
+    assert "THÔNG BÁO" in text and "Ủy ban nhân dân huyện An Biên" in text
+    assert "08 giờ, ngày 5/9/2023" in text
+    assert "Sở Tư pháp" not in text

@@ -248,3 +248,13 @@ def test_load_csv_needs_the_header():
         load_text("2024-01-01,Tết Dương lịch,holiday\n")
     with pytest.raises(ValueError, match="empty"):
         load_text("\n\n")
+
+
+@pytest.mark.django_db
+def test_the_calendar_comes_from_the_holidays_an_admin_keeps():
+    from inspections.models import Holiday
+
+    calendar = Holiday.objects.calendar()
+    assert calendar.add_working_days(date(2024, 2, 5), 15) == date(2024, 3, 4)
+    Holiday.objects.create(date=date(2027, 11, 24), name="Ngày Văn hóa Việt Nam")
+    assert not Holiday.objects.calendar().is_working_day(date(2027, 11, 24))

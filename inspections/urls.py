@@ -41,6 +41,7 @@ urlpatterns = [
     ),
     path("<int:pk>/schedule/", views.schedule, name="schedule"),
     path("visits/", views.my_visits, name="my-visits"),
+    path("visits/feed/", views.calendar_feed, name="calendar-feed"),
 ]
 
 # Self-inspection requests, mounted at /requests/ (the unit's side).

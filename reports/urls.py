@@ -18,5 +18,6 @@ urlpatterns = [
         views.schedule_notice_file,
         name="schedule-notice",
     ),
+    path("calendar/<str:token>.ics", views.visits_calendar, name="visits-calendar"),
     path("plans/<int:pk>/progress.<str:fmt>", views.progress_export, name="progress-export"),
 ]

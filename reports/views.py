@@ -8,13 +8,15 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from inspections.access import get_plan_for_role, get_plan_for_user
-from inspections.models import Outline
-from inspections.services import plan_progress
+from inspections.models import CalendarFeed, Outline
+from inspections.services import plan_progress, visits_visible
 from reports.exports import Column, Kind, Table, export_response
+from reports.ical import visits_ics
 from reports.outline_document import outline_document
 from reports.plan_document import plan_document, plan_for_document
 from reports.rendering import render_docx, render_pdf
 from reports.visit_documents import schedule_notice, team_decision
+from units.access import scope_for
 from units.models import Role
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -120,3 +122,17 @@ def team_decision_file(request: HttpRequest, pk: int, team_pk: int, fmt: str) ->
 @require_GET
 def schedule_notice_file(request: HttpRequest, pk: int, team_pk: int, fmt: str) -> HttpResponse:
     return _team_document(request, pk, team_pk, fmt, schedule_notice)
+
+
+@require_GET
+def visits_calendar(request: HttpRequest, token: str) -> HttpResponse:
+    """The user's visits for a calendar application: the secret address is the only key."""
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    user = feed.user
+    if not user.is_active:
+        raise Http404
+    visits = visits_visible(scope_for(user), user).select_related("team", "agency", "plan")
+    content = visits_ics(visits, name="Lịch kiểm tra CCHC", host=request.get_host())
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="lich-kiem-tra.ics"'
+    return response

@@ -42,6 +42,7 @@ from inspections.models.self_inspection import (
     submission_path,
 )
 from inspections.models.visits import (
+    CalendarFeed,
     CommuneChoice,
     DecisionStatus,
     Team,
@@ -54,6 +55,7 @@ from inspections.models.visits import (
 
 __all__ = [
     "EDITABLE_STATUSES",
+    "CalendarFeed",
     "CommuneChoice",
     "ContentArea",
     "ContentFramework",

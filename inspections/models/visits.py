@@ -200,3 +200,21 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency} — {self.date:%d/%m/%Y}"
+
+
+class CalendarFeed(models.Model):
+    """A secret address for a user's visits in a calendar application (iCalendar), which cannot
+    sign in. Resetting it makes the old address stop working."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("lịch đăng ký (iCalendar)")
+        verbose_name_plural = _("lịch đăng ký (iCalendar)")
+
+    def __str__(self) -> str:
+        return str(self.user)

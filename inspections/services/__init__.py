@@ -36,6 +36,7 @@ from inspections.services.self_inspection import (
     unanswered,
 )
 from inspections.services.visits import (
+    calendar_feed_for,
     commune_candidates,
     communes_choose,
     communes_draw,
@@ -52,6 +53,7 @@ __all__ = [
     "PROGRESS_STATES",
     "ProgressRow",
     "Todo",
+    "calendar_feed_for",
     "commune_candidates",
     "communes_choose",
     "communes_draw",

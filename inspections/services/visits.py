@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import random
+import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspections.models import (
+    CalendarFeed,
     CommuneChoice,
     DecisionStatus,
     Plan,
@@ -228,3 +230,13 @@ def visits_visible(scope, user):
             Q(announced=True) | Q(date__lte=today)
         )
     return visits.none()
+
+
+def calendar_feed_for(user, *, reset: bool = False) -> CalendarFeed:
+    """The user's calendar address; `reset` gives a new one and ends the old."""
+    token = secrets.token_urlsafe(32)
+    if reset:
+        feed, _created = CalendarFeed.objects.update_or_create(user=user, defaults={"token": token})
+        return feed
+    feed, _created = CalendarFeed.objects.get_or_create(user=user, defaults={"token": token})
+    return feed

@@ -208,3 +208,58 @@ def test_schedule_notice_lists_announced_visits_only(team):
     assert "THÔNG BÁO" in text and "Ủy ban nhân dân huyện An Biên" in text
     assert "08 giờ, ngày 5/9/2023" in text
     assert "Sở Tư pháp" not in text
+
+
+def _schedule(team, ref, day, announced=True):
+    return services.visit_schedule(
+        team=team, target=target(ref), agency=target(ref).agency, date=day,
+        start_time=datetime.time(8), end_time=datetime.time(11), place="Hội trường",
+        announced=announced,
+    )  # fmt: skip
+
+
+def test_month_and_week_calendars(team):
+    _schedule(team, "908/UBND", datetime.date(2023, 9, 5))
+    client = client_for("doanvien")
+    month = client.get(reverse("inspections:my-visits"), {"date": "2023-09-01"})
+    days = {day: items for week in month.context["weeks"] for day, items in week}
+    assert [v.agency.name for v in days[datetime.date(2023, 9, 5)]] == [
+        "Ủy ban nhân dân huyện An Biên"
+    ]
+    week = client.get(reverse("inspections:my-visits"), {"view": "week", "date": "2023-09-07"})
+    assert week.context["weeks"][0][0][0] == datetime.date(2023, 9, 4)
+    assert "Ủy ban nhân dân huyện An Biên" in week.text
+
+
+def test_icalendar_feed_and_reset(team):
+    _schedule(team, "908/UBND", datetime.date(2099, 9, 5))
+    _schedule(team, "91/STP", datetime.date(2099, 9, 6), announced=False)
+    from inspections.models import CalendarFeed
+
+    client_for("anbien").post(reverse("inspections:calendar-feed"))
+    token = CalendarFeed.objects.get(user__username="anbien").token
+    feed = client_for(None).get(reverse("reports:visits-calendar", args=[token]))
+    assert feed.status_code == 200 and feed["Content-Type"].startswith("text/calendar")
+    body = feed.content.decode()
+    assert "BEGIN:VEVENT" in body and "huyện An Biên" in body.replace("\r\n ", "")
+    assert body.count("BEGIN:VEVENT") == 1  # the unannounced visit stays hidden
+    client_for("anbien").post(reverse("inspections:calendar-feed"))
+    assert client_for(None).get(reverse("reports:visits-calendar", args=[token])).status_code == 404
+    assert (
+        client_for(None).get(reverse("reports:visits-calendar", args=["x" * 43])).status_code == 404
+    )
+    team_feed = services.calendar_feed_for(get_user_model().objects.get(username="doanvien"))
+    body = client_for(None).get(reverse("reports:visits-calendar", args=[team_feed.token])).content
+    assert body.decode().count("BEGIN:VEVENT") == 2
+
+
+@pytest.mark.parametrize("extra", [0, 10])
+def test_my_visits_query_count(team, extra):
+    for i in range(extra + 1):
+        _schedule(team, "91/STP", datetime.date(2023, 9, 1) + datetime.timedelta(days=i))
+    client = client_for("doanvien")
+    url = reverse("inspections:my-visits")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url, {"date": "2023-09-01"})
+    # session, user, membership, lineage, month's visits, feed, count, page; session refresh (3)
+    assert len(queries) == 8 + 3

@@ -31,6 +31,7 @@ from inspections.views.self_inspection import (
     submission_return,
 )
 from inspections.views.visits import (
+    calendar_feed,
     communes,
     communes_choose,
     communes_draw,
@@ -46,6 +47,7 @@ from inspections.views.visits import (
 
 __all__ = [
     "attachment_file",
+    "calendar_feed",
     "communes",
     "communes_choose",
     "communes_draw",

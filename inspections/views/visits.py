@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,13 +12,15 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inspections import services
 from inspections.access import can, get_plan_for_role
 from inspections.forms import TeamForm, TeamMemberForm, VisitForm
-from inspections.models import PlanTarget, Team, TeamTarget
+from inspections.models import CalendarFeed, PlanTarget, Team, TeamTarget
 from inspections.views.plans import STAFF, _refused
 from units.access import scope_for
 from units.models import Agency, Level, Role
@@ -262,11 +267,56 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def my_visits(request: HttpRequest) -> HttpResponse:
-    """Every visit the user may see, across plans: a team member's, a unit's announced ones."""
+    """Every visit the user may see, across plans, as a month or week calendar and a list."""
     visits = services.visits_visible(scope_for(request.user), request.user).select_related(
         "team", "agency", "plan"
     )
+    view = "week" if request.GET.get("view") == "week" else "month"
+    try:
+        anchor = datetime.date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        anchor = timezone.localdate()
+    if view == "week":
+        start = anchor - datetime.timedelta(days=anchor.weekday())
+        weeks = [[start + datetime.timedelta(days=i) for i in range(7)]]
+        previous, following = start - datetime.timedelta(days=7), start + datetime.timedelta(days=7)
+    else:
+        weeks = calendar.Calendar(firstweekday=0).monthdatescalendar(anchor.year, anchor.month)
+        first = anchor.replace(day=1)
+        previous = (first - datetime.timedelta(days=1)).replace(day=1)
+        following = (first + datetime.timedelta(days=32)).replace(day=1)
+    by_day: dict[datetime.date, list] = {}
+    for visit in visits.filter(date__range=(weeks[0][0], weeks[-1][-1])):
+        by_day.setdefault(visit.date, []).append(visit)
+    feed = CalendarFeed.objects.filter(user=request.user).first()
     page = Paginator(visits.order_by("-date", "start_time"), settings.PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "inspections/my_visits.html", {"page": page})
+    return render(
+        request,
+        "inspections/my_visits.html",
+        {
+            "page": page,
+            "view": view,
+            "anchor": anchor,
+            "weeks": [[(day, by_day.get(day, [])) for day in week] for week in weeks],
+            "previous": previous,
+            "following": following,
+            "feed_url": request.build_absolute_uri(
+                reverse("reports:visits-calendar", args=[feed.token])
+            )
+            if feed
+            else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def calendar_feed(request: HttpRequest) -> HttpResponse:
+    """Create the user's calendar address, or replace it (the old one stops working)."""
+    services.calendar_feed_for(request.user, reset=True)
+    messages.success(
+        request, _("Đã tạo địa chỉ lịch mới; địa chỉ cũ (nếu có) không còn dùng được.")
+    )
+    return redirect("inspections:my-visits")

@@ -429,3 +429,15 @@ def test_units_left_out_are_listed_as_not_requested(outline):
     services.outline_send(outline=outline, by=user("noivu"))
     response = client_for("noivu").get(reverse("inspections:progress", args=[seed().pk]))
     assert "18 đơn vị chưa được yêu cầu báo cáo" in response.text
+
+
+def test_page_titles_are_plain_text(sent):
+    import re
+
+    for url in (
+        reverse("requests:request-detail", args=[request_of("anbien").pk]),
+        reverse("inspections:progress", args=[seed().pk]),
+        reverse("inspections:outline-edit", args=[seed().pk]),
+    ):
+        text = client_for("noivu").get(url).text
+        assert re.search(r"<title>[^<]+</title>", text), url

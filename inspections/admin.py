@@ -6,8 +6,10 @@ from inspections.models import (
     CommuneChoice,
     ContentArea,
     ContentFramework,
+    Finding,
     Holiday,
     LegalDocument,
+    Minutes,
     NumberRegister,
     Outline,
     OutlineField,
@@ -18,6 +20,7 @@ from inspections.models import (
     PlanTarget,
     PlanTeamAgency,
     PlanTransition,
+    Recommendation,
     Reminder,
     ReportRequest,
     RequestMessage,
@@ -254,3 +257,37 @@ class VisitAdmin(admin.ModelAdmin):
     list_select_related = ["agency", "team"]
     raw_id_fields = ["plan", "team", "target", "agency"]
     date_hierarchy = "date"
+
+
+@admin.register(Minutes)
+class MinutesAdmin(admin.ModelAdmin):
+    list_display = ["visit", "recorded_by", "updated_at"]
+    list_select_related = ["visit__agency", "recorded_by"]
+    raw_id_fields = ["visit"]
+
+
+class RecommendationInline(admin.TabularInline):
+    model = Recommendation
+    raw_id_fields = ["responsible"]
+    readonly_fields = ["due_date"]
+    extra = 0
+
+
+@admin.register(Finding)
+class FindingAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "visit", "kind", "severity", "content_area"]
+    list_filter = ["kind", "severity", "content_area"]
+    search_fields = ["description"]
+    list_select_related = ["visit__agency", "content_area"]
+    raw_id_fields = ["visit"]
+    inlines = [RecommendationInline]
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "responsible", "due_date", "status"]
+    list_filter = ["status", "deadline_kind"]
+    search_fields = ["text", "responsible__name"]
+    list_select_related = ["responsible"]
+    raw_id_fields = ["finding", "responsible"]
+    readonly_fields = ["due_date"]

@@ -7,7 +7,9 @@ from inspections.models import (
     Deliverable,
     FieldKind,
     FieldRole,
+    Finding,
     LegalDocument,
+    Minutes,
     Outline,
     OutlineField,
     OutlineSection,
@@ -15,6 +17,7 @@ from inspections.models import (
     PlanItem,
     PlanStatus,
     PlanTarget,
+    Recommendation,
     ReportRequest,
     TargetKind,
     TargetMode,
@@ -429,3 +432,45 @@ class VisitForm(forms.ModelForm):
     def clean_where(self):
         target_pk, _sep, agency_pk = self.cleaned_data["where"].partition(":")
         return int(target_pk), int(agency_pk)
+
+
+class MinutesForm(forms.ModelForm):
+    class Meta:
+        model = Minutes
+        fields = ["team_attendees", "unit_attendees", "checked", "conclusions", "unit_opinion"]
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+
+
+class FindingForm(forms.ModelForm):
+    class Meta:
+        model = Finding
+        fields = ["content_area", "kind", "severity", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class RecommendationForm(forms.ModelForm):
+    class Meta:
+        model = Recommendation
+        fields = ["finding", "responsible", "text", "deadline_kind", "deadline_count",
+                  "deadline_date"]  # fmt: skip
+        widgets = {"text": forms.Textarea(attrs={"rows": 2}), "deadline_date": DATE_WIDGET}
+
+    def __init__(self, *args, visit: Visit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = (
+            Agency.objects.filter(province_id=visit.agency.province_id)
+            .valid_on(visit.date)
+            .select_related("unit")
+        )
+        self.fields["responsible"].initial = visit.agency_id
+        self.fields["finding"].queryset = visit.findings.all()
+        self.fields["finding"].label = _("Kết quả kiểm tra")
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("deadline_kind")
+        if kind == "date" and not data.get("deadline_date"):
+            self.add_error("deadline_date", _("Chọn ngày hết hạn khắc phục."))
+        if kind in ("days", "working_days") and not data.get("deadline_count"):
+            self.add_error("deadline_count", _("Ghi số ngày (lớn hơn 0)."))
+        return data

@@ -42,6 +42,14 @@ urlpatterns = [
     path("<int:pk>/schedule/", views.schedule, name="schedule"),
     path("visits/", views.my_visits, name="my-visits"),
     path("visits/feed/", views.calendar_feed, name="calendar-feed"),
+    path("visits/<int:visit_pk>/", views.visit_detail, name="visit-detail"),
+    path("visits/<int:visit_pk>/minutes/", views.minutes_save, name="minutes-save"),
+    path("visits/<int:visit_pk>/findings/", views.finding_add, name="finding-add"),
+    path(
+        "visits/<int:visit_pk>/recommendations/",
+        views.recommendation_add,
+        name="recommendation-add",
+    ),
 ]
 
 # Self-inspection requests, mounted at /requests/ (the unit's side).

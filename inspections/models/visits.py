@@ -218,3 +218,145 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+# Minutes, findings and recommendations ------------------------------------------------------
+
+
+class FindingKind(models.TextChoices):
+    STRENGTH = "strength", _("Ưu điểm")
+    SHORTCOMING = "shortcoming", _("Tồn tại, hạn chế")
+    GOOD_MODEL = "good_model", _("Mô hình hay, cách làm mới cần nhân rộng")
+
+
+class Severity(models.TextChoices):
+    MINOR = "minor", _("Nhẹ")
+    MODERATE = "moderate", _("Trung bình")
+    SERIOUS = "serious", _("Nghiêm trọng")
+
+
+class Minutes(models.Model):
+    """The minutes of a visit (biên bản kiểm tra): who attended, what was checked, conclusions."""
+
+    visit = models.OneToOneField(Visit, on_delete=models.CASCADE, related_name="minutes")
+    team_attendees = models.TextField(_("thành phần Đoàn kiểm tra"))
+    unit_attendees = models.TextField(_("thành phần đơn vị"))
+    checked = models.TextField(
+        _("nội dung đã kiểm tra"),
+        help_text=_("Báo cáo, hồ sơ, bộ phận một cửa, hồ sơ trễ hạn…"),
+    )
+    conclusions = models.TextField(_("kết luận tại buổi kiểm tra"), blank=True)
+    unit_opinion = models.TextField(_("ý kiến của đơn vị"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("biên bản kiểm tra")
+        verbose_name_plural = _("biên bản kiểm tra")
+
+    def __str__(self) -> str:
+        return f"Biên bản — {self.visit}"
+
+
+class Finding(models.Model):
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="findings")
+    content_area = models.ForeignKey(
+        "inspections.ContentArea",
+        verbose_name=_("lĩnh vực"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(_("loại"), max_length=15, choices=FindingKind.choices)
+    description = models.TextField(_("nội dung"))
+    severity = models.CharField(
+        _("mức độ"), max_length=10, choices=Severity.choices, blank=True, default=""
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["visit", "content_area__number", "pk"]
+        verbose_name = _("kết quả kiểm tra")
+        verbose_name_plural = _("kết quả kiểm tra")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="shortcoming") | ~Q(severity=""),
+                name="inspections_shortcoming_has_severity",
+                violation_error_message=_("Tồn tại, hạn chế cần ghi mức độ."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+
+class DeadlineKind(models.TextChoices):
+    DATE = "date", _("Ngày cụ thể")
+    DAYS = "days", _("Số ngày")
+    WORKING_DAYS = "working_days", _("Số ngày làm việc")
+
+
+class RecommendationStatus(models.TextChoices):
+    OPEN = "open", _("Chưa khắc phục xong")
+    DONE = "done", _("Đã khắc phục")
+    NOT_DONE = "not_done", _("Không khắc phục")
+
+
+class RecommendationQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=RecommendationStatus.OPEN)
+
+    def overdue(self, today):
+        return self.open().filter(due_date__lt=today)
+
+
+class Recommendation(models.Model):
+    """A recommendation (kiến nghị) of a finding, addressed to a unit, due by a date.
+
+    The deadline is kept as given (a date, N days or N working days after the visit) and the due
+    date is computed once, skipping weekends and the recorded holidays for working days.
+    """
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="recommendations")
+    responsible = models.ForeignKey(
+        Agency, verbose_name=_("đơn vị thực hiện"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("kiến nghị"))
+    deadline_kind = models.CharField(
+        _("thời hạn theo"), max_length=15, choices=DeadlineKind.choices
+    )
+    deadline_date = models.DateField(_("đến ngày"), null=True, blank=True)
+    deadline_count = models.PositiveSmallIntegerField(_("số ngày"), null=True, blank=True)
+    due_date = models.DateField(_("hạn khắc phục"), editable=False)
+    status = models.CharField(
+        max_length=10, choices=RecommendationStatus.choices, default=RecommendationStatus.OPEN
+    )
+
+    objects = RecommendationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        verbose_name = _("kiến nghị")
+        verbose_name_plural = _("kiến nghị")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(deadline_kind="date") & Q(deadline_date__isnull=False))
+                | (~Q(deadline_kind="date") & Q(deadline_count__gt=0)),
+                name="inspections_recommendation_deadline_given",
+                violation_error_message=_(
+                    "Ghi thời hạn: một ngày cụ thể, hoặc số ngày (lớn hơn 0)."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    def is_overdue(self, today) -> bool:
+        return self.status == RecommendationStatus.OPEN and self.due_date < today

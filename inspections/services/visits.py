@@ -16,10 +16,15 @@ from django.utils.translation import gettext as _
 from inspections.models import (
     CalendarFeed,
     CommuneChoice,
+    DeadlineKind,
     DecisionStatus,
+    Finding,
+    Holiday,
+    Minutes,
     Plan,
     PlanStatus,
     PlanTarget,
+    Recommendation,
     Team,
     TeamMember,
     TeamTarget,
@@ -240,3 +245,69 @@ def calendar_feed_for(user, *, reset: bool = False) -> CalendarFeed:
         return feed
     feed, _created = CalendarFeed.objects.get_or_create(user=user, defaults={"token": token})
     return feed
+
+
+# Minutes, findings, recommendations ---------------------------------------------------------
+
+
+def is_team_member(user, team: Team) -> bool:
+    return team.members.filter(user=user).exists()
+
+
+def minutes_save(*, visit: Visit, by, **fields) -> Minutes:
+    """Record (or correct) the minutes of a visit; the visit is then done."""
+    with transaction.atomic():
+        minutes, _created = Minutes.objects.update_or_create(
+            visit=visit, defaults={**fields, "recorded_by": by}
+        )
+        if visit.status != VisitStatus.DONE:
+            visit.status = VisitStatus.DONE
+            visit.save(update_fields=["status"])
+    return minutes
+
+
+def finding_add(*, visit: Visit, by, **fields) -> Finding:
+    finding = Finding(visit=visit, recorded_by=by, **fields)
+    finding.full_clean()
+    finding.save()
+    return finding
+
+
+def due_date_of(*, start: datetime.date, kind: str, date=None, count=None) -> datetime.date:
+    """The due date of a deadline given as a date, N days or N working days after `start`."""
+    if kind == DeadlineKind.DATE:
+        return date
+    if kind == DeadlineKind.DAYS:
+        return start + datetime.timedelta(days=count)
+    return Holiday.objects.calendar().add_working_days(start, count)
+
+
+def recommendation_add(
+    *,
+    finding: Finding,
+    responsible: Agency,
+    text: str,
+    deadline_kind: str,
+    deadline_date: datetime.date | None = None,
+    deadline_count: int | None = None,
+) -> Recommendation:
+    """A recommendation with its due date counted from the visit day."""
+    visit = finding.visit
+    if deadline_kind == DeadlineKind.DATE and deadline_date and deadline_date < visit.date:
+        raise ValidationError(_("Hạn khắc phục trước ngày kiểm tra: chọn ngày sau ngày kiểm tra."))
+    recommendation = Recommendation(
+        finding=finding,
+        responsible=responsible,
+        text=text,
+        deadline_kind=deadline_kind,
+        deadline_date=deadline_date if deadline_kind == DeadlineKind.DATE else None,
+        deadline_count=deadline_count if deadline_kind != DeadlineKind.DATE else None,
+    )
+    recommendation.due_date = (
+        due_date_of(start=visit.date, kind=deadline_kind, date=deadline_date, count=deadline_count)
+        if (deadline_date or deadline_count)
+        else visit.date
+    )
+    recommendation.full_clean()
+    recommendation.save()
+    return recommendation

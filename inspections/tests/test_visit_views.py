@@ -263,3 +263,110 @@ def test_my_visits_query_count(team, extra):
         client.get(url, {"date": "2023-09-01"})
     # session, user, membership, lineage, month's visits, feed, count, page; session refresh (3)
     assert len(queries) == 8 + 3
+
+
+@pytest.fixture
+def visit(team):
+    return _schedule(team, "908/UBND", datetime.date(2024, 2, 5))
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("noivu", 200), ("lanhdao", 200), ("doanvien", 200), ("truongdoan", 404),
+     ("anbien", 404), ("tuphap", 404), ("camau", 404)],
+)  # fmt: skip
+def test_visit_page_permission_matrix(visit, persona, status):
+    # truongdoan is not a member of this team; units see findings only in issued conclusions.
+    url = reverse("inspections:visit-detail", args=[visit.pk])
+    assert client_for(persona).get(url).status_code == status
+
+
+@pytest.mark.parametrize(("persona", "status"), [("lanhdao", 403), ("anbien", 404), ("camau", 404)])
+@pytest.mark.parametrize("name", ["minutes-save", "finding-add"])
+def test_only_the_team_and_staff_record(visit, name, persona, status):
+    url = reverse(f"inspections:{name}", args=[visit.pk])
+    assert client_for(persona).post(url, {}).status_code == status
+
+
+def test_team_member_records_minutes_findings_and_recommendations(visit):
+    member = client_for("doanvien")
+    member.post(
+        reverse("inspections:minutes-save", args=[visit.pk]),
+        {"team_attendees": "Phạm Minh Tâm", "unit_attendees": "Chủ tịch UBND huyện",
+         "checked": "Bộ phận một cửa; 12 hồ sơ trễ hạn"},
+    )  # fmt: skip
+    visit.refresh_from_db()
+    assert visit.status == "done"
+    refused = member.post(
+        reverse("inspections:finding-add", args=[visit.pk]),
+        {"kind": "shortcoming", "description": "Còn 12 hồ sơ trễ hạn chưa xin lỗi."},
+        follow=True,
+    )
+    assert "cần ghi mức độ" in refused.text and not visit.findings.exists()
+    member.post(
+        reverse("inspections:finding-add", args=[visit.pk]),
+        {"kind": "shortcoming", "severity": "moderate",
+         "description": "Còn 12 hồ sơ trễ hạn chưa xin lỗi."},
+    )  # fmt: skip
+    finding = visit.findings.get()
+    response = member.post(
+        reverse("inspections:recommendation-add", args=[visit.pk]),
+        {"finding": finding.pk, "responsible": visit.agency_id,
+         "text": "Xin lỗi người dân, rà soát quy trình.",
+         "deadline_kind": "working_days", "deadline_count": 15},
+        follow=True,
+    )  # fmt: skip
+    # 15 working days from Monday 5/2/2024 skip Tết (8–14/2) and weekends: 4/3/2024.
+    assert "hạn khắc phục 04/03/2024" in response.text
+    missing = member.post(
+        reverse("inspections:recommendation-add", args=[visit.pk]),
+        {
+            "finding": finding.pk,
+            "responsible": visit.agency_id,
+            "text": "x",
+            "deadline_kind": "days",
+        },
+        follow=True,
+    )
+    assert "Ghi số ngày" in missing.text
+    assert finding.recommendations.count() == 1
+
+
+def test_recommendation_deadlines_in_days_and_dates(visit):
+    finding = services.finding_add(
+        visit=visit, by=get_user_model().objects.get(username="doanvien"),
+        kind="shortcoming", severity="minor", description="x",
+    )  # fmt: skip
+    days = services.recommendation_add(
+        finding=finding, responsible=visit.agency, text="a", deadline_kind="days", deadline_count=30
+    )
+    assert days.due_date == datetime.date(2024, 3, 6)
+    with pytest.raises(Exception, match="trước ngày kiểm tra"):
+        services.recommendation_add(
+            finding=finding, responsible=visit.agency, text="b", deadline_kind="date",
+            deadline_date=datetime.date(2024, 1, 1),
+        )  # fmt: skip
+    assert days.is_overdue(datetime.date(2024, 3, 7)) and not days.is_overdue(
+        datetime.date(2024, 3, 6)
+    )
+
+
+@pytest.mark.parametrize("extra", [1, 8])
+def test_visit_page_query_count(visit, extra):
+    member = get_user_model().objects.get(username="doanvien")
+    for i in range(extra):
+        finding = services.finding_add(
+            visit=visit, by=member, kind="shortcoming", severity="minor", description=f"Tồn tại {i}"
+        )
+        services.recommendation_add(
+            finding=finding, responsible=visit.agency, text="Khắc phục", deadline_kind="days",
+            deadline_count=10,
+        )  # fmt: skip
+    client = client_for("doanvien")
+    url = reverse("inspections:visit-detail", args=[visit.pk])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    # session, user, membership, lineage, visit, minutes, team membership, findings,
+    # recommendations; the finding form's content areas; the recommendation form's findings and
+    # agencies; session refresh (3)
+    assert len(queries) == 12 + 3

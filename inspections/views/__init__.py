@@ -35,7 +35,10 @@ from inspections.views.visits import (
     communes,
     communes_choose,
     communes_draw,
+    finding_add,
+    minutes_save,
     my_visits,
+    recommendation_add,
     schedule,
     team_decision_issue,
     team_detail,
@@ -43,6 +46,7 @@ from inspections.views.visits import (
     team_member_add,
     team_targets_assign,
     teams,
+    visit_detail,
 )
 
 __all__ = [
@@ -51,10 +55,12 @@ __all__ = [
     "communes",
     "communes_choose",
     "communes_draw",
+    "finding_add",
     "item_delete",
     "item_edit",
     "legal_documents",
     "message_post",
+    "minutes_save",
     "my_visits",
     "outline_edit",
     "outline_send",
@@ -68,6 +74,7 @@ __all__ = [
     "plan_return",
     "plan_submit",
     "progress",
+    "recommendation_add",
     "request_detail",
     "request_list",
     "schedule",
@@ -84,4 +91,5 @@ __all__ = [
     "team_member_add",
     "team_targets_assign",
     "teams",
+    "visit_detail",
 ]

@@ -8,9 +8,10 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,8 +20,23 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from inspections import services
 from inspections.access import can, get_plan_for_role
-from inspections.forms import TeamForm, TeamMemberForm, VisitForm
-from inspections.models import CalendarFeed, PlanTarget, Team, TeamTarget
+from inspections.forms import (
+    FindingForm,
+    MinutesForm,
+    RecommendationForm,
+    TeamForm,
+    TeamMemberForm,
+    VisitForm,
+)
+from inspections.models import (
+    CalendarFeed,
+    Minutes,
+    PlanTarget,
+    Recommendation,
+    Team,
+    TeamTarget,
+    Visit,
+)
 from inspections.views.plans import STAFF, _refused
 from units.access import scope_for
 from units.models import Agency, Level, Role
@@ -300,6 +316,7 @@ def my_visits(request: HttpRequest) -> HttpResponse:
             "view": view,
             "anchor": anchor,
             "weeks": [[(day, by_day.get(day, [])) for day in week] for week in weeks],
+            "can_open": can(request.user, *READERS),
             "previous": previous,
             "following": following,
             "feed_url": request.build_absolute_uri(
@@ -320,3 +337,112 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
         request, _("Đã tạo địa chỉ lịch mới; địa chỉ cũ (nếu có) không còn dùng được.")
     )
     return redirect("inspections:my-visits")
+
+
+# A visit: minutes, findings, recommendations ------------------------------------------------
+
+
+def _visit(request, visit_pk: int) -> Visit:
+    """Visits of the user's scope; units see findings only through issued conclusions (404)."""
+    scope = scope_for(request.user)
+    if not scope.is_admin and scope.role not in READERS:
+        raise Http404
+    visits = services.visits_visible(scope, request.user).select_related(
+        "plan", "team", "agency__unit", "target"
+    )
+    return get_object_or_404(visits, pk=visit_pk)
+
+
+def _require_recorder(request, visit: Visit) -> None:
+    if not (can(request.user, *STAFF) or services.is_team_member(request.user, visit.team)):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def visit_detail(request: HttpRequest, visit_pk: int) -> HttpResponse:
+    visit = _visit(request, visit_pk)
+    minutes = Minutes.objects.filter(visit=visit).first()
+    findings = visit.findings.select_related("content_area").prefetch_related(
+        Prefetch(
+            "recommendations",
+            queryset=Recommendation.objects.select_related("responsible"),
+        )
+    )
+    can_record = can(request.user, *STAFF) or services.is_team_member(request.user, visit.team)
+    return render(
+        request,
+        "inspections/visit_detail.html",
+        {
+            "visit": visit,
+            "plan": visit.plan,
+            "minutes": minutes,
+            "findings": findings,
+            "can_record": can_record,
+            "minutes_form": MinutesForm(instance=minutes),
+            "finding_form": FindingForm(),
+            "recommendation_form": RecommendationForm(visit=visit),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def minutes_save(request: HttpRequest, visit_pk: int) -> HttpResponse:
+    visit = _visit(request, visit_pk)
+    _require_recorder(request, visit)
+    form = MinutesForm(request.POST, instance=Minutes.objects.filter(visit=visit).first())
+    if form.is_valid():
+        services.minutes_save(visit=visit, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Đã lưu biên bản."))
+    else:
+        _form_errors(request, form)
+    return redirect("inspections:visit-detail", visit_pk=visit.pk)
+
+
+@login_required
+@require_POST
+def finding_add(request: HttpRequest, visit_pk: int) -> HttpResponse:
+    visit = _visit(request, visit_pk)
+    _require_recorder(request, visit)
+    form = FindingForm(request.POST)
+    if form.is_valid():
+        try:
+            services.finding_add(visit=visit, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("Đã ghi kết quả kiểm tra."))
+    else:
+        _form_errors(request, form)
+    return redirect("inspections:visit-detail", visit_pk=visit.pk)
+
+
+@login_required
+@require_POST
+def recommendation_add(request: HttpRequest, visit_pk: int) -> HttpResponse:
+    visit = _visit(request, visit_pk)
+    _require_recorder(request, visit)
+    form = RecommendationForm(request.POST, visit=visit)
+    if form.is_valid():
+        try:
+            recommendation = services.recommendation_add(**form.cleaned_data)
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(
+                request,
+                _("Đã ghi kiến nghị, hạn khắc phục %s.")
+                % recommendation.due_date.strftime("%d/%m/%Y"),
+            )
+    else:
+        _form_errors(request, form)
+    return redirect("inspections:visit-detail", visit_pk=visit.pk)
+
+
+def _form_errors(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)

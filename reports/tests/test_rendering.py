@@ -354,7 +354,7 @@ def test_pdf_title_metadata(pdf: Path) -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["file:///etc/passwd", "https://example.com/x.css", "file:///work/../etc/hostname"],
+    ["file:///etc/passwd", "https://example.com/x.css", "file:///srv/../etc/hostname"],
 )
 def test_pdf_renderer_reads_nothing_outside_static(url: str) -> None:
     from reports.rendering import STATIC_DIR, _static_fetcher

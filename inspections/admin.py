@@ -4,6 +4,7 @@ from django.contrib import admin
 
 from inspections.models import (
     CommuneChoice,
+    ConclusionNotice,
     ContentArea,
     ContentFramework,
     Finding,
@@ -291,3 +292,13 @@ class RecommendationAdmin(admin.ModelAdmin):
     list_select_related = ["responsible"]
     raw_id_fields = ["finding", "responsible"]
     readonly_fields = ["due_date"]
+
+
+@admin.register(ConclusionNotice)
+class ConclusionNoticeAdmin(admin.ModelAdmin):
+    list_display = ["agency", "plan", "number", "status", "issued_on"]
+    list_filter = ["status"]
+    search_fields = ["agency__name"]
+    list_select_related = ["agency", "plan"]
+    raw_id_fields = ["plan", "agency"]
+    readonly_fields = ["number", "issued_on", "status", "approved_by"]

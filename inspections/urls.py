@@ -42,6 +42,15 @@ urlpatterns = [
     path("<int:pk>/schedule/", views.schedule, name="schedule"),
     path("visits/", views.my_visits, name="my-visits"),
     path("visits/feed/", views.calendar_feed, name="calendar-feed"),
+    path("conclusions/", views.conclusion_list, name="conclusion-list"),
+    path("<int:pk>/conclusions/new/", views.conclusion_create, name="conclusion-create"),
+    path("conclusions/<int:notice_pk>/", views.conclusion_detail, name="conclusion-detail"),
+    path("conclusions/<int:notice_pk>/submit/", views.conclusion_submit, name="conclusion-submit"),
+    path(
+        "conclusions/<int:notice_pk>/approve/", views.conclusion_approve, name="conclusion-approve"
+    ),
+    path("conclusions/<int:notice_pk>/return/", views.conclusion_return, name="conclusion-return"),
+    path("conclusions/<int:notice_pk>/issue/", views.conclusion_issue, name="conclusion-issue"),
     path("visits/<int:visit_pk>/", views.visit_detail, name="visit-detail"),
     path("visits/<int:visit_pk>/minutes/", views.minutes_save, name="minutes-save"),
     path("visits/<int:visit_pk>/findings/", views.finding_add, name="finding-add"),

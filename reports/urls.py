@@ -18,6 +18,11 @@ urlpatterns = [
         views.schedule_notice_file,
         name="schedule-notice",
     ),
+    path(
+        "plans/conclusions/<int:notice_pk>/document.<str:fmt>",
+        views.conclusion_file,
+        name="conclusion-document",
+    ),
     path("calendar/<str:token>.ics", views.visits_calendar, name="visits-calendar"),
     path("plans/<int:pk>/progress.<str:fmt>", views.progress_export, name="progress-export"),
 ]

@@ -9,13 +9,13 @@ from django.views.decorators.http import require_GET
 
 from inspections.access import get_plan_for_role, get_plan_for_user
 from inspections.models import CalendarFeed, Outline
-from inspections.services import plan_progress, visits_visible
+from inspections.services import conclusions_visible, plan_progress, visits_visible
 from reports.exports import Column, Kind, Table, export_response
 from reports.ical import visits_ics
 from reports.outline_document import outline_document
 from reports.plan_document import plan_document, plan_for_document
 from reports.rendering import render_docx, render_pdf
-from reports.visit_documents import schedule_notice, team_decision
+from reports.visit_documents import conclusion_document, schedule_notice, team_decision
 from units.access import scope_for
 from units.models import Role
 
@@ -136,3 +136,13 @@ def visits_calendar(request: HttpRequest, token: str) -> HttpResponse:
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="lich-kiem-tra.ics"'
     return response
+
+
+@login_required
+@require_GET
+def conclusion_file(request: HttpRequest, notice_pk: int, fmt: str) -> HttpResponse:
+    """The notice as a document, for whoever may read it (a unit only once it is issued)."""
+    notices = conclusions_visible(scope_for(request.user)).select_related(
+        "plan__issuer__unit", "agency"
+    )
+    return _document(conclusion_document(get_object_or_404(notices, pk=notice_pk)), fmt)

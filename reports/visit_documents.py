@@ -118,3 +118,65 @@ def schedule_notice(team: Team) -> OfficialDocument:
         draft=False,
         title=f"TB-lich-kiem-tra-{plan.year}",
     )
+
+
+def conclusion_document(notice) -> OfficialDocument:
+    """The conclusion notice to one unit: its strengths, shortcomings and what it must fix."""
+    plan = notice.plan
+    parent_body, issuer_lines = issuer_header(plan.issuer)
+    findings = list(
+        notice.findings()
+        .select_related("content_area")
+        .prefetch_related("recommendations__responsible")
+    )
+    blocks = [
+        Block(
+            BlockStyle.PARAGRAPH,
+            f"Thực hiện Kế hoạch số {plan.number_display} ngày {short_date(plan.document_date)} "
+            f"của {plan.issuer.name}, Đoàn kiểm tra đã kiểm tra công tác cải cách hành chính tại "
+            f"{notice.agency.name}. {plan.issuer.name} thông báo kết luận như sau:",
+        )
+    ]
+    blocks += [Block(BlockStyle.PARAGRAPH, p) for p in notice.summary.splitlines() if p.strip()]
+    sections = (
+        ("strength", "Ưu điểm"),
+        ("good_model", "Mô hình hay, cách làm mới"),
+        ("shortcoming", "Tồn tại, hạn chế"),
+    )
+    number = 0
+    for kind, title in sections:
+        chosen = [f for f in findings if f.kind == kind]
+        if not chosen:
+            continue
+        number += 1
+        blocks.append(Block(BlockStyle.ITEM, title, f"{number}."))
+        blocks += [Block(BlockStyle.BULLET, f.description, "-") for f in chosen]
+    recommendations = [r for f in findings for r in f.recommendations.all()]
+    if recommendations:
+        number += 1
+        blocks.append(Block(BlockStyle.ITEM, "Yêu cầu khắc phục", f"{number}."))
+        blocks += [
+            Block(
+                BlockStyle.BULLET,
+                f"{r.text} ({r.responsible.name}; thời hạn: {short_date(r.due_date)}).",
+                "-",
+            )
+            for r in recommendations
+        ]
+    issued = notice.status == "issued"
+    return OfficialDocument(
+        parent_body=parent_body,
+        issuer_lines=issuer_lines,
+        number_symbol=number_symbol(notice.number, notice.symbol),
+        place_date=nd30_date(plan.place, notice.issued_on if issued else None),
+        type_name="THÔNG BÁO",
+        summary=f"Kết luận kiểm tra công tác cải cách hành chính năm {plan.year} "
+        f"tại {notice.agency.name}",
+        blocks=blocks,
+        signature=Signature(
+            ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"], notice.signer_name
+        ),
+        recipients=[f"{notice.agency.name};", "Sở Nội vụ;", "Lưu: VT, NC."],
+        draft=not issued,
+        title=f"TB-ket-luan-{notice.number or 'du-thao'}-{plan.year}",
+    )

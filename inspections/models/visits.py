@@ -360,3 +360,49 @@ class Recommendation(models.Model):
 
     def is_overdue(self, today) -> bool:
         return self.status == RecommendationStatus.OPEN and self.due_date < today
+
+
+# Conclusion notices ---------------------------------------------------------------------------
+
+
+class NoticeStatus(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    SUBMITTED = "submitted", _("Chờ duyệt")
+    APPROVED = "approved", _("Đã duyệt")
+    ISSUED = "issued", _("Đã ban hành")
+
+
+class ConclusionNotice(models.Model):
+    """The conclusion notice (thông báo kết luận kiểm tra) to one unit: its findings and
+    recommendations, approved by a leader and issued with a number; only then the unit sees it."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="conclusions")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+"
+    )
+    summary = models.TextField(_("nhận xét chung"), blank=True)
+    symbol = models.CharField(_("ký hiệu"), max_length=40, default="TB-UBND")
+    number = models.PositiveIntegerField(_("số"), null=True, editable=False)
+    issued_on = models.DateField(_("ngày ban hành"), null=True, editable=False)
+    status = models.CharField(
+        max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.DRAFT, editable=False
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
+        editable=False,
+    )  # fmt: skip
+    signer_name = models.CharField(_("người ký"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["plan", "agency__name"]
+        verbose_name = _("thông báo kết luận kiểm tra")
+        verbose_name_plural = _("thông báo kết luận kiểm tra")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "agency"], name="inspections_notice_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Kết luận — {self.agency}"
+
+    def findings(self):
+        return Finding.objects.filter(visit__plan=self.plan, visit__agency=self.agency)

@@ -16,11 +16,13 @@ from django.utils.translation import gettext as _
 from inspections.models import (
     CalendarFeed,
     CommuneChoice,
+    ConclusionNotice,
     DeadlineKind,
     DecisionStatus,
     Finding,
     Holiday,
     Minutes,
+    NoticeStatus,
     Plan,
     PlanStatus,
     PlanTarget,
@@ -311,3 +313,62 @@ def recommendation_add(
     recommendation.full_clean()
     recommendation.save()
     return recommendation
+
+
+# Conclusion notices -------------------------------------------------------------------------
+
+
+def conclusion_prepare(*, plan: Plan, agency: Agency) -> ConclusionNotice:
+    """The draft notice to a unit that was visited and has findings."""
+    if not Finding.objects.filter(visit__plan=plan, visit__agency=agency).exists():
+        raise ValidationError(_("Đơn vị chưa có kết quả kiểm tra nào: ghi kết quả trước."))
+    notice, _created = ConclusionNotice.objects.get_or_create(plan=plan, agency=agency)
+    return notice
+
+
+def conclusion_submit(*, notice: ConclusionNotice) -> None:
+    if notice.status != NoticeStatus.DRAFT:
+        raise ValidationError(_("Chỉ gửi duyệt được bản dự thảo."))
+    notice.status = NoticeStatus.SUBMITTED
+    notice.save(update_fields=["status"])
+
+
+def conclusion_decide(*, notice: ConclusionNotice, by, approve: bool) -> None:
+    """A leader approves the notice, or sends it back to draft."""
+    if notice.status != NoticeStatus.SUBMITTED:
+        raise ValidationError(_("Chỉ duyệt được thông báo đang chờ duyệt."))
+    notice.status = NoticeStatus.APPROVED if approve else NoticeStatus.DRAFT
+    notice.approved_by = by if approve else None
+    notice.save(update_fields=["status", "approved_by"])
+
+
+def conclusion_issue(*, notice: ConclusionNotice, day: datetime.date | None = None) -> None:
+    """Number the notice in the issuer's register; from now on the unit sees it."""
+    if notice.status != NoticeStatus.APPROVED:
+        raise ValidationError(_("Chỉ ban hành được thông báo đã được lãnh đạo duyệt."))
+    day = day or timezone.localdate()
+    issuer = notice.plan.issuer
+    with transaction.atomic():
+        notice.number = number_allocate(
+            issuer=issuer,
+            year=day.year,
+            symbol=notice.symbol,
+            is_taken=lambda n: ConclusionNotice.objects.filter(
+                plan__issuer=issuer, symbol=notice.symbol, issued_on__year=day.year, number=n
+            ).exists(),
+        )
+        notice.issued_on = day
+        notice.status = NoticeStatus.ISSUED
+        notice.save(update_fields=["number", "issued_on", "status"])
+
+
+def conclusions_visible(scope):
+    """Staff, leaders and team: every notice of their provinces; a unit: its issued notices."""
+    notices = ConclusionNotice.objects.all()
+    if scope.is_admin:
+        return notices
+    if scope.role == "reporter":
+        return notices.filter(agency_id=scope.agency_id, status=NoticeStatus.ISSUED)
+    if scope.role in ("staff", "leader", "team"):
+        return notices.filter(plan__province_id__in=scope.province_ids)
+    return notices.none()

@@ -370,3 +370,68 @@ def test_visit_page_query_count(visit, extra):
     # recommendations; the finding form's content areas; the recommendation form's findings and
     # agencies; session refresh (3)
     assert len(queries) == 12 + 3
+
+
+@pytest.fixture
+def notice(visit):
+    finding = services.finding_add(
+        visit=visit, by=get_user_model().objects.get(username="doanvien"), kind="shortcoming",
+        severity="moderate", description="Còn 12 hồ sơ trễ hạn chưa xin lỗi.",
+    )  # fmt: skip
+    services.recommendation_add(
+        finding=finding, responsible=visit.agency, text="Xin lỗi người dân.",
+        deadline_kind="working_days", deadline_count=15,
+    )  # fmt: skip
+    response = client_for("noivu").post(
+        reverse("inspections:conclusion-create", args=[visit.plan.pk]), {"agency": visit.agency_id}
+    )
+    assert response.status_code == 302
+    from inspections.models import ConclusionNotice
+
+    return ConclusionNotice.objects.get(plan=visit.plan, agency=visit.agency)
+
+
+def test_conclusion_workflow_and_unit_visibility(notice):
+    url = reverse("inspections:conclusion-detail", args=[notice.pk])
+    assert client_for("anbien").get(url).status_code == 404  # not issued yet
+    staff, leader = client_for("noivu"), client_for("lanhdao")
+    assert (
+        leader.post(reverse("inspections:conclusion-submit", args=[notice.pk])).status_code == 403
+    )
+    staff.post(
+        reverse("inspections:conclusion-submit", args=[notice.pk]),
+        {"summary": "Đơn vị cơ bản thực hiện tốt.", "signer_name": "Nguyễn Thanh Nhân"},
+    )
+    assert (
+        staff.post(reverse("inspections:conclusion-approve", args=[notice.pk])).status_code == 403
+    )
+    leader.post(reverse("inspections:conclusion-approve", args=[notice.pk]))
+    response = staff.post(reverse("inspections:conclusion-issue", args=[notice.pk]), follow=True)
+    assert "Đã ban hành" in response.text
+    notice.refresh_from_db()
+    assert notice.status == "issued" and notice.number == 1
+    unit = client_for("anbien").get(url)
+    assert unit.status_code == 200 and "Xin lỗi người dân." in unit.text
+    assert client_for("tuphap").get(url).status_code == 404
+    assert client_for("camau").get(url).status_code == 404
+    pdf = client_for("anbien").get(reverse("reports:conclusion-document", args=[notice.pk, "pdf"]))
+    text = _pdf_text(pdf)
+    assert "THÔNG BÁO" in text and "Số: 01/TB-UBND" in text and "Tồn tại, hạn chế" in text
+    listed = client_for("anbien").get(reverse("inspections:conclusion-list")).context["page"]
+    assert [n.pk for n in listed] == [notice.pk]
+
+
+def test_a_conclusion_needs_findings(visit):
+    response = client_for("noivu").post(
+        reverse("inspections:conclusion-create", args=[visit.plan.pk]),
+        {"agency": target("91/STP").agency_id},
+        follow=True,
+    )
+    assert "chưa có kết quả kiểm tra" in response.text
+
+
+def test_steps_out_of_order_are_refused(notice):
+    response = client_for("noivu").post(
+        reverse("inspections:conclusion-issue", args=[notice.pk]), follow=True
+    )
+    assert "đã được lãnh đạo duyệt" in response.text

@@ -30,7 +30,9 @@ from inspections.forms import (
 )
 from inspections.models import (
     CalendarFeed,
+    ConclusionNotice,
     Minutes,
+    NoticeStatus,
     PlanTarget,
     Recommendation,
     Team,
@@ -379,6 +381,7 @@ def visit_detail(request: HttpRequest, visit_pk: int) -> HttpResponse:
             "minutes": minutes,
             "findings": findings,
             "can_record": can_record,
+            "can_conclude": can(request.user, *STAFF),
             "minutes_form": MinutesForm(instance=minutes),
             "finding_form": FindingForm(),
             "recommendation_form": RecommendationForm(visit=visit),
@@ -446,3 +449,126 @@ def _form_errors(request, form) -> None:
         label = form.fields[field].label if field in form.fields else ""
         for error in errors:
             messages.error(request, f"{label}: {error}" if label else error)
+
+
+# Conclusion notices -------------------------------------------------------------------------
+
+
+def _notice(request, notice_pk: int) -> ConclusionNotice:
+    notices = services.conclusions_visible(scope_for(request.user)).select_related(
+        "plan__issuer", "agency"
+    )
+    return get_object_or_404(notices, pk=notice_pk)
+
+
+@login_required
+@require_GET
+def conclusion_list(request: HttpRequest) -> HttpResponse:
+    notices = services.conclusions_visible(scope_for(request.user)).select_related("plan", "agency")
+    page = Paginator(notices.order_by("-plan__year", "agency__name"), settings.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "inspections/conclusion_list.html", {"page": page})
+
+
+@login_required
+@require_POST
+def conclusion_create(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_role(request.user, pk, *STAFF)
+    agency = get_object_or_404(Agency, pk=request.POST.get("agency") or 0)
+    try:
+        notice = services.conclusion_prepare(plan=plan, agency=agency)
+    except ValidationError as error:
+        _refused(request, error)
+        return redirect("inspections:schedule", pk=plan.pk)
+    return redirect("inspections:conclusion-detail", notice_pk=notice.pk)
+
+
+@login_required
+@require_GET
+def conclusion_detail(request: HttpRequest, notice_pk: int) -> HttpResponse:
+    notice = _notice(request, notice_pk)
+    findings = (
+        notice.findings()
+        .select_related("content_area")
+        .prefetch_related(
+            Prefetch(
+                "recommendations", queryset=Recommendation.objects.select_related("responsible")
+            )
+        )
+    )
+    staff = can(request.user, *STAFF)
+    return render(
+        request,
+        "inspections/conclusion_detail.html",
+        {
+            "notice": notice,
+            "plan": notice.plan,
+            "findings": findings,
+            "can_submit": staff and notice.status == NoticeStatus.DRAFT,
+            "can_decide": can(request.user, Role.LEADER)
+            and notice.status == NoticeStatus.SUBMITTED,
+            "can_issue": staff and notice.status == NoticeStatus.APPROVED,
+        },
+    )
+
+
+def _notice_step(request, notice_pk: int, roles, action, done: str) -> HttpResponse:
+    notice = _notice(request, notice_pk)
+    if not can(request.user, *roles):
+        raise PermissionDenied
+    try:
+        action(notice)
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, done)
+    return redirect("inspections:conclusion-detail", notice_pk=notice.pk)
+
+
+@login_required
+@require_POST
+def conclusion_submit(request: HttpRequest, notice_pk: int) -> HttpResponse:
+    def submit(notice):
+        notice.summary = request.POST.get("summary", notice.summary)
+        notice.signer_name = request.POST.get("signer_name", notice.signer_name)
+        notice.save(update_fields=["summary", "signer_name"])
+        services.conclusion_submit(notice=notice)
+
+    return _notice_step(request, notice_pk, STAFF, submit, _("Đã gửi lãnh đạo duyệt."))
+
+
+@login_required
+@require_POST
+def conclusion_approve(request: HttpRequest, notice_pk: int) -> HttpResponse:
+    return _notice_step(
+        request,
+        notice_pk,
+        (Role.LEADER,),
+        lambda n: services.conclusion_decide(notice=n, by=request.user, approve=True),
+        _("Đã duyệt."),
+    )
+
+
+@login_required
+@require_POST
+def conclusion_return(request: HttpRequest, notice_pk: int) -> HttpResponse:
+    return _notice_step(
+        request,
+        notice_pk,
+        (Role.LEADER,),
+        lambda n: services.conclusion_decide(notice=n, by=request.user, approve=False),
+        _("Đã trả lại để sửa."),
+    )
+
+
+@login_required
+@require_POST
+def conclusion_issue(request: HttpRequest, notice_pk: int) -> HttpResponse:
+    return _notice_step(
+        request,
+        notice_pk,
+        STAFF,
+        lambda n: services.conclusion_issue(notice=n),
+        _("Đã ban hành; đơn vị đã xem được thông báo."),
+    )

@@ -33,16 +33,14 @@ def _file(content: bytes, content_type: str, name: str, inline: bool) -> HttpRes
 @require_GET
 def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
-    document = plan_document(plan_for_document(plan.pk))
-    return _file(render_pdf(document), "application/pdf", f"{document.title}.pdf", inline=True)
+    return _document(plan_document(plan_for_document(plan.pk)), "pdf")
 
 
 @login_required
 @require_GET
 def plan_docx(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
-    document = plan_document(plan_for_document(plan.pk))
-    return _file(render_docx(document), DOCX, f"{document.title}.docx", inline=False)
+    return _document(plan_document(plan_for_document(plan.pk)), "docx")
 
 
 @login_required

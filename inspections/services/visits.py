@@ -326,11 +326,19 @@ def conclusion_prepare(*, plan: Plan, agency: Agency) -> ConclusionNotice:
     return notice
 
 
-def conclusion_submit(*, notice: ConclusionNotice) -> None:
+def conclusion_submit(
+    *, notice: ConclusionNotice, summary: str | None = None, signer_name: str | None = None
+) -> None:
+    """Send the draft to the leader, with its final summary and signer; a refused step changes
+    nothing."""
     if notice.status != NoticeStatus.DRAFT:
         raise ValidationError(_("Chỉ gửi duyệt được bản dự thảo."))
+    if summary is not None:
+        notice.summary = summary
+    if signer_name is not None:
+        notice.signer_name = signer_name
     notice.status = NoticeStatus.SUBMITTED
-    notice.save(update_fields=["status"])
+    notice.save(update_fields=["summary", "signer_name", "status"])
 
 
 def conclusion_decide(*, notice: ConclusionNotice, by, approve: bool) -> None:

@@ -435,3 +435,13 @@ def test_steps_out_of_order_are_refused(notice):
         reverse("inspections:conclusion-issue", args=[notice.pk]), follow=True
     )
     assert "đã được lãnh đạo duyệt" in response.text
+
+
+def test_submitting_a_notice_twice_changes_nothing(notice):
+    staff = client_for("noivu")
+    url = reverse("inspections:conclusion-submit", args=[notice.pk])
+    staff.post(url, {"summary": "Bản gửi duyệt.", "signer_name": "A"})
+    refused = staff.post(url, {"summary": "Sửa sau khi gửi.", "signer_name": "B"}, follow=True)
+    assert "Chỉ gửi duyệt được bản dự thảo" in refused.text
+    notice.refresh_from_db()
+    assert (notice.summary, notice.signer_name) == ("Bản gửi duyệt.", "A")

@@ -530,10 +530,11 @@ def _notice_step(request, notice_pk: int, roles, action, done: str) -> HttpRespo
 @require_POST
 def conclusion_submit(request: HttpRequest, notice_pk: int) -> HttpResponse:
     def submit(notice):
-        notice.summary = request.POST.get("summary", notice.summary)
-        notice.signer_name = request.POST.get("signer_name", notice.signer_name)
-        notice.save(update_fields=["summary", "signer_name"])
-        services.conclusion_submit(notice=notice)
+        services.conclusion_submit(
+            notice=notice,
+            summary=request.POST.get("summary"),
+            signer_name=request.POST.get("signer_name"),
+        )
 
     return _notice_step(request, notice_pk, STAFF, submit, _("Đã gửi lãnh đạo duyệt."))
 

@@ -437,8 +437,9 @@ class VisitForm(forms.ModelForm):
 class MinutesForm(forms.ModelForm):
     class Meta:
         model = Minutes
-        fields = ["team_attendees", "unit_attendees", "checked", "conclusions", "unit_opinion"]
-        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+        fields = ["team_attendees", "unit_attendees", "checked", "conclusions", "unit_opinion",
+                  "unit_signer_name", "unit_signer_title"]  # fmt: skip
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields[:5]}
 
 
 class FindingForm(forms.ModelForm):

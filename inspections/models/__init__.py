@@ -23,6 +23,13 @@ from inspections.models.reference import (
     LegalDocument,
     NumberRegister,
 )
+from inspections.models.remediation import (
+    FindingEvidence,
+    RecommendationReminder,
+    RemediationFile,
+    RemediationReport,
+    Verification,
+)
 from inspections.models.self_inspection import (
     Deliverable,
     FieldKind,
@@ -75,6 +82,7 @@ __all__ = [
     "FieldKind",
     "FieldRole",
     "Finding",
+    "FindingEvidence",
     "FindingKind",
     "Holiday",
     "LegalDocument",
@@ -93,7 +101,10 @@ __all__ = [
     "PlanTeamAgency",
     "PlanTransition",
     "Recommendation",
+    "RecommendationReminder",
     "RecommendationStatus",
+    "RemediationFile",
+    "RemediationReport",
     "Reminder",
     "ReportRequest",
     "ReportRequestQuerySet",
@@ -108,6 +119,7 @@ __all__ = [
     "TeamMember",
     "TeamRole",
     "TeamTarget",
+    "Verification",
     "Visit",
     "VisitStatus",
     "attachment_path",

@@ -247,6 +247,10 @@ class Minutes(models.Model):
     )
     conclusions = models.TextField(_("kết luận tại buổi kiểm tra"), blank=True)
     unit_opinion = models.TextField(_("ý kiến của đơn vị"), blank=True)
+    unit_signer_name = models.CharField(_("người ký thay mặt đơn vị"), max_length=100, blank=True)
+    unit_signer_title = models.CharField(
+        _("chức vụ người ký thay mặt đơn vị"), max_length=200, blank=True
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -303,17 +307,21 @@ class DeadlineKind(models.TextChoices):
 
 
 class RecommendationStatus(models.TextChoices):
-    OPEN = "open", _("Chưa khắc phục xong")
+    OPEN = "open", _("Đang khắc phục")
     DONE = "done", _("Đã khắc phục")
-    NOT_DONE = "not_done", _("Không khắc phục")
+    NOT_DONE = "not_done", _("Chưa khắc phục (đã xác minh)")
+
+
+UNRESOLVED = (RecommendationStatus.OPEN, RecommendationStatus.NOT_DONE)
 
 
 class RecommendationQuerySet(models.QuerySet):
-    def open(self):
-        return self.filter(status=RecommendationStatus.OPEN)
+    def unresolved(self):
+        """Not yet verified as remedied: open, or judged not remedied."""
+        return self.filter(status__in=UNRESOLVED)
 
     def overdue(self, today):
-        return self.open().filter(due_date__lt=today)
+        return self.unresolved().filter(due_date__lt=today)
 
 
 class Recommendation(models.Model):
@@ -359,7 +367,7 @@ class Recommendation(models.Model):
         return self.text[:80]
 
     def is_overdue(self, today) -> bool:
-        return self.status == RecommendationStatus.OPEN and self.due_date < today
+        return self.status in UNRESOLVED and self.due_date < today
 
 
 # Conclusion notices ---------------------------------------------------------------------------

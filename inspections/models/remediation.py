@@ -1,0 +1,144 @@
+"""After the conclusion: the unit's remediation reports on each recommendation (versioned, with
+evidence files), the team's verification of them, evidence attached to findings, and reminders
+about remediation deadlines."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from inspections.models.self_inspection import private_storage
+from inspections.models.visits import Finding, Recommendation
+
+
+class StoredFile(models.Model):
+    """A checked upload kept in private storage, with what the check found."""
+
+    file_name = models.CharField(_("tên tệp"), max_length=255)
+    file_size = models.PositiveBigIntegerField()
+    file_sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+def finding_evidence_path(instance: FindingEvidence, filename: str) -> str:
+    visit = instance.finding.visit
+    return f"visits/{visit.plan_id}/{visit.pk}/finding-{instance.finding_id}-{filename}"
+
+
+class FindingEvidence(StoredFile):
+    """A file supporting a finding (a photo of the one-stop desk as PDF, a late-file list…)."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(_("tệp"), upload_to=finding_evidence_path, storage=private_storage)
+
+    class Meta(StoredFile.Meta):
+        verbose_name = _("tài liệu minh chứng của kết quả kiểm tra")
+        verbose_name_plural = _("tài liệu minh chứng của kết quả kiểm tra")
+
+
+class RemediationReport(models.Model):
+    """One version of a unit's report on a recommendation. A new report adds a version."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, related_name="reports"
+    )
+    version = models.PositiveSmallIntegerField(_("lần báo cáo"))
+    text = models.TextField(_("kết quả khắc phục"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("thời điểm báo cáo"), auto_now_add=True)
+    late = models.BooleanField(_("báo cáo sau hạn"), default=False)
+
+    class Meta:
+        ordering = ["recommendation", "-version"]
+        verbose_name = _("báo cáo khắc phục")
+        verbose_name_plural = _("báo cáo khắc phục")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recommendation", "version"], name="inspections_remediation_version"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Báo cáo khắc phục lần {self.version} — {self.recommendation}"
+
+
+def remediation_file_path(instance: RemediationFile, filename: str) -> str:
+    report = instance.report
+    return f"remediation/{report.recommendation_id}/v{report.version}-{filename}"
+
+
+class RemediationFile(StoredFile):
+    report = models.ForeignKey(RemediationReport, on_delete=models.PROTECT, related_name="files")
+    file = models.FileField(_("tệp"), upload_to=remediation_file_path, storage=private_storage)
+
+    class Meta(StoredFile.Meta):
+        verbose_name = _("minh chứng khắc phục")
+        verbose_name_plural = _("minh chứng khắc phục")
+
+
+class Verification(models.Model):
+    """The team's judgement of a recommendation: remedied or not, with a note. Each judgement is
+    kept; the latest sets the recommendation's status."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, related_name="verifications"
+    )
+    report = models.ForeignKey(
+        RemediationReport,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="verifications",
+        help_text=_("Báo cáo khắc phục được xem xét (nếu có)"),
+    )
+    done = models.BooleanField(_("đã khắc phục"))
+    note = models.TextField(_("nhận xét"), blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    verified_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recommendation", "-verified_at", "-pk"]
+        verbose_name = _("xác minh khắc phục")
+        verbose_name_plural = _("xác minh khắc phục")
+
+    def __str__(self) -> str:
+        return f"{'Đã' if self.done else 'Chưa'} khắc phục — {self.recommendation}"
+
+
+class RecommendationReminder(models.Model):
+    """A remediation reminder already sent (before the due date or overdue), sent once."""
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.CASCADE, related_name="reminders"
+    )
+    key = models.CharField(max_length=30)
+    recipients = models.TextField(blank=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lời nhắc khắc phục đã gửi")
+        verbose_name_plural = _("lời nhắc khắc phục đã gửi")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recommendation", "key"], name="inspections_recommendation_reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recommendation} — {self.key}"

@@ -32,6 +32,24 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_reference_and_demo_data()
 
 
+@pytest.fixture
+def private_files(tmp_path, monkeypatch):
+    """Every file field in private storage writes to a temporary folder instead (a field's
+    storage is bound when the model is imported, so settings cannot redirect it)."""
+    from django.apps import apps
+    from django.core.files.storage import FileSystemStorage
+    from django.db.models import FileField
+
+    from inspections.models import private_storage
+
+    storage = FileSystemStorage(location=tmp_path)
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, FileField) and field.storage is private_storage():
+                monkeypatch.setattr(field, "storage", storage)
+    return tmp_path
+
+
 # Browser tests drive Debian's Chromium (never a downloaded browser) against live_server; the ORM
 # is then used from the thread that runs Playwright's event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

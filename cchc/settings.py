@@ -102,7 +102,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 elif TESTING:
     # A file, not SQLite's shared in-memory database: the browser tests' live server answers from
     # several threads, which an in-memory connection cannot serve.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+    # TEST_DB_NAME lets two test runs share a checkout.
+    test_db = env.str("TEST_DB_NAME", default=".test-db.sqlite3")
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / test_db)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from inspections.access import visible_plans
-from inspections.services import todo_for
+from inspections.services import remediation_todos, todo_for
 from units.access import scope_for
 from units.models import AdministrativeUnit, Agency, Level, Membership, today
 
@@ -48,7 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "agencies": agencies,
             "day": day,
             "plans": plans,
-            "todos": todo_for(scope),
+            "todos": todo_for(scope) + remediation_todos(scope),
         },
     )
 

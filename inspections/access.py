@@ -6,13 +6,16 @@ answers 404 to them as well). Inside the scope, a role that may only read gets 4
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from inspections.models import Plan, ReportRequest, Submission
+from inspections.models import Plan, ReportRequest, Submission, Visit
+from inspections.services import visits_visible
 from units.access import require_role, scope_for
 from units.models import Role
 
 READERS = (Role.STAFF, Role.LEADER, Role.TEAM, Role.REPORTER)
+VISIT_READERS = (Role.STAFF, Role.LEADER, Role.TEAM)
 
 
 def visible_plans(user):
@@ -60,3 +63,14 @@ def get_submission_for_user(user, request_pk: int, pk: int) -> Submission:
 def is_reporter_of(user, request: ReportRequest) -> bool:
     scope = scope_for(user)
     return scope.role == Role.REPORTER and scope.agency_id == request.agency_id
+
+
+def get_visit_for_user(user, pk: int) -> Visit:
+    """A visit of the user's scope: admin every one, staff and leaders their provinces', team
+    members their team's. Anyone else gets 404, units included: they see the findings of a visit
+    only through an issued conclusion notice."""
+    scope = scope_for(user)
+    if not scope.is_admin and scope.role not in VISIT_READERS:
+        raise Http404
+    visits = visits_visible(scope, user).select_related("plan", "team", "agency__unit", "target")
+    return get_object_or_404(visits, pk=pk)

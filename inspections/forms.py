@@ -475,3 +475,38 @@ class RecommendationForm(forms.ModelForm):
         if kind in ("days", "working_days") and not data.get("deadline_count"):
             self.add_error("deadline_count", _("Ghi số ngày (lớn hơn 0)."))
         return data
+
+
+class EvidenceForm(forms.Form):
+    files = MultipleUploadField(
+        label=_("Tài liệu minh chứng (PDF, DOCX hoặc XLSX)"),
+        help_text=_("Chọn được nhiều tệp, tối đa 10"),
+    )
+
+
+class RemediationForm(forms.Form):
+    text = forms.CharField(
+        label=_("Kết quả khắc phục"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Đã làm gì, khi nào, theo văn bản nào; phần nào còn đang làm"),
+    )
+    files = MultipleUploadField(
+        label=_("Minh chứng (không bắt buộc)"),
+        required=False,
+        help_text=_("Văn bản, quyết định, báo cáo… chọn được nhiều tệp, tối đa 10"),
+    )
+
+
+class VerificationForm(forms.Form):
+    done = forms.TypedChoiceField(
+        label=_("Kết quả xác minh"),
+        choices=[("1", _("Đã khắc phục")), ("0", _("Chưa khắc phục"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Nhận xét"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Bắt buộc khi chưa khắc phục: nêu phần còn thiếu"),
+    )

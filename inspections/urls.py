@@ -39,6 +39,7 @@ urlpatterns = [
     path(
         "<int:pk>/targets/<int:target_pk>/communes/draw/", views.communes_draw, name="communes-draw"
     ),
+    path("<int:pk>/targets/reinspection/", views.reinspection_add, name="reinspection-add"),
     path("<int:pk>/schedule/", views.schedule, name="schedule"),
     path("visits/", views.my_visits, name="my-visits"),
     path("visits/feed/", views.calendar_feed, name="calendar-feed"),
@@ -58,6 +59,25 @@ urlpatterns = [
         "visits/<int:visit_pk>/recommendations/",
         views.recommendation_add,
         name="recommendation-add",
+    ),
+    path(
+        "visits/<int:visit_pk>/findings/<int:finding_pk>/evidence/",
+        views.finding_evidence_add,
+        name="finding-evidence-add",
+    ),
+    path(
+        "visits/<int:visit_pk>/evidence/<int:file_pk>/",
+        views.finding_evidence_file,
+        name="finding-evidence-file",
+    ),
+    path("recommendations/", views.recommendation_list, name="recommendation-list"),
+    path("recommendations/<int:pk>/", views.recommendation_detail, name="recommendation-detail"),
+    path("recommendations/<int:pk>/report/", views.remediation_create, name="remediation-create"),
+    path("recommendations/<int:pk>/verify/", views.remediation_verify, name="remediation-verify"),
+    path(
+        "recommendations/<int:pk>/files/<int:file_pk>/",
+        views.remediation_file,
+        name="remediation-file",
     ),
 ]
 

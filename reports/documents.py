@@ -34,7 +34,7 @@ class Block:
 class Signature:
     # e.g. ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]; bold capitals, one per line
     authority_lines: list[str]
-    signer_name: str
+    signer_name: str  # may be empty: the name is then written by hand
 
 
 @dataclass(frozen=True)
@@ -51,10 +51,22 @@ class OfficialDocument:
     bases: list[str] = field(default_factory=list)  # italic "Căn cứ …;" lines
     preamble: list[str] = field(default_factory=list)  # paragraphs before the numbered body
     blocks: list[Block] = field(default_factory=list)
+    # Closing, either one signer (right) with the recipients (left) as the decree draws it, or —
+    # for a document of several parties such as minutes — `signatures` side by side in equal
+    # columns, left to right, with no recipients.
     signature: Signature | None = None
     recipients: list[str] = field(default_factory=list)  # "Bộ Nội vụ (để b/c);" without the "- "
+    signatures: list[Signature] = field(default_factory=list)
     draft: bool = False  # marks every page "DỰ THẢO"
     title: str = ""  # file name and PDF title, e.g. "KH-23-UBND-2023"
+
+    def __post_init__(self) -> None:
+        # The two closings take the same row: a document has one or the other, never both.
+        if self.signatures and (self.signature or self.recipients):
+            raise ValueError(
+                "A document signed by several parties (signatures) has neither a single "
+                "signature nor recipients."
+            )
 
 
 def nd30_date(place: str, day: datetime.date | None) -> str:

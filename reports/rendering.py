@@ -8,6 +8,10 @@ edit it in Word and need real paragraphs, tables and fields rather than a conver
 
 Measurements (A4, margins 20/20/30/15 mm, body 14 pt, header 13/14 pt, recipients 11/12 pt) come
 from the decree's appendix I and are kept equal in both outputs.
+
+The closing is either the decree's recipients (left) and signature (right), or, for a document of
+several parties such as minutes, the parties' signatures side by side in equal columns: captions
+level at the top, names level at the bottom, all on one page.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Mm, Pt
 from lxml import etree
 
-from reports.documents import Block, BlockStyle, OfficialDocument
+from reports.documents import Block, BlockStyle, OfficialDocument, Signature
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -64,6 +68,9 @@ BODY_SIZE = Pt(14)
 FIRST_LINE_INDENT = Cm(1)
 PARAGRAPH_SPACING = Pt(6)
 SIGNATURE_SPACE = Cm(3)  # room for the signature and the seal
+# Parties signing side by side have half the text width each; at 13 pt (the decree allows 13–14)
+# "ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA" fits on one line (78 of 82 mm), at 14 pt it would not.
+PARTY_AUTHORITY_SIZE = Pt(13)
 RULE = 6  # border width in eighths of a point: 0.75 pt, like the PDF
 
 # Child order of w:tblPr and w:pPr in the WordprocessingML schema (ECMA-376 CT_TblPr, CT_PPrBase).
@@ -233,7 +240,9 @@ def render_docx(doc: OfficialDocument) -> bytes:
         paragraph = _body_paragraph(word, block_line(block), bold=bold)
         if bold:
             paragraph.paragraph_format.keep_with_next = True
-    if doc.signature or doc.recipients:
+    if doc.signatures:
+        _add_signatures_table(word, doc.signatures)
+    elif doc.signature or doc.recipients:
         _add_closing_table(word, doc)
 
     out = io.BytesIO()
@@ -422,13 +431,36 @@ def _add_closing_table(word: DocxDocument, doc: OfficialDocument) -> None:
         _run(name, doc.signature.signer_name, size=BODY_SIZE, bold=True)
 
 
-def _borderless_table(word: DocxDocument, left: Emu, right: Emu, rows: int = 2) -> Table:
-    """A fixed two-column layout table with no borders and no cell padding.
+def _add_signatures_table(word: DocxDocument, signatures: list[Signature]) -> None:
+    """The parties' signatures side by side in equal columns, captions in the first row and names
+    in the second, so that the names stand level even when one caption has more lines.
+
+    Neither row may split, and every caption paragraph keeps with the next, which Word extends to
+    the row below: the captions never end a page without their names.
+    """
+    width = Emu(TEXT_WIDTH // len(signatures))
+    widths = [width] * (len(signatures) - 1) + [Emu(TEXT_WIDTH - width * (len(signatures) - 1))]
+    table = _borderless_table(word, *widths, rows=2)
+    for row in table.rows:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    captions, names = table.rows
+    for signature, caption, name in zip(signatures, captions.cells, names.cells, strict=True):
+        for i, line in enumerate(signature.authority_lines or [""]):
+            paragraph = _cell_paragraph(caption, first=i == 0)
+            paragraph.paragraph_format.keep_with_next = True
+            _run(paragraph, line.upper(), size=PARTY_AUTHORITY_SIZE, bold=True)
+        paragraph = _cell_paragraph(name, first=True)
+        paragraph.paragraph_format.space_before = SIGNATURE_SPACE
+        _run(paragraph, signature.signer_name, size=BODY_SIZE, bold=True)
+
+
+def _borderless_table(word: DocxDocument, *widths: Emu, rows: int = 2) -> Table:
+    """A fixed layout table, one column per width, with no borders and no cell padding.
 
     Padding is removed because the nation name at 13 pt bold fills 96 of the column's 99 mm; Word's
     default 1.9 mm padding on each side would wrap it.
     """
-    table = word.add_table(rows=rows, cols=2)
+    table = word.add_table(rows=rows, cols=len(widths))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     tbl_pr = table._tbl.tblPr
@@ -451,7 +483,7 @@ def _borderless_table(word: DocxDocument, left: Emu, right: Emu, rows: int = 2) 
         element.set(qn("w:type"), "dxa")
         margins.append(element)
     _insert_in_order(tbl_pr, margins, TBL_PR_ORDER)
-    for column, width in zip(table.columns, (left, right), strict=True):
+    for column, width in zip(table.columns, widths, strict=True):
         column.width = width
         for cell in column.cells:
             cell.width = width

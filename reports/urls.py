@@ -23,6 +23,11 @@ urlpatterns = [
         views.conclusion_file,
         name="conclusion-document",
     ),
+    path(
+        "plans/visits/<int:visit_pk>/minutes.<str:fmt>",
+        views.minutes_file,
+        name="minutes-document",
+    ),
     path("calendar/<str:token>.ics", views.visits_calendar, name="visits-calendar"),
     path("plans/<int:pk>/progress.<str:fmt>", views.progress_export, name="progress-export"),
 ]

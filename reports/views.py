@@ -7,15 +7,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
-from inspections.access import get_plan_for_role, get_plan_for_user
-from inspections.models import CalendarFeed, Outline
+from inspections.access import get_plan_for_role, get_plan_for_user, get_visit_for_user
+from inspections.models import CalendarFeed, Minutes, Outline
 from inspections.services import conclusions_visible, plan_progress, visits_visible
 from reports.exports import Column, Kind, Table, export_response
 from reports.ical import visits_ics
 from reports.outline_document import outline_document
 from reports.plan_document import plan_document, plan_for_document
 from reports.rendering import render_docx, render_pdf
-from reports.visit_documents import conclusion_document, schedule_notice, team_decision
+from reports.visit_documents import (
+    conclusion_document,
+    minutes_document,
+    schedule_notice,
+    team_decision,
+)
 from units.access import scope_for
 from units.models import Role
 
@@ -144,3 +149,17 @@ def conclusion_file(request: HttpRequest, notice_pk: int, fmt: str) -> HttpRespo
         "plan__issuer__unit", "agency"
     )
     return _document(conclusion_document(get_object_or_404(notices, pk=notice_pk)), fmt)
+
+
+@login_required
+@require_GET
+def minutes_file(request: HttpRequest, visit_pk: int, fmt: str) -> HttpResponse:
+    """The minutes of a visit, for whoever sees the visit page; none recorded yet: 404."""
+    visit = get_visit_for_user(request.user, visit_pk)
+    minutes = get_object_or_404(
+        Minutes.objects.select_related(
+            "visit__plan__issuer__unit", "visit__team", "visit__agency__unit"
+        ),
+        visit=visit,
+    )
+    return _document(minutes_document(minutes), fmt)

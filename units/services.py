@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from units.models import AdministrativeUnit, Agency, Level
@@ -548,19 +549,73 @@ def agency_successors_on(agency: Agency, day: datetime.date) -> list[Agency]:
     """The agencies that carry on `agency`'s work on `day`: itself if still valid; else where it
     was merged (following the chain); for a People's Committee, the committees of the units that
     took over its unit's territory."""
-    if agency.is_valid_on(day):
-        return [agency]
-    if agency.merged_into_id:
-        return agency_successors_on(agency.merged_into, day)
-    if agency.kind == Agency.Kind.COMMITTEE:
+    return agencies_successors_on([agency], day)[agency.pk]
+
+
+def agencies_successors_on(
+    agencies: Iterable[Agency], day: datetime.date
+) -> dict[int, list[Agency]]:
+    """`agency_successors_on` for many agencies at once, keyed by agency id.
+
+    The reorganisations are walked one generation at a time (two queries per generation), so the
+    cost grows with the number of reorganisations, not with the number of agencies.
+    """
+    agencies = list(agencies)
+    known: dict[int, Agency] = {a.pk: a for a in agencies}
+    following: dict[int, list[int]] = {}  # agency id → the agencies that took over from it
+    todo = list(known.values())
+    while todo:
+        merged = [a for a in todo if not a.is_valid_on(day) and a.merged_into_id]
+        abolished = [
+            a
+            for a in todo
+            if not a.is_valid_on(day) and not a.merged_into_id and a.kind == Agency.Kind.COMMITTEE
+        ]
+        for a in todo:
+            following.setdefault(a.pk, [])
         found: list[Agency] = []
-        for unit in agency.unit.successors.all():
-            for committee in Agency.objects.filter(unit=unit, kind=Agency.Kind.COMMITTEE):
-                for successor in agency_successors_on(committee, day):
-                    if successor not in found:
-                        found.append(successor)
-        return found
-    return []
+        if merged:
+            targets = Agency.objects.select_related("unit").in_bulk(
+                [a.merged_into_id for a in merged]
+            )
+            for a in merged:
+                following[a.pk].append(a.merged_into_id)
+            found += targets.values()
+        if abolished:
+            by_unit: dict[int, list[int]] = {}
+            for a in abolished:
+                by_unit.setdefault(a.unit_id, []).append(a.pk)
+            committees = (
+                Agency.objects.select_related("unit")
+                .filter(
+                    kind=Agency.Kind.COMMITTEE, unit__predecessor_links__predecessor__in=by_unit
+                )
+                .annotate(from_unit=F("unit__predecessor_links__predecessor"))
+            )
+            for committee in committees.order_by("unit__code", "pk"):
+                for pk in by_unit[committee.from_unit]:
+                    following[pk].append(committee.pk)
+                found.append(committee)
+        todo = []
+        for a in found:
+            if a.pk not in known:
+                known[a.pk] = a
+                todo.append(a)
+
+    def resolve(pk: int, seen: frozenset[int]) -> list[Agency]:
+        agency = known[pk]
+        if agency.is_valid_on(day):
+            return [agency]
+        result: list[Agency] = []
+        for nxt in following.get(pk, []):
+            if nxt in seen:
+                continue
+            for successor in resolve(nxt, seen | {nxt}):
+                if successor not in result:
+                    result.append(successor)
+        return result
+
+    return {a.pk: resolve(a.pk, frozenset({a.pk})) for a in agencies}
 
 
 def agency_by_ref(ref: str, day: datetime.date) -> Agency:

@@ -27,6 +27,7 @@ from inspections.models import (
     SubmissionAttachment,
 )
 from inspections.services.plans import number_allocate
+from inspections.storage import checked_fields, files_saved_atomically
 from inspections.text import percent, short_date
 from units.models import Agency, Level
 from units.services import agency_successors_on
@@ -139,17 +140,20 @@ def reminders_due(today: datetime.date, days: Iterable[int]) -> list[tuple[Repor
     )
     due = []
     for request in requests:
-        sent = {r.key for r in request.reminders.all()}
-        left = (request.deadline - today).days
-        if left < 0:
-            key = "overdue"
-        else:
-            # The nearest threshold reached: with 7 and 1, from 7 days down to 2 it is before-7.
-            reached = [d for d in days if left <= d]
-            key = f"before-{min(reached)}" if reached else ""
-        if key and key not in sent:
+        key = reminder_key(request.deadline, today, days)
+        if key and key not in {r.key for r in request.reminders.all()}:
             due.append((request, key))
     return due
+
+
+def reminder_key(deadline: datetime.date, today: datetime.date, days: Iterable[int]) -> str:
+    """Which reminder is due today for a deadline: `overdue` once it has passed, else the nearest
+    threshold reached (with 7 and 1, from 7 days down to 2 before it is `before-7`), or ""."""
+    left = (deadline - today).days
+    if left < 0:
+        return "overdue"
+    reached = [d for d in days if left <= d]
+    return f"before-{min(reached)}" if reached else ""
 
 
 def coverage_of(outline: Outline, values: dict[str, Any]) -> Decimal | None:
@@ -178,7 +182,6 @@ def submission_create(
     stored removes the file, so no orphan is left.
     """
     values = values or {}
-    checked = file.checked
     coverage = None
     if deliverable == Deliverable.REPORT and hasattr(request.plan, "outline"):
         coverage = coverage_of(request.plan.outline, values)
@@ -205,32 +208,12 @@ def submission_create(
         coverage=coverage,
         below_threshold=below,
         explanation=explanation.strip(),
-        file_name=checked.name,
-        file_size=checked.size,
-        file_sha256=checked.sha256,
-        content_type=checked.content_type,
+        **checked_fields(file),
     )
-    stored = []  # every file written, to remove if anything fails
-    try:
-        with transaction.atomic():
-            submission.file.save(checked.name, file, save=False)
-            stored.append(submission.file)
-            submission.save()
-            for extra in attachments:
-                attachment = SubmissionAttachment(
-                    submission=submission,
-                    file_name=extra.checked.name,
-                    file_size=extra.checked.size,
-                    file_sha256=extra.checked.sha256,
-                    content_type=extra.checked.content_type,
-                )
-                attachment.file.save(extra.checked.name, extra, save=False)
-                stored.append(attachment.file)
-                attachment.save()
-    except BaseException:
-        for stored_file in stored:
-            stored_file.storage.delete(stored_file.name)
-        raise
+    with files_saved_atomically() as save:
+        save(submission, file)
+        for extra in attachments:
+            save(SubmissionAttachment(submission=submission, **checked_fields(extra)), extra)
     return submission
 
 

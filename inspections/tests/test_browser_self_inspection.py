@@ -4,7 +4,6 @@ Sở Tư pháp cannot open it; staff return it with a comment; An Biên resubmit
 from __future__ import annotations
 
 import pytest
-from django.core.files.storage import FileSystemStorage
 from playwright.sync_api import Browser, Page, expect
 
 from conftest import BROWSER_TEST, sign_in
@@ -16,10 +15,8 @@ PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R
 
 
 @pytest.fixture(autouse=True)
-def private_files(tmp_path, monkeypatch):
-    monkeypatch.setattr(
-        Submission._meta.get_field("file"), "storage", FileSystemStorage(location=tmp_path)
-    )
+def _uploads_in_tmp(private_files):
+    """Uploaded files go to a temporary folder (see conftest)."""
 
 
 def signed_in(browser: Browser, site: str, username: str) -> Page:

@@ -7,7 +7,6 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -34,11 +33,8 @@ PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R
 
 
 @pytest.fixture(autouse=True)
-def private_files(tmp_path, monkeypatch):
-    """Uploaded files go to a temporary folder (the field's storage is bound at import)."""
-    field = Submission._meta.get_field("file")
-    monkeypatch.setattr(field, "storage", FileSystemStorage(location=tmp_path))
-    return tmp_path
+def _uploads_in_tmp(private_files):
+    """Uploaded files go to a temporary folder (see conftest)."""
 
 
 def seed() -> Plan:

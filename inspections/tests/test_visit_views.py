@@ -367,9 +367,10 @@ def test_visit_page_query_count(visit, extra):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     # session, user, membership, lineage, visit, minutes, team membership, findings,
-    # recommendations; the finding form's content areas; the recommendation form's findings and
-    # agencies; session refresh (3)
-    assert len(queries) == 12 + 3
+    # recommendations, evidence; the finding form's content areas; the recommendation form's
+    # findings and agencies; earlier recommendations to verify (province, lineage,
+    # recommendations, targets); session refresh (3)
+    assert len(queries) == 17 + 3
 
 
 @pytest.fixture

@@ -17,6 +17,16 @@ from inspections.views.plans import (
     target_edit,
     targets_add,
 )
+from inspections.views.remediation import (
+    finding_evidence_add,
+    finding_evidence_file,
+    recommendation_detail,
+    recommendation_list,
+    reinspection_add,
+    remediation_create,
+    remediation_file,
+    remediation_verify,
+)
 from inspections.views.self_inspection import (
     attachment_file,
     message_post,
@@ -70,6 +80,8 @@ __all__ = [
     "conclusion_return",
     "conclusion_submit",
     "finding_add",
+    "finding_evidence_add",
+    "finding_evidence_file",
     "item_delete",
     "item_edit",
     "legal_documents",
@@ -89,6 +101,12 @@ __all__ = [
     "plan_submit",
     "progress",
     "recommendation_add",
+    "recommendation_detail",
+    "recommendation_list",
+    "reinspection_add",
+    "remediation_create",
+    "remediation_file",
+    "remediation_verify",
     "request_detail",
     "request_list",
     "schedule",

@@ -315,7 +315,13 @@ def targets_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "inspections/targets_add.html",
-        {"plan": plan, "search": search, "form": form, "page": page},
+        {
+            "plan": plan,
+            "search": search,
+            "form": form,
+            "page": page,
+            "proposals": services.reinspection_proposals(plan),
+        },
     )
 
 

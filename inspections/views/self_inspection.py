@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -33,6 +33,7 @@ from inspections.models import (
     Outline,
     ReportRequest,
 )
+from inspections.storage import stored_file_response
 from inspections.views.plans import STAFF, _refused
 from units.access import require_role, scope_for
 from units.models import Role
@@ -203,13 +204,7 @@ def submission_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def submission_file(request: HttpRequest, pk: int, submission_pk: int) -> HttpResponse:
-    submission = get_submission_for_user(request.user, pk, submission_pk)
-    return FileResponse(
-        submission.file.open("rb"),
-        as_attachment=True,
-        filename=submission.file_name,
-        content_type=submission.content_type,
-    )
+    return stored_file_response(get_submission_for_user(request.user, pk, submission_pk))
 
 
 @login_required
@@ -218,13 +213,7 @@ def attachment_file(
     request: HttpRequest, pk: int, submission_pk: int, attachment_pk: int
 ) -> HttpResponse:
     submission = get_submission_for_user(request.user, pk, submission_pk)
-    attachment = get_object_or_404(submission.attachments, pk=attachment_pk)
-    return FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.file_name,
-        content_type=attachment.content_type,
-    )
+    return stored_file_response(get_object_or_404(submission.attachments, pk=attachment_pk))
 
 
 def _review(request: HttpRequest, pk: int, submission_pk: int, accept: bool) -> HttpResponse:

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inspections import services
-from inspections.access import can, get_plan_for_role
+from inspections.access import can, get_plan_for_role, get_visit_for_user
 from inspections.forms import (
     FindingForm,
     MinutesForm,
@@ -346,13 +346,7 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
 
 def _visit(request, visit_pk: int) -> Visit:
     """Visits of the user's scope; units see findings only through issued conclusions (404)."""
-    scope = scope_for(request.user)
-    if not scope.is_admin and scope.role not in READERS:
-        raise Http404
-    visits = services.visits_visible(scope, request.user).select_related(
-        "plan", "team", "agency__unit", "target"
-    )
-    return get_object_or_404(visits, pk=visit_pk)
+    return get_visit_for_user(request.user, visit_pk)
 
 
 def _require_recorder(request, visit: Visit) -> None:
@@ -369,7 +363,8 @@ def visit_detail(request: HttpRequest, visit_pk: int) -> HttpResponse:
         Prefetch(
             "recommendations",
             queryset=Recommendation.objects.select_related("responsible"),
-        )
+        ),
+        "evidence",
     )
     can_record = can(request.user, *STAFF) or services.is_team_member(request.user, visit.team)
     return render(
@@ -386,6 +381,7 @@ def visit_detail(request: HttpRequest, visit_pk: int) -> HttpResponse:
             "finding_form": FindingForm(),
             "recommendation_form": RecommendationForm(visit=visit),
             "today": timezone.localdate(),
+            "to_verify": services.recommendations_to_verify(visit),
         },
     )
 
@@ -509,6 +505,7 @@ def conclusion_detail(request: HttpRequest, notice_pk: int) -> HttpResponse:
             "can_decide": can(request.user, Role.LEADER)
             and notice.status == NoticeStatus.SUBMITTED,
             "can_issue": staff and notice.status == NoticeStatus.APPROVED,
+            "today": timezone.localdate(),
         },
     )
 

@@ -540,3 +540,82 @@ def test_nd30_date(day: datetime.date | None, expected: str) -> None:
 )
 def test_number_symbol(number: int | None, expected: str) -> None:
     assert number_symbol(number, "KH-UBND") == expected
+
+
+# Several parties signing side by side (minutes) ---------------------------------------------------
+
+UNIT_SIDE = Signature(
+    ["ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA", "PHÓ CHỦ TỊCH UBND HUYỆN"], "Nguyễn Văn Hòa"
+)
+TEAM_SIDE = Signature(["TRƯỞNG ĐOÀN KIỂM TRA"], "Lê Văn Hùng")
+
+
+def parties_document(lines: int = 3) -> OfficialDocument:
+    """Minutes in short: a body of `lines` one-line bullets, and both parties' signatures."""
+    return OfficialDocument(
+        parent_body="UBND TỈNH KIÊN GIANG",
+        issuer_lines=["ĐOÀN KIỂM TRA"],
+        number_symbol=number_symbol(None, "BB-ĐKT"),
+        place_date=nd30_date("An Biên", datetime.date(2024, 2, 5)),
+        type_name="BIÊN BẢN",
+        summary="Kiểm tra công tác cải cách hành chính năm 2023",
+        blocks=[Block(BlockStyle.BULLET, f"Dòng {i + 1}.", "-") for i in range(lines)],
+        signatures=[UNIT_SIDE, TEAM_SIDE],
+        title="BB-kiem-tra",
+    )
+
+
+def test_signatures_exclude_the_single_signature_and_recipients() -> None:
+    with pytest.raises(ValueError, match="several parties"):
+        replace(sample_document(), signatures=[UNIT_SIDE, TEAM_SIDE])
+    with pytest.raises(ValueError, match="several parties"):
+        replace(parties_document(), recipients=["Lưu: VT."])
+
+
+def test_pdf_parties_sign_side_by_side_captions_and_names_level(tmp_path: Path) -> None:
+    path = tmp_path / "minutes.pdf"
+    path.write_bytes(render_pdf(parties_document()))
+    (page,) = pdf_words(path)
+    unit, lead = find(page, "ĐẠI"), find(page, "TRƯỞNG")
+    assert unit.y_min == pytest.approx(lead.y_min, abs=1)  # level at the top
+    assert unit.x_max < TEXT_CENTRE < lead.x_min
+    # The 13 pt caption stays on one line in its half of the text area.
+    line = [w.text for w in page if abs(w.y_min - unit.y_min) < 1 and w.x_max < TEXT_CENTRE]
+    assert " ".join(line) == "ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA"
+    hoa, hung = find(page, "Hòa"), find(page, "Hùng")
+    assert hoa.y_min == pytest.approx(hung.y_min, abs=1)  # names level although captions differ
+    assert hoa.y_min - find(page, "HUYỆN").y_max >= 25 * MM
+    assert hoa.x_max < TEXT_CENTRE < hung.x_min
+    assert not [w for w in page if w.text == "Nơi"]
+
+
+def test_pdf_parties_captions_never_leave_their_names_on_another_page() -> None:
+    pushed = False
+    for lines in range(16, 32):  # a sweep that moves the closing across the end of page 1
+        reader = PdfReader(io.BytesIO(render_pdf(parties_document(lines))))
+        texts = [nfc(page.extract_text()) for page in reader.pages]
+        caption = next(i for i, text in enumerate(texts) if "TRƯỞNG ĐOÀN" in text)
+        name = next(i for i, text in enumerate(texts) if "Lê Văn Hùng" in text)
+        assert caption == name, lines
+        pushed = pushed or (caption == 1 and f"Dòng {lines}." in texts[0])
+    assert pushed, "the sweep never made the closing move to page 2 alone"
+
+
+def test_docx_parties_table_has_captions_then_names_kept_together() -> None:
+    word = docx.Document(io.BytesIO(render_docx(parties_document())))
+    table = word.tables[-1]
+    captions, names = table.rows
+    assert [nfc(c.text).split("\n") for c in captions.cells] == [
+        ["ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA", "PHÓ CHỦ TỊCH UBND HUYỆN"],
+        ["TRƯỞNG ĐOÀN KIỂM TRA"],
+    ]
+    assert [nfc(c.text) for c in names.cells] == ["Nguyễn Văn Hòa", "Lê Văn Hùng"]
+    assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows)
+    for cell in captions.cells:
+        assert all(p.paragraph_format.keep_with_next for p in cell.paragraphs)
+        assert all(run.font.size == Pt(13) and run.bold for p in cell.paragraphs for run in p.runs)
+    for cell in names.cells:
+        assert cell.paragraphs[0].paragraph_format.space_before >= Cm(2.5)
+    widths = [round(cell.width.mm) for cell in captions.cells]
+    assert widths == [82, 82] or widths == [83, 82] or widths == [82, 83]
+    assert "Nơi nhận:" not in " ".join(cell.text for row in table.rows for cell in row.cells)

@@ -1,0 +1,309 @@
+"""After the conclusion: units report remediation of each recommendation, the team verifies it,
+reminders go out before and after the due date, and what stays open is proposed for
+re-inspection in the next plan (resolved to the units that exist then)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, Max, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inspections.models import (
+    ConclusionNotice,
+    Finding,
+    FindingEvidence,
+    NoticeStatus,
+    Plan,
+    PlanTarget,
+    Recommendation,
+    RecommendationStatus,
+    RemediationFile,
+    RemediationReport,
+    TargetKind,
+    Verification,
+    Visit,
+)
+from inspections.services.plans import plan_targets_add
+from inspections.services.self_inspection import Todo, reminder_key
+from inspections.storage import checked_fields, files_saved_atomically
+from inspections.text import short_date
+from units.models import AdministrativeUnit, Agency
+from units.services import agencies_successors_on
+
+
+def _issued_notice():
+    """The recommendation's conclusion notice (to the visited unit) has been issued."""
+    return Exists(
+        ConclusionNotice.objects.filter(
+            plan=OuterRef("finding__visit__plan"),
+            agency=OuterRef("finding__visit__agency"),
+            status=NoticeStatus.ISSUED,
+        )
+    )
+
+
+def recommendations_visible(scope):
+    """Staff, leaders and team members: every recommendation of their provinces. A unit: those
+    addressed to it, once the conclusion notice that carries them is issued."""
+    recommendations = Recommendation.objects.all()
+    if scope.is_admin:
+        return recommendations
+    if scope.role in ("staff", "leader", "team"):
+        return recommendations.filter(finding__visit__plan__province_id__in=scope.province_ids)
+    if scope.role == "reporter":
+        return recommendations.filter(_issued_notice(), responsible_id=scope.agency_id)
+    return recommendations.none()
+
+
+def is_issued(recommendation: Recommendation) -> bool:
+    visit = recommendation.finding.visit
+    return ConclusionNotice.objects.filter(
+        plan_id=visit.plan_id, agency_id=visit.agency_id, status=NoticeStatus.ISSUED
+    ).exists()
+
+
+def remediation_report(
+    *, recommendation: Recommendation, by, text: str, files: Iterable = ()
+) -> RemediationReport:
+    """A new version of the unit's report on a recommendation, with its evidence files."""
+    if recommendation.status == RecommendationStatus.DONE:
+        raise ValidationError(
+            _("Kiến nghị đã được xác minh là đã khắc phục: không cần báo cáo thêm.")
+        )
+    if not is_issued(recommendation):
+        raise ValidationError(_("Thông báo kết luận chưa ban hành: chưa báo cáo khắc phục được."))
+    if not text.strip():
+        raise ValidationError(_("Chưa ghi kết quả khắc phục: nêu đã làm gì, khi nào, văn bản nào."))
+    latest = recommendation.reports.aggregate(m=Max("version"))["m"] or 0
+    report = RemediationReport(
+        recommendation=recommendation,
+        version=latest + 1,
+        text=text.strip(),
+        submitted_by=by,
+        late=timezone.localdate() > recommendation.due_date,
+    )
+    with files_saved_atomically() as save:
+        report.save()
+        for upload in files:
+            save(RemediationFile(report=report, uploaded_by=by, **checked_fields(upload)), upload)
+    return report
+
+
+def remediation_verify(
+    *, recommendation: Recommendation, by, done: bool, note: str = ""
+) -> Verification:
+    """The team's judgement on the latest report (or on what it saw at a re-inspection). Not
+    remedied needs a note saying what is missing; the unit may then report again."""
+    if not done and not note.strip():
+        raise ValidationError(
+            _("Ghi nhận xét khi chưa đạt: nêu phần nào chưa khắc phục, đơn vị cần làm gì thêm.")
+        )
+    verification = Verification.objects.create(
+        recommendation=recommendation,
+        report=recommendation.reports.first(),
+        done=done,
+        note=note.strip(),
+        verified_by=by,
+    )
+    recommendation.status = RecommendationStatus.DONE if done else RecommendationStatus.NOT_DONE
+    recommendation.save(update_fields=["status"])
+    return verification
+
+
+def finding_evidence_add(*, finding: Finding, by, files: Iterable) -> list[FindingEvidence]:
+    files = list(files)
+    if not files:
+        raise ValidationError(_("Chưa chọn tệp minh chứng nào."))
+    added = []
+    with files_saved_atomically() as save:
+        for upload in files:
+            evidence = FindingEvidence(finding=finding, uploaded_by=by, **checked_fields(upload))
+            save(evidence, upload)
+            added.append(evidence)
+    return added
+
+
+def recommendation_reminders_due(
+    today: datetime.date, days: Iterable[int]
+) -> list[tuple[Recommendation, str]]:
+    """(recommendation, key) of every remediation reminder due today and not sent yet: before
+    the due date and once overdue, for issued, unresolved recommendations."""
+    days = sorted(set(days))
+    horizon = today + datetime.timedelta(days=max(days, default=0))
+    recommendations = (
+        Recommendation.objects.unresolved()
+        .filter(_issued_notice(), due_date__lte=horizon)
+        .select_related("responsible", "finding__visit__plan")
+        .prefetch_related("reminders")
+    )
+    due = []
+    for recommendation in recommendations:
+        key = reminder_key(recommendation.due_date, today, days)
+        if key and key not in {r.key for r in recommendation.reminders.all()}:
+            due.append((recommendation, key))
+    return due
+
+
+# Re-inspection ------------------------------------------------------------------------------
+
+
+@dataclass
+class Proposal:
+    """A unit proposed for re-inspection: valid on the new plan's date, with the unresolved
+    recommendations it carries (their `responsible` is the original addressee)."""
+
+    agency: Agency
+    recommendations: list[Recommendation] = field(default_factory=list)
+    already_target: bool = False
+
+    @property
+    def original_addressees(self) -> list[Agency]:
+        seen: list[Agency] = []
+        for r in self.recommendations:
+            if r.responsible != self.agency and r.responsible not in seen:
+                seen.append(r.responsible)
+        return seen
+
+    @property
+    def reference(self) -> str:
+        """The conclusion notices followed up, for the target's "văn bản kết luận" field."""
+        notices = []
+        for r in self.recommendations:
+            notice = r.notice_reference
+            if notice and notice not in notices:
+                notices.append(notice)
+        return "; ".join(notices)
+
+    @property
+    def reason(self) -> str:
+        count = len(self.recommendations)
+        return _("Còn %(n)d kiến nghị chưa khắc phục xong từ kỳ kiểm tra trước.") % {"n": count}
+
+
+def unresolved_before(plan: Plan):
+    """Unresolved recommendations of issued conclusions in earlier years of the plan's province
+    and of the provinces it succeeded."""
+    lineage = AdministrativeUnit.objects.lineage_ids(plan.province)
+    notices = ConclusionNotice.objects.filter(
+        plan=OuterRef("finding__visit__plan"),
+        agency=OuterRef("finding__visit__agency"),
+        status=NoticeStatus.ISSUED,
+    )
+    return (
+        Recommendation.objects.unresolved()
+        .filter(
+            _issued_notice(),
+            finding__visit__plan__province_id__in=lineage,
+            finding__visit__plan__year__lt=plan.year,
+        )
+        .annotate(
+            notice_number=notices.values("number")[:1],
+            notice_symbol=notices.values("symbol")[:1],
+            notice_date=notices.values("issued_on")[:1],
+        )
+        .select_related("responsible__unit", "finding__visit__plan")
+        .order_by("finding__visit__plan__year", "due_date", "pk")
+    )
+
+
+def _with_reference(recommendation: Recommendation) -> Recommendation:
+    recommendation.notice_reference = (
+        _("Thông báo kết luận số %(number)02d/%(symbol)s ngày %(day)s")
+        % {
+            "number": recommendation.notice_number,
+            "symbol": recommendation.notice_symbol,
+            "day": short_date(recommendation.notice_date),
+        }
+        if recommendation.notice_number
+        else ""
+    )
+    return recommendation
+
+
+def reinspection_proposals(plan: Plan) -> list[Proposal]:
+    """Units with unresolved recommendations from earlier rounds, as they exist on the plan's
+    date: an abolished unit is replaced by its successors (An Biên district in 2024 proposes the
+    communes that took it over in 2026), the original addressee staying visible."""
+    recommendations = [_with_reference(r) for r in unresolved_before(plan)]
+    successors = agencies_successors_on(
+        {r.responsible_id: r.responsible for r in recommendations}.values(), plan.document_date
+    )
+    targets = set(plan.targets.values_list("agency_id", flat=True))
+    proposals: dict[int, Proposal] = {}
+    for recommendation in recommendations:
+        for agency in successors[recommendation.responsible_id]:
+            proposal = proposals.setdefault(
+                agency.pk, Proposal(agency=agency, already_target=agency.pk in targets)
+            )
+            proposal.recommendations.append(recommendation)
+    return sorted(proposals.values(), key=lambda p: (p.agency.unit.level, p.agency.name))
+
+
+def recommendations_to_verify(visit: Visit) -> list[Recommendation]:
+    """At a re-inspection visit: the unresolved earlier recommendations that fall to the visited
+    unit (to it directly, or to a unit it replaced)."""
+    for proposal in reinspection_proposals(visit.plan):
+        if proposal.agency.pk == visit.agency_id:
+            return proposal.recommendations
+    return []
+
+
+def reinspection_targets_add(*, plan: Plan, proposals: Iterable[Proposal]) -> list[PlanTarget]:
+    """Add proposals as re-inspection targets, each with its reason and the notices it follows
+    up; if one is refused, none is added."""
+    with transaction.atomic():
+        return [
+            target
+            for proposal in proposals
+            for target in plan_targets_add(
+                plan=plan,
+                agencies=[proposal.agency],
+                kind=TargetKind.REINSPECTION,
+                reason=proposal.reason,
+                follow_up_reference=proposal.reference[:300],
+            )
+        ]
+
+
+def remediation_todos(scope) -> list[Todo]:
+    """For a unit: recommendations waiting for its report (never reported, or judged not
+    remedied). For staff and team members: reports waiting for verification. Two queries."""
+    from django.urls import reverse
+
+    today = timezone.localdate()
+    link = reverse("inspections:recommendation-list") + "?status=unresolved"
+    todos: list[Todo] = []
+    recommendations = recommendations_visible(scope).unresolved()
+    if scope.role == "reporter":
+        waiting = recommendations.filter(
+            Q(reports__isnull=True) | Q(status=RecommendationStatus.NOT_DONE)
+        ).distinct()
+        count = waiting.count()
+        if count:
+            overdue = waiting.filter(due_date__lt=today).count()
+            text = _("%d kiến nghị cần báo cáo kết quả khắc phục") % count
+            if overdue:
+                text += _(" (%d quá hạn)") % overdue
+            todos.append(
+                Todo(text, reverse("inspections:recommendation-list") + "?status=unresolved")
+            )
+    elif scope.is_admin or scope.role in ("staff", "team"):
+        unverified = Verification.objects.filter(
+            recommendation=OuterRef("recommendation"), verified_at__gte=OuterRef("submitted_at")
+        )
+        count = (
+            RemediationReport.objects.filter(recommendation__in=recommendations)
+            .exclude(Exists(unverified))
+            .values("recommendation")
+            .distinct()
+            .count()
+        )
+        if count:
+            todos.append(Todo(_("%d báo cáo khắc phục chờ xác minh") % count, link))
+    return todos

@@ -31,7 +31,8 @@ if not SECRET_KEY:
             "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`; for development set "
             "DEBUG=true."
         )
-    SECRET_KEY = "insecure-development-key-never-use-in-production"
+    # Reached only with DEBUG or under tests: production refused to start just above.
+    SECRET_KEY = "insecure-development-key-never-use-in-production"  # nosec B105
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
@@ -55,9 +56,12 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "axes",
+    "simple_history",
     "units",
     "inspections",
     "reports",
+    "cchc.ops",  # find_orphans, backup, restore (no models)
 ]
 
 MIDDLEWARE = [
@@ -67,10 +71,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cchc.urls"
@@ -109,10 +116,29 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "cchc.passwords.MinimumLengthValidator"},  # Django's, message in Vietnamese
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one account, or from one
+# address, further attempts are refused for AXES_COOLOFF_TIME hours; every failure and lockout is
+# recorded (admin: Axes) and logged. Behind a reverse proxy, set AXES_IPWARE_PROXY_COUNT so the
+# client's address is read from X-Forwarded-For.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_TIME", default=0.25)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# The counters above are cleared by a success; this log of every failure is kept (admin: Axes).
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The password is always masked; the account and address stay in the log so that an operator
+# can see who is being attacked and from where.
+AXES_SENSITIVE_PARAMETERS: list[str] = []
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=None)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -140,12 +166,31 @@ STORAGES = {
     "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": str(env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private"))},
+    }
+    if not env.str("PRIVATE_S3_BUCKET", default="")
+    else {
+        # Several app servers: uploads on S3-compatible object storage (django-storages), never
+        # public (no ACL, signed URLs unused: files are streamed by the access-checked views).
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("PRIVATE_S3_BUCKET"),
+            "endpoint_url": env.str("PRIVATE_S3_ENDPOINT_URL", default=None),
+            "region_name": env.str("PRIVATE_S3_REGION", default=None),
+            "access_key": env.str("PRIVATE_S3_ACCESS_KEY", default=None),
+            "secret_key": env.str("PRIVATE_S3_SECRET_KEY", default=None),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
     },
     "staticfiles": {
         # The manifest needs collectstatic first; development and tests use plain storage.
+        # STATIC_COMPRESS=false skips the (slow) gzip and Brotli copies, e.g. in a test harness.
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG or TESTING
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env.bool("STATIC_COMPRESS", default=True)
+        else "whitenoise.storage.ManifestStaticFilesStorage"
     },
 }
 

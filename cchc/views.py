@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from inspections.access import visible_plans
 from inspections.services import remediation_todos, todo_for
+from reports.dashboard import dashboard, may_view
 from units.access import scope_for
 from units.models import AdministrativeUnit, Agency, Level, Membership, today
 
@@ -39,6 +40,8 @@ def home(request: HttpRequest) -> HttpResponse:
         .count()
     )
     plans = visible_plans(request.user).select_related("issuer").order_by("-year", "-pk")[:5]
+    # The dashboard's key figures of the latest round (a unit: its own); four queries.
+    summary = dashboard(scope, summary=True) if may_view(scope) else None
     return render(
         request,
         "home.html",
@@ -49,6 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "day": day,
             "plans": plans,
             "todos": todo_for(scope) + remediation_todos(scope),
+            "summary": summary,
         },
     )
 

@@ -1,16 +1,29 @@
+"""The Django admin of the round. Every tracked record shows its history (read-only: a past
+version is never restored over the current one, which could reopen an issued document), and
+nothing issued or submitted can be deleted here: issued plans, decisions, notices and results
+reports, sent outlines, what a unit submitted, remediation reports, verifications and every
+evidence file. Drafts can still be deleted."""
+
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from simple_history.admin import SimpleHistoryAdmin
 
+from inspections.locking import Versioned
 from inspections.models import (
+    EDITABLE_STATUSES,
     CommuneChoice,
     ConclusionNotice,
     ContentArea,
     ContentFramework,
+    DecisionStatus,
     Finding,
+    FindingEvidence,
     Holiday,
     LegalDocument,
     Minutes,
+    NoticeStatus,
     NumberRegister,
     Outline,
     OutlineField,
@@ -22,16 +35,61 @@ from inspections.models import (
     PlanTeamAgency,
     PlanTransition,
     Recommendation,
+    RemediationFile,
+    RemediationReport,
     Reminder,
     ReportRequest,
     RequestMessage,
+    ResultsReport,
     Submission,
     SubmissionAttachment,
     Team,
     TeamMember,
     TeamTarget,
+    Verification,
     Visit,
+    VisitStatus,
 )
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """The change history, to read only."""
+
+    def revert_disabled(self, request, obj=None) -> bool:
+        return True
+
+    def save_model(self, request, obj, form, change):
+        if change and isinstance(obj, Versioned):
+            obj.version += 1  # a product form opened before this change will not overwrite it
+        super().save_model(request, obj, form, change)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied  # no revert, even by a hand-made request
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class KeptAdmin(HistoryAdmin):
+    """A record made by the product's pages (which check its files), never deleted through the
+    product (the database protects it too)."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def plan_is_draft(plan: Plan | None) -> bool:
+    """A plan still being written (draft, or returned to be corrected) — never an issued one."""
+    return plan is None or plan.status in EDITABLE_STATUSES
+
+
+def conclusion_is_issued(plan_id: int, agency_id: int) -> bool:
+    """Whether the unit's conclusion notice, which carries the visit's findings, is issued."""
+    return ConclusionNotice.objects.filter(
+        plan_id=plan_id, agency_id=agency_id, status=NoticeStatus.ISSUED
+    ).exists()
 
 
 class ContentAreaInline(admin.TabularInline):
@@ -72,23 +130,29 @@ class NumberRegisterAdmin(admin.ModelAdmin):
     raw_id_fields = ["issuer"]
 
 
-class PlanTargetInline(admin.TabularInline):
+class DraftPlanInline(admin.TabularInline):
+    """A part of the plan, deleted only while the plan is a draft."""
+
+    extra = 0
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return plan_is_draft(obj) and super().has_delete_permission(request, obj)
+
+
+class PlanTargetInline(DraftPlanInline):
     model = PlanTarget
     fk_name = "plan"
     raw_id_fields = ["agency", "follows_up"]
-    extra = 0
 
 
-class PlanTeamAgencyInline(admin.TabularInline):
+class PlanTeamAgencyInline(DraftPlanInline):
     model = PlanTeamAgency
     raw_id_fields = ["agency"]
-    extra = 0
 
 
-class PlanBasisInline(admin.TabularInline):
+class PlanBasisInline(DraftPlanInline):
     model = PlanBasis
     raw_id_fields = ["document"]
-    extra = 0
 
 
 class PlanTransitionInline(admin.TabularInline):
@@ -102,7 +166,7 @@ class PlanTransitionInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(HistoryAdmin):
     list_display = ["__str__", "year", "status", "issuer", "document_date"]
     list_filter = ["status", "year", "province"]
     search_fields = ["summary", "number", "issuer__name"]
@@ -111,9 +175,21 @@ class PlanAdmin(admin.ModelAdmin):
     readonly_fields = ["number", "status"]
     inlines = [PlanBasisInline, PlanTeamAgencyInline, PlanTargetInline, PlanTransitionInline]
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return plan_is_draft(obj) and super().has_delete_permission(request, obj)
+
+
+class PartOfPlanAdmin(HistoryAdmin):
+    """An item or a target: deleted only while its plan is a draft."""
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return (obj is None or plan_is_draft(obj.plan)) and super().has_delete_permission(
+            request, obj
+        )
+
 
 @admin.register(PlanItem)
-class PlanItemAdmin(admin.ModelAdmin):
+class PlanItemAdmin(PartOfPlanAdmin):
     list_display = ["__str__", "plan", "parent", "order", "generated"]
     list_filter = ["generated"]
     search_fields = ["heading", "text"]
@@ -122,7 +198,7 @@ class PlanItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlanTarget)
-class PlanTargetAdmin(admin.ModelAdmin):
+class PlanTargetAdmin(PartOfPlanAdmin):
     list_display = ["agency", "plan", "kind", "mode", "announced"]
     list_filter = ["kind", "mode", "announced"]
     search_fields = ["agency__name", "plan__summary"]
@@ -163,11 +239,16 @@ class OutlineFieldInline(admin.TabularInline):
 
 
 @admin.register(Outline)
-class OutlineAdmin(admin.ModelAdmin):
+class OutlineAdmin(HistoryAdmin):
     list_display = ["plan", "target_deadline", "sent_at", "letter_number"]
     list_select_related = ["plan"]
     raw_id_fields = ["plan"]
     inlines = [OutlineSectionInline, OutlineFieldInline]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Once sent, the outline went out with a numbered covering letter.
+        sent = obj is not None and obj.sent_at is not None
+        return not sent and super().has_delete_permission(request, obj)
 
 
 @admin.register(ReportRequest)
@@ -192,7 +273,7 @@ class SubmissionAttachmentInline(admin.TabularInline):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(KeptAdmin):
     list_display = ["request", "deliverable", "version", "submitted_at", "late", "status"]
     list_filter = ["deliverable", "status", "late", "below_threshold"]
     search_fields = ["request__agency__name", "file_name"]
@@ -202,10 +283,7 @@ class SubmissionAdmin(admin.ModelAdmin):
         "coverage", "below_threshold", "file", "file_name", "file_size", "file_sha256",
         "content_type",
     ]  # fmt: skip
-    inlines = [SubmissionAttachmentInline]
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # nothing a unit submitted is deleted through the product
+    inlines = [SubmissionAttachmentInline]  # nothing a unit submitted is deleted
 
 
 @admin.register(RequestMessage)
@@ -222,25 +300,39 @@ class ReminderAdmin(admin.ModelAdmin):
     list_filter = ["key"]
 
 
-class TeamMemberInline(admin.TabularInline):
+def team_is_draft(team: Team | None) -> bool:
+    return team is None or team.decision_status == DecisionStatus.DRAFT
+
+
+class DraftTeamInline(admin.TabularInline):
+    """Members and targets change only until the decision forming the team is issued."""
+
+    extra = 0
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return team_is_draft(obj) and super().has_delete_permission(request, obj)
+
+
+class TeamMemberInline(DraftTeamInline):
     model = TeamMember
     raw_id_fields = ["user", "agency"]
-    extra = 0
 
 
-class TeamTargetInline(admin.TabularInline):
+class TeamTargetInline(DraftTeamInline):
     model = TeamTarget
     raw_id_fields = ["target"]
-    extra = 0
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(HistoryAdmin):
     list_display = ["name", "plan", "decision_number", "decision_status"]
     list_filter = ["decision_status"]
     list_select_related = ["plan"]
     raw_id_fields = ["plan"]
     inlines = [TeamMemberInline, TeamTargetInline]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return team_is_draft(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(CommuneChoice)
@@ -250,8 +342,23 @@ class CommuneChoiceAdmin(admin.ModelAdmin):
     raw_id_fields = ["target", "agency"]
 
 
+class RecordOfVisitAdmin(HistoryAdmin):
+    """A visit and what it recorded: not deleted once the conclusion notice carrying the visit's
+    findings and recommendations is issued."""
+
+    def visit_of(self, obj) -> Visit:
+        return obj.visit
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None:
+            visit = self.visit_of(obj)
+            if conclusion_is_issued(visit.plan_id, visit.agency_id):
+                return False
+        return super().has_delete_permission(request, obj)
+
+
 @admin.register(Visit)
-class VisitAdmin(admin.ModelAdmin):
+class VisitAdmin(RecordOfVisitAdmin):
     list_display = ["agency", "date", "start_time", "team", "announced", "status"]
     list_filter = ["status", "announced", "mode"]
     search_fields = ["agency__name", "place"]
@@ -259,9 +366,17 @@ class VisitAdmin(admin.ModelAdmin):
     raw_id_fields = ["plan", "team", "target", "agency"]
     date_hierarchy = "date"
 
+    def visit_of(self, obj) -> Visit:
+        return obj
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.status == VisitStatus.DONE:
+            return False  # it took place: its minutes are the record
+        return super().has_delete_permission(request, obj)
+
 
 @admin.register(Minutes)
-class MinutesAdmin(admin.ModelAdmin):
+class MinutesAdmin(RecordOfVisitAdmin):
     list_display = ["visit", "recorded_by", "updated_at"]
     list_select_related = ["visit__agency", "recorded_by"]
     raw_id_fields = ["visit"]
@@ -273,19 +388,33 @@ class RecommendationInline(admin.TabularInline):
     readonly_fields = ["due_date"]
     extra = 0
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        issued = obj is not None and conclusion_is_issued(obj.visit.plan_id, obj.visit.agency_id)
+        return not issued and super().has_delete_permission(request, obj)
+
+
+class FindingEvidenceInline(admin.TabularInline):
+    model = FindingEvidence
+    extra = 0
+    fields = readonly_fields = ["file", "file_name", "file_size", "uploaded_by", "uploaded_at"]
+    can_delete = False  # evidence files are never deleted through the product
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False  # through the visit page, which checks the file
+
 
 @admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin):
+class FindingAdmin(RecordOfVisitAdmin):
     list_display = ["__str__", "visit", "kind", "severity", "content_area"]
     list_filter = ["kind", "severity", "content_area"]
     search_fields = ["description"]
     list_select_related = ["visit__agency", "content_area"]
     raw_id_fields = ["visit"]
-    inlines = [RecommendationInline]
+    inlines = [RecommendationInline, FindingEvidenceInline]
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
+class RecommendationAdmin(RecordOfVisitAdmin):
     list_display = ["__str__", "responsible", "due_date", "status"]
     list_filter = ["status", "deadline_kind"]
     search_fields = ["text", "responsible__name"]
@@ -293,12 +422,60 @@ class RecommendationAdmin(admin.ModelAdmin):
     raw_id_fields = ["finding", "responsible"]
     readonly_fields = ["due_date"]
 
+    def visit_of(self, obj) -> Visit:
+        return obj.finding.visit
+
+
+class DraftDocumentAdmin(HistoryAdmin):
+    """A document of the approval path: deleted only as a draft."""
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        draft = obj is None or obj.status == NoticeStatus.DRAFT
+        return draft and super().has_delete_permission(request, obj)
+
 
 @admin.register(ConclusionNotice)
-class ConclusionNoticeAdmin(admin.ModelAdmin):
+class ConclusionNoticeAdmin(DraftDocumentAdmin):
     list_display = ["agency", "plan", "number", "status", "issued_on"]
     list_filter = ["status"]
     search_fields = ["agency__name"]
     list_select_related = ["agency", "plan"]
     raw_id_fields = ["plan", "agency"]
     readonly_fields = ["number", "issued_on", "status", "approved_by"]
+
+
+@admin.register(ResultsReport)
+class ResultsReportAdmin(DraftDocumentAdmin):
+    list_display = ["plan", "number", "status", "issued_on"]
+    list_filter = ["status"]
+    list_select_related = ["plan"]
+    raw_id_fields = ["plan", "issuer"]
+    readonly_fields = ["number", "issued_on", "status", "approved_by"]
+
+
+class RemediationFileInline(admin.TabularInline):
+    model = RemediationFile
+    extra = 0
+    fields = readonly_fields = ["file", "file_name", "file_size", "uploaded_by", "uploaded_at"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(RemediationReport)
+class RemediationReportAdmin(KeptAdmin):
+    list_display = ["recommendation", "version", "submitted_by", "submitted_at", "late"]
+    list_filter = ["late"]
+    list_select_related = ["recommendation", "submitted_by"]
+    readonly_fields = ["recommendation", "version", "text", "submitted_by", "submitted_at",
+                       "late"]  # fmt: skip
+    inlines = [RemediationFileInline]
+
+
+@admin.register(Verification)
+class VerificationAdmin(KeptAdmin):
+    list_display = ["recommendation", "done", "verified_by", "verified_at"]
+    list_filter = ["done"]
+    list_select_related = ["recommendation", "verified_by"]
+    readonly_fields = ["recommendation", "report", "done", "note", "verified_by", "verified_at"]

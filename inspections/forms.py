@@ -3,11 +3,14 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from inspections.locking import VersionedForm
 from inspections.models import (
+    ContentArea,
     Deliverable,
     FieldKind,
     FieldRole,
     Finding,
+    FindingKind,
     LegalDocument,
     Minutes,
     Outline,
@@ -18,6 +21,7 @@ from inspections.models import (
     PlanStatus,
     PlanTarget,
     Recommendation,
+    RecommendationStatus,
     ReportRequest,
     TargetKind,
     TargetMode,
@@ -54,7 +58,7 @@ def agency_label(agency: Agency) -> str:
     return f"{agency.name} — {agency.unit.name}" + (f" ({period})" if period else "")
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(VersionedForm):
     """The plan's header, rules, signature and recipients. Agencies offered are those of the
     user's provinces valid on the plan date."""
 
@@ -139,7 +143,7 @@ class PlanForm(forms.ModelForm):
         return data
 
 
-class PlanItemForm(forms.ModelForm):
+class PlanItemForm(VersionedForm):
     class Meta:
         model = PlanItem
         fields = ["parent", "order", "heading", "text", "generated", "content_areas", "references"]
@@ -210,7 +214,7 @@ class TargetAddForm(forms.Form):
         self.fields["agencies"].queryset = Agency.objects.in_scope(province_ids)
 
 
-class TargetForm(forms.ModelForm):
+class TargetForm(VersionedForm):
     class Meta:
         model = PlanTarget
         fields = [
@@ -363,7 +367,7 @@ class ReviewForm(forms.Form):
 # Teams and visits ---------------------------------------------------------------------------
 
 
-class TeamForm(forms.ModelForm):
+class TeamForm(VersionedForm):
     class Meta:
         model = Team
         fields = [
@@ -434,7 +438,7 @@ class VisitForm(forms.ModelForm):
         return int(target_pk), int(agency_pk)
 
 
-class MinutesForm(forms.ModelForm):
+class MinutesForm(VersionedForm):
     class Meta:
         model = Minutes
         fields = ["team_attendees", "unit_attendees", "checked", "conclusions", "unit_opinion",
@@ -510,3 +514,77 @@ class VerificationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Bắt buộc khi chưa khắc phục: nêu phần còn thiếu"),
     )
+
+
+# Filters of the findings and recommendation lists (GET): the page and its export read the same
+# form, so a download holds exactly the rows the page lists. Each field is optional and an invalid
+# one shows its message and is ignored, the other filters still apply.
+
+SELECT = {"class": "form-select"}
+
+
+class ListFilterForm(forms.Form):
+    year = forms.IntegerField(
+        label=_("Năm"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+        error_messages={"invalid": _("Năm là một số, ví dụ 2024.")},
+    )
+    area = forms.ModelChoiceField(
+        label=_("Lĩnh vực"),
+        required=False,
+        queryset=ContentArea.objects.all(),
+        empty_label=_("Mọi lĩnh vực"),
+        widget=forms.Select(attrs=SELECT),
+        error_messages={"invalid_choice": _("Lĩnh vực không có: chọn lại trong danh sách.")},
+    )
+    level = forms.ChoiceField(
+        label=_("Cấp"),
+        required=False,
+        choices=[("", _("Mọi cấp")), *Level.choices],
+        widget=forms.Select(attrs=SELECT),
+    )
+
+
+class FindingFilterForm(ListFilterForm):
+    kind = forms.ChoiceField(
+        label=_("Loại"),
+        required=False,
+        choices=[("", _("Mọi loại")), *FindingKind.choices],
+        widget=forms.Select(attrs=SELECT),
+    )
+    plan = forms.ModelChoiceField(
+        label=_("Kế hoạch"),
+        required=False,
+        queryset=Plan.objects.none(),
+        empty_label=_("Mọi kế hoạch"),
+        widget=forms.Select(attrs=SELECT),
+        error_messages={"invalid_choice": _("Kế hoạch không có: chọn lại trong danh sách.")},
+    )
+
+    field_order = ["year", "plan", "area", "kind", "level"]
+
+    def __init__(self, *args, plans, **kwargs):
+        """`plans`: those the user may read, offered in the plan filter."""
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = plans.order_by("-year", "-number", "-pk")
+        self.fields["plan"].label_from_instance = lambda p: f"{p.number_display} ({p.year})"
+
+
+class RecommendationFilterForm(ListFilterForm):
+    status = forms.ChoiceField(
+        label=_("Tình trạng"),
+        required=False,
+        choices=[
+            ("", _("Tất cả")),
+            ("unresolved", _("Chưa khắc phục xong")),
+            ("overdue", _("Quá hạn")),
+            (RecommendationStatus.DONE, RecommendationStatus.DONE.label),
+            (RecommendationStatus.NOT_DONE, RecommendationStatus.NOT_DONE.label),
+        ],
+        widget=forms.Select(attrs=SELECT),
+    )
+
+    field_order = ["status", "year", "area", "level"]

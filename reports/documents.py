@@ -9,6 +9,8 @@ say the same thing.
 from __future__ import annotations
 
 import datetime
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -38,6 +40,45 @@ class Signature:
 
 
 @dataclass(frozen=True)
+class Appendix:
+    """A table attached after the closing (phụ lục), on pages of its own.
+
+    Cells are text already formatted for print (numbers, dates, percentages); the renderer does
+    not compute anything. A body row whose first cell begins with "Tổng" or "Cộng" is set bold.
+    """
+
+    label: str  # "Phụ lục I" (bold, as given)
+    title: str  # "ĐỐI TƯỢNG KIỂM TRA VÀ TÌNH TRẠNG KIỂM TRA" (bold capitals)
+    columns: list[str]  # header cells, repeated at the top of every page of the table
+    rows: list[list[str]]  # body cells, one list per row, as many cells as columns
+    widths: list[float] = field(default_factory=list)  # relative column widths; empty = equal
+    landscape: bool = True  # A4 landscape for wide tables, portrait otherwise
+    note: str = ""  # optional italic line under the table ("Ghi chú: …", source of the figures)
+
+    def __post_init__(self) -> None:
+        if not self.columns:
+            raise ValueError(f"{self.label}: an appendix table needs at least one column.")
+        for number, row in enumerate(self.rows, start=1):
+            if len(row) != len(self.columns):
+                raise ValueError(
+                    f"{self.label}: row {number} has {len(row)} cells for "
+                    f"{len(self.columns)} columns."
+                )
+        if self.widths and (
+            len(self.widths) != len(self.columns) or any(w <= 0 for w in self.widths)
+        ):
+            raise ValueError(
+                f"{self.label}: widths must be one positive number per column, or empty."
+            )
+
+    def column_fractions(self) -> list[float]:
+        """Each column's share of the text width, summing to 1."""
+        widths = self.widths or [1.0] * len(self.columns)
+        total = sum(widths)
+        return [w / total for w in widths]
+
+
+@dataclass(frozen=True)
 class OfficialDocument:
     # Header, left column. `parent_body` is empty when the issuer is the People's Committee itself.
     parent_body: str  # "UBND TỈNH KIÊN GIANG" (regular capitals) or ""
@@ -59,6 +100,11 @@ class OfficialDocument:
     signatures: list[Signature] = field(default_factory=list)
     draft: bool = False  # marks every page "DỰ THẢO"
     title: str = ""  # file name and PDF title, e.g. "KH-23-UBND-2023"
+    # Tables after the closing, each from a new page (landscape where the appendix says so).
+    appendices: list[Appendix] = field(default_factory=list)
+    # The issuer as named in running text ("Ủy ban nhân dân tỉnh Kiên Giang", "Sở Nội vụ"), for
+    # the appendices' "(Kèm theo …)" line; empty = derived from `issuer_lines` (see issuer_phrase).
+    issuer_name: str = ""
 
     def __post_init__(self) -> None:
         # The two closings take the same row: a document has one or the other, never both.
@@ -67,6 +113,81 @@ class OfficialDocument:
                 "A document signed by several parties (signatures) has neither a single "
                 "signature nor recipients."
             )
+
+    def appendix_reference(self) -> str:
+        """The italic line under an appendix's title naming the document it is attached to:
+        "(Kèm theo Kế hoạch số 23/KH-UBND ngày 06 tháng 8 năm 2023 của Ủy ban nhân dân tỉnh
+        Kiên Giang)". An official letter (no type name) is a "Công văn"; a draft keeps the blanks
+        of its number and date so that they are filled in with the header's.
+        """
+        kind = sentence_case(self.type_name) if self.type_name else "Công văn"
+        number = re.sub(r"^Số:\s?", "", self.number_symbol)
+        date = self.place_date.rpartition(", ")[2]
+        issuer = self.issuer_name or issuer_phrase(self.issuer_lines)
+        return f"(Kèm theo {kind} số {number} {date} của {issuer})"
+
+
+# Words that open an agency's name in capitals; in running text they are written as here and the
+# rest of the name starts with a capital, each field after "và" too (Decree 30, appendix II:
+# "Sở Nội vụ", "Sở Tài nguyên và Môi trường", "Ủy ban nhân dân tỉnh Kiên Giang").
+AGENCY_KINDS = (
+    "Ủy ban nhân dân",
+    "Văn phòng",
+    "Thanh tra",
+    "Trung tâm",
+    "Chi cục",
+    "Phòng",
+    "Ban",
+    "Bộ",
+    "Cục",
+    "Sở",
+)
+# Administrative units: the kind is lower case in running text, the place name capitalised.
+PLACE_KINDS = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "xã", "phường")
+
+
+def sentence_case(text: str) -> str:
+    """ "KẾ HOẠCH" → "Kế hoạch"."""
+    text = unicodedata.normalize("NFC", text).strip().lower()
+    return text[:1].upper() + text[1:]
+
+
+def _capitalise_words(text: str) -> str:
+    return " ".join(word[:1].upper() + word[1:] for word in text.split())
+
+
+def _place_phrase(lower: str) -> str | None:
+    for kind in PLACE_KINDS:
+        if lower == kind or lower.startswith(kind + " "):
+            return f"{kind} {_capitalise_words(lower[len(kind) :])}".strip()
+    return None
+
+
+def _issuer_line_phrase(line: str) -> str:
+    lower = unicodedata.normalize("NFC", line).strip().lower()
+    place = _place_phrase(lower)
+    if place is not None:
+        return place
+    for kind in AGENCY_KINDS:
+        if lower == kind.lower() or lower.startswith(kind.lower() + " "):
+            rest = lower[len(kind) :].strip()
+            place = _place_phrase(rest)
+            if place is None:
+                place = " và ".join(sentence_case(part) for part in rest.split(" và ") if part)
+            return f"{kind} {place}".strip()
+    return sentence_case(lower)
+
+
+def issuer_phrase(issuer_lines: list[str]) -> str:
+    """The issuer as running text, from the header's capitals: ["ỦY BAN NHÂN DÂN", "TỈNH KIÊN
+    GIANG"] → "Ủy ban nhân dân tỉnh Kiên Giang", ["SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG"] → "Sở Tài nguyên
+    và Môi trường", ["ĐOÀN KIỂM TRA"] → "Đoàn kiểm tra".
+
+    Capitals do not say which words are proper names, so this covers the usual agency and place
+    names only; a document whose issuer is named otherwise sets `issuer_name`. The parent body is
+    not part of the name ("Sở Nội vụ", not "Sở Nội vụ UBND tỉnh").
+    """
+    return " ".join(_issuer_line_phrase(line) for line in issuer_lines if line.strip())
 
 
 def nd30_date(place: str, day: datetime.date | None) -> str:

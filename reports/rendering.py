@@ -12,12 +12,21 @@ from the decree's appendix I and are kept equal in both outputs.
 The closing is either the decree's recipients (left) and signature (right), or, for a document of
 several parties such as minutes, the parties' signatures side by side in equal columns: captions
 level at the top, names level at the bottom, all on one page.
+
+Appendices (phụ lục) follow the closing, each from a new page: label and title in bold, the
+"(Kèm theo …)" line in italics, then a full-width ruled table at 12 pt whose header row repeats on
+every page and whose rows do not split. A landscape appendix turns the page but keeps the binding
+edge: the portrait page's 30 mm left (binding) margin becomes the landscape page's top margin, which
+is where the binding is when the sheet is turned to be read, and the other three margins are 20 mm
+(inside every range the decree allows for them). Page numbers continue in the top margin.
 """
 
 from __future__ import annotations
 
 import functools
 import io
+import re
+import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
@@ -27,21 +36,21 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
 from docx import Document
-from docx.enum.section import WD_ORIENTATION
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.section import WD_ORIENTATION, WD_SECTION_START
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Mm, Pt
+from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from reports.documents import Block, BlockStyle, OfficialDocument, Signature
+from reports.documents import Appendix, Block, BlockStyle, OfficialDocument, Signature
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
     from docx.section import Section
     from docx.table import Table, _Cell
-    from docx.text.paragraph import Paragraph
 
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -72,6 +81,19 @@ SIGNATURE_SPACE = Cm(3)  # room for the signature and the seal
 # "ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA" fits on one line (78 of 82 mm), at 14 pt it would not.
 PARTY_AUTHORITY_SIZE = Pt(13)
 RULE = 6  # border width in eighths of a point: 0.75 pt, like the PDF
+
+# Appendices. A landscape page is the portrait sheet turned a quarter, binding edge at the top.
+LANDSCAPE_MARGIN_TOP = Mm(30)  # the binding edge, 30 mm like the portrait pages' left margin
+LANDSCAPE_MARGIN_BOTTOM = Mm(20)
+LANDSCAPE_MARGIN_LEFT = Mm(20)
+LANDSCAPE_MARGIN_RIGHT = Mm(20)
+LANDSCAPE_TEXT_WIDTH = Emu(PAGE_HEIGHT - LANDSCAPE_MARGIN_LEFT - LANDSCAPE_MARGIN_RIGHT)  # 257 mm
+TABLE_SIZE = Pt(12)  # appendix tables, header and body; the decree allows 12–13 pt for tables
+NOTE_SIZE = Pt(12)
+GRID = 4  # appendix table borders in eighths of a point: 0.5 pt, like the PDF
+TOTAL_PREFIXES = ("tổng", "cộng")  # a row starting so is a total, set bold
+# Cells of figures only (counts, percentages, dates, "01/05") are centred; other text is left.
+FIGURES = re.compile(r"[\d\s.,:;%/()+\-–—]+")
 
 # Child order of w:tblPr and w:pPr in the WordprocessingML schema (ECMA-376 CT_TblPr, CT_PPrBase).
 TBL_PR_ORDER = (
@@ -151,6 +173,17 @@ def document_title(doc: OfficialDocument) -> str:
     return doc.title or doc.summary or doc.type_name
 
 
+def is_total_row(row: list[str]) -> bool:
+    """ "Tổng cộng", "Cộng": a total row, set bold in both formats."""
+    first = unicodedata.normalize("NFC", row[0]).strip().lower() if row else ""
+    return first.startswith(TOTAL_PREFIXES)
+
+
+def cell_is_figure(text: str) -> bool:
+    """Whether a body cell holds only figures, which are centred under their heading."""
+    return bool(text.strip()) and FIGURES.fullmatch(text) is not None
+
+
 # PDF ----------------------------------------------------------------------------------------------
 
 
@@ -170,6 +203,7 @@ def render_pdf(doc: OfficialDocument) -> bytes:
             "doc": doc,
             "blocks": [{"style": b.style.value, "line": block_line(b)} for b in doc.blocks],
             "pdf_title": document_title(doc),
+            "appendices": [_appendix_context(doc, appendix) for appendix in doc.appendices],
         },
     )
     page = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=_static_fetcher())
@@ -180,6 +214,25 @@ def render_pdf(doc: OfficialDocument) -> bytes:
         raise ImproperlyConfigured(
             f"The official document stylesheet or fonts under {STATIC_DIR} cannot be read: {error}"
         ) from error
+
+
+def _appendix_context(doc: OfficialDocument, appendix: Appendix) -> dict[str, Any]:
+    return {
+        "label": appendix.label,
+        "title": appendix.title,
+        "reference": doc.appendix_reference(),
+        "landscape": appendix.landscape,
+        "widths": [f"{fraction * 100:.3f}%" for fraction in appendix.column_fractions()],
+        "columns": appendix.columns,
+        "rows": [
+            {
+                "total": is_total_row(row),
+                "cells": [{"text": text, "figure": cell_is_figure(text)} for text in row],
+            }
+            for row in appendix.rows
+        ],
+        "note": appendix.note,
+    }
 
 
 def _static_fetcher() -> Any:
@@ -244,6 +297,8 @@ def render_docx(doc: OfficialDocument) -> bytes:
         _add_signatures_table(word, doc.signatures)
     elif doc.signature or doc.recipients:
         _add_closing_table(word, doc)
+    for appendix in doc.appendices:
+        _add_appendix(word, doc, appendix)
 
     out = io.BytesIO()
     word.save(out)
@@ -452,6 +507,131 @@ def _add_signatures_table(word: DocxDocument, signatures: list[Signature]) -> No
         paragraph = _cell_paragraph(name, first=True)
         paragraph.paragraph_format.space_before = SIGNATURE_SPACE
         _run(paragraph, signature.signer_name, size=BODY_SIZE, bold=True)
+
+
+def _add_appendix(word: DocxDocument, doc: OfficialDocument, appendix: Appendix) -> None:
+    """An appendix in a section of its own, starting a new page, landscape where it says so.
+
+    The section keeps counting pages from the one before; it has its own header (no different
+    first page: its first page is not the document's) so that the number stays centred on a text
+    area of another width.
+    """
+    section = word.add_section(WD_SECTION_START.NEW_PAGE)
+    _shrink_section_break(word)
+    if appendix.landscape:
+        section.orientation = WD_ORIENTATION.LANDSCAPE
+        section.page_width, section.page_height = PAGE_HEIGHT, PAGE_WIDTH
+        section.top_margin = LANDSCAPE_MARGIN_TOP
+        section.bottom_margin = LANDSCAPE_MARGIN_BOTTOM
+        section.left_margin = LANDSCAPE_MARGIN_LEFT
+        section.right_margin = LANDSCAPE_MARGIN_RIGHT
+        text_width = LANDSCAPE_TEXT_WIDTH
+    else:
+        _set_page(section)
+        text_width = TEXT_WIDTH
+    section.different_first_page_header_footer = False
+    _set_section_header(section, draft=doc.draft, text_width=text_width)
+
+    for text, bold, italic in (
+        (appendix.label, True, False),
+        (appendix.title.upper(), True, False),
+        (doc.appendix_reference(), False, True),
+    ):
+        if not text:
+            continue
+        paragraph = word.add_paragraph()
+        fmt = paragraph.paragraph_format
+        fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        fmt.keep_with_next = True
+        _run(paragraph, text, size=BODY_SIZE, bold=bold, italic=italic)
+    paragraph.paragraph_format.space_after = Pt(12)
+
+    widths = [Emu(int(text_width * fraction)) for fraction in appendix.column_fractions()]
+    widths[-1] = Emu(text_width - sum(widths[:-1]))
+    table = _grid_table(word, widths, rows=1 + len(appendix.rows), text_width=text_width)
+    header, *body = table.rows
+    header_pr = header._tr.get_or_add_trPr()
+    header_pr.append(OxmlElement("w:cantSplit"))
+    header_pr.append(OxmlElement("w:tblHeader"))  # repeated at the top of every page
+    for cell, text in zip(header.cells, appendix.columns, strict=True):
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+        _run(_cell_paragraph(cell, first=True), text, size=TABLE_SIZE, bold=True)
+    for row, cells in zip(body, appendix.rows, strict=True):
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        bold = is_total_row(cells)
+        for cell, text in zip(row.cells, cells, strict=True):
+            align = WD_ALIGN_PARAGRAPH.CENTER if cell_is_figure(text) else WD_ALIGN_PARAGRAPH.LEFT
+            _run(_cell_paragraph(cell, first=True, align=align), text, size=TABLE_SIZE, bold=bold)
+    if appendix.note:
+        note = word.add_paragraph()
+        note.paragraph_format.space_before = Pt(6)
+        note.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        _run(note, appendix.note, size=NOTE_SIZE, italic=True)
+
+
+def _shrink_section_break(word: DocxDocument) -> None:
+    """Make the empty paragraph that carries the last section break one point high.
+
+    Word ends a section with a paragraph; after a closing or a table that fills its page, a full
+    14 pt empty line would spill onto a page of its own, left blank before the appendix.
+    """
+    carrier = word.element.body.xpath("./w:p[w:pPr/w:sectPr]")[-1]
+    fmt = Paragraph(carrier, word._body).paragraph_format
+    fmt.space_before = Pt(0)
+    fmt.space_after = Pt(0)
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(1)
+
+
+def _set_section_header(section: Section, *, draft: bool, text_width: Emu) -> None:
+    """The appendix pages' header: the page number centred over their text area, and the draft
+    mark at its right edge. The Header style's tab stops are measured on the portrait text area,
+    so this paragraph clears them and sets its own."""
+    header = section.header
+    header.is_linked_to_previous = False
+    paragraph = header.paragraphs[0]
+    tabs = paragraph.paragraph_format.tab_stops
+    for position in (Emu(TEXT_WIDTH // 2), TEXT_WIDTH):
+        if position not in (Emu(text_width // 2), text_width):
+            tabs.add_tab_stop(position, WD_TAB_ALIGNMENT.CLEAR)
+    tabs.add_tab_stop(Emu(text_width // 2), WD_TAB_ALIGNMENT.CENTER)
+    tabs.add_tab_stop(text_width, WD_TAB_ALIGNMENT.RIGHT)
+    paragraph.add_run("\t")
+    _add_page_field(paragraph, size=Pt(13))
+    if draft:
+        paragraph.add_run("\t")
+        mark = paragraph.add_run(DRAFT_MARK)
+        mark.bold = True
+        mark.font.size = Pt(12)
+
+
+def _grid_table(word: DocxDocument, widths: list[Emu], *, rows: int, text_width: Emu) -> Table:
+    """A fixed layout table across the text area, every cell ruled with a thin line."""
+    table = word.add_table(rows=rows, cols=len(widths))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    tbl_w = tbl_pr.find(qn("w:tblW"))
+    if tbl_w is None:
+        tbl_w = OxmlElement("w:tblW")
+        tbl_pr.append(tbl_w)
+    tbl_w.set(qn("w:type"), "dxa")
+    tbl_w.set(qn("w:w"), str(_twips(text_width)))
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "single")
+        element.set(qn("w:sz"), str(GRID))
+        element.set(qn("w:space"), "0")
+        element.set(qn("w:color"), "000000")
+        borders.append(element)
+    _insert_in_order(tbl_pr, borders, TBL_PR_ORDER)
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = width
+    return table
 
 
 def _borderless_table(word: DocxDocument, *widths: Emu, rows: int = 2) -> Table:

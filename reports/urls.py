@@ -1,10 +1,11 @@
 from django.urls import path
 
-from reports import views
+from reports import dashboard_views, table_exports, views
 
 app_name = "reports"
 
 urlpatterns = [
+    path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
     path("plans/<int:pk>/document.pdf", views.plan_pdf, name="plan-pdf"),
     path("plans/<int:pk>/document.docx", views.plan_docx, name="plan-docx"),
     path("plans/<int:pk>/outline/letter.<str:fmt>", views.outline_letter, name="outline-letter"),
@@ -28,6 +29,16 @@ urlpatterns = [
         views.minutes_file,
         name="minutes-document",
     ),
+    path("plans/<int:pk>/results.<str:fmt>", views.results_file, name="results-document"),
     path("calendar/<str:token>.ics", views.visits_calendar, name="visits-calendar"),
     path("plans/<int:pk>/progress.<str:fmt>", views.progress_export, name="progress-export"),
+    path("plans/<int:pk>/targets.<str:fmt>", table_exports.target_export, name="target-export"),
+    path("plans/findings.<str:fmt>", table_exports.finding_export, name="finding-export"),
+    path(
+        "plans/recommendations.<str:fmt>",
+        table_exports.recommendation_export,
+        name="recommendation-export",
+    ),
+    path("units.<str:fmt>", table_exports.unit_export, name="unit-export"),
+    path("units/agencies.<str:fmt>", table_exports.agency_export, name="agency-export"),
 ]

@@ -8,13 +8,19 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from inspections.access import get_plan_for_role, get_plan_for_user, get_visit_for_user
-from inspections.models import CalendarFeed, Minutes, Outline
-from inspections.services import conclusions_visible, plan_progress, visits_visible
+from inspections.models import CalendarFeed, Minutes, Outline, ResultsReport
+from inspections.services import (
+    conclusions_visible,
+    plan_progress,
+    round_results,
+    visits_visible,
+)
 from reports.exports import Column, Kind, Table, export_response
 from reports.ical import visits_ics
 from reports.outline_document import outline_document
 from reports.plan_document import plan_document, plan_for_document
 from reports.rendering import render_docx, render_pdf
+from reports.results_document import results_document
 from reports.visit_documents import (
     conclusion_document,
     minutes_document,
@@ -163,3 +169,20 @@ def minutes_file(request: HttpRequest, visit_pk: int, fmt: str) -> HttpResponse:
         visit=visit,
     )
     return _document(minutes_document(minutes), fmt)
+
+
+@login_required
+@require_GET
+def results_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The round's results report (a draft is marked so), for staff, leaders and the team."""
+    plan = get_plan_for_role(request.user, pk, Role.STAFF, Role.LEADER, Role.TEAM)
+    report = get_object_or_404(
+        ResultsReport.objects.select_related("issuer__unit", "plan__issuer"), plan=plan
+    )
+    stored = {"pdf": report.pdf, "docx": report.docx}.get(fmt)
+    if stored:  # issued: the files rendered at issue, unchanged since
+        content_type = "application/pdf" if fmt == "pdf" else DOCX
+        name = stored.name.rsplit("/", 1)[-1]
+        with stored.open("rb") as file:
+            return _file(file.read(), content_type, name, fmt == "pdf")
+    return _document(results_document(report, round_results(report.plan)), fmt)

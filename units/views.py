@@ -7,42 +7,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from units.access import get_agency_for_user, get_unit_for_user, scope_for
-from units.forms import AgencyFilterForm, UnitFilterForm
-from units.models import AdministrativeUnit, Agency, today
+from units.access import get_agency_for_user, get_unit_for_user
+from units.lists import agencies_filtered, units_filtered
+from units.models import Agency
 
 
-def _directory(request: HttpRequest, form_class, queryset, ordering, template: str):
-    """A registry list: filters, as-of date (today by default), pages.
-
-    An invalid filter shows its message and today's list.
-    """
-    form = form_class(request.GET or None)
-    day = today()
-    if form.is_bound and form.is_valid():
-        data = form.cleaned_data
-        day = data["on"] or day
-        if data["q"]:
-            queryset = queryset.search(data["q"])
-        if data["level"]:
-            level_field = "level" if queryset.model is AdministrativeUnit else "unit__level"
-            queryset = queryset.filter(**{level_field: data["level"]})
-        if data["kind"]:
-            queryset = queryset.filter(kind=data["kind"])
-    page = Paginator(queryset.valid_on(day).order_by(*ordering), settings.PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+def _page(request: HttpRequest, form, day, queryset, template: str) -> HttpResponse:
+    """A registry list: filters, as-of date, pages."""
+    page = Paginator(queryset, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, template, {"form": form, "day": day, "page": page})
 
 
 @login_required
 @require_GET
 def unit_list(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
-    units = AdministrativeUnit.objects.in_scope(scope.province_ids).select_related("parent")
-    return _directory(
-        request, UnitFilterForm, units, ("level", "parent__code", "code"), "units/unit_list.html"
-    )
+    form, day, units = units_filtered(request)
+    return _page(request, form, day, units, "units/unit_list.html")
 
 
 @login_required
@@ -65,15 +45,8 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def agency_list(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
-    agencies = Agency.objects.in_scope(scope.province_ids).select_related("unit")
-    return _directory(
-        request,
-        AgencyFilterForm,
-        agencies,
-        ("unit__level", "kind", "unit__code", "name"),
-        "units/agency_list.html",
-    )
+    form, day, agencies = agencies_filtered(request)
+    return _page(request, form, day, agencies, "units/agency_list.html")
 
 
 @login_required

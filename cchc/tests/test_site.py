@@ -46,6 +46,23 @@ def test_production_passes_check_deploy_without_warnings():
     assert "no issues" in result.stdout
 
 
+def test_uploads_can_live_on_s3_compatible_storage():
+    """Several app servers share uploads through object storage when a bucket is configured
+    (no network here: the storage is only built and inspected)."""
+    script = (
+        "from django.core.files.storage import storages; s = storages['private']; "
+        "print(type(s).__name__, s.bucket_name, s.endpoint_url, s.default_acl, s.file_overwrite)"
+    )
+    result = _manage(
+        "shell", "-c", script, **PRODUCTION, PRIVATE_S3_BUCKET="cchc-private",
+        PRIVATE_S3_ENDPOINT_URL="https://s3.example.gov.vn",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "S3Storage", "cchc-private", "https://s3.example.gov.vn", "None", "False",
+    ]  # fmt: skip
+
+
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
 def test_production_refuses_to_start_without(missing):
     result = _manage("check", **{**PRODUCTION, missing: ""})

@@ -30,6 +30,7 @@ from inspections.models.remediation import (
     RemediationReport,
     Verification,
 )
+from inspections.models.results import ResultsReport
 from inspections.models.self_inspection import (
     Deliverable,
     FieldKind,
@@ -109,6 +110,7 @@ __all__ = [
     "ReportRequest",
     "ReportRequestQuerySet",
     "RequestMessage",
+    "ResultsReport",
     "ReviewStatus",
     "Severity",
     "Submission",

@@ -10,7 +10,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from inspections.locking import Versioned
 from inspections.models.reference import ContentArea, LegalDocument
 from units.models import AdministrativeUnit, Agency, Level
 
@@ -36,7 +38,7 @@ class PlanQuerySet(models.QuerySet):
         return self.filter(status=PlanStatus.ISSUED)
 
 
-class Plan(models.Model):
+class Plan(Versioned):
     province = models.ForeignKey(
         AdministrativeUnit,
         verbose_name=_("tỉnh"),
@@ -139,6 +141,7 @@ class Plan(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PlanQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("kế hoạch kiểm tra")
@@ -197,7 +200,8 @@ class PlanTeamAgency(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="team_agencies")
     agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT)
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -220,7 +224,8 @@ class PlanBasis(models.Model):
     document = models.ForeignKey(
         LegalDocument, verbose_name=_("văn bản"), on_delete=models.PROTECT, related_name="+"
     )
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -234,7 +239,7 @@ class PlanBasis(models.Model):
         return str(self.document)
 
 
-class PlanItem(models.Model):
+class PlanItem(Versioned):
     """A numbered point of the plan's body: I. → 1. → a) → -. Numbers follow from the position.
 
     Text may use placeholders for the plan's rules (see `inspections.text.PLACEHOLDERS`), so the
@@ -267,6 +272,7 @@ class PlanItem(models.Model):
     references = models.ManyToManyField(
         LegalDocument, verbose_name=_("văn bản liên quan"), blank=True, related_name="+"
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -287,7 +293,7 @@ class TargetMode(models.TextChoices):
     BY_REPORT = "by_report", _("Qua báo cáo")
 
 
-class PlanTarget(models.Model):
+class PlanTarget(Versioned):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets")
     agency = models.ForeignKey(
         Agency, verbose_name=_("cơ quan, đơn vị"), on_delete=models.PROTECT, related_name="+"
@@ -323,7 +329,8 @@ class PlanTarget(models.Model):
         blank=True,
         help_text=_("Khi kết luận trước không có trong hệ thống, ghi số, ngày văn bản"),
     )
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "pk"]

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from inspections.models.plans import Plan
 from inspections.models.reference import ContentArea
@@ -60,12 +61,14 @@ class Outline(models.Model):
     sent_at = models.DateTimeField(_("đã gửi lúc"), null=True, blank=True, editable=False)
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("người gửi"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
         editable=False,
     )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("đề cương báo cáo")
@@ -215,10 +218,16 @@ class Submission(models.Model):
         _("tình trạng"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.SUBMITTED
     )
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xem xét"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("thời điểm xem xét"), null=True, blank=True)
     review_comment = models.TextField(_("ý kiến"), blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["request", "deliverable", "-version"]

@@ -7,7 +7,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
+from inspections.locking import Versioned
 from inspections.models.plans import Plan, PlanTarget, TargetMode
 from units.models import Agency
 
@@ -17,7 +19,7 @@ class DecisionStatus(models.TextChoices):
     ISSUED = "issued", _("Đã ban hành")
 
 
-class Team(models.Model):
+class Team(Versioned):
     """An inspection team (Đoàn kiểm tra), formed by a decision of the People's Committee."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="teams")
@@ -37,7 +39,11 @@ class Team(models.Model):
     decision_number = models.PositiveIntegerField(_("số quyết định"), null=True, editable=False)
     decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
     decision_status = models.CharField(
-        max_length=10, choices=DecisionStatus.choices, default=DecisionStatus.DRAFT, editable=False
+        _("tình trạng quyết định"),
+        max_length=10,
+        choices=DecisionStatus.choices,
+        default=DecisionStatus.DRAFT,
+        editable=False,
     )
     signing_capacity = models.CharField(
         _("hình thức ký"), max_length=100, blank=True, default="KT. CHỦ TỊCH"
@@ -46,6 +52,7 @@ class Team(models.Model):
         _("chức vụ người ký"), max_length=100, blank=True, default="PHÓ CHỦ TỊCH"
     )
     signer_name = models.CharField(_("người ký"), max_length=100, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "pk"]
@@ -84,7 +91,8 @@ class TeamMember(models.Model):
         Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="+"
     )
     role = models.CharField(_("nhiệm vụ trong đoàn"), max_length=10, choices=TeamRole.choices)
-    order = models.PositiveSmallIntegerField(default=0)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -113,7 +121,13 @@ class TeamTarget(models.Model):
     """A plan target given to a team (a target belongs to one team at most)."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="assignments")
-    target = models.OneToOneField(PlanTarget, on_delete=models.CASCADE, related_name="assignment")
+    target = models.OneToOneField(
+        PlanTarget,
+        verbose_name=_("đối tượng"),
+        on_delete=models.CASCADE,
+        related_name="assignment",
+    )
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("đối tượng của đoàn")
@@ -159,8 +173,12 @@ class Visit(models.Model):
     """A team's visit to one unit: a target, or a commune chosen in a target district."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="visits")
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="visits")
-    target = models.ForeignKey(PlanTarget, on_delete=models.PROTECT, related_name="visits")
+    team = models.ForeignKey(
+        Team, verbose_name=_("đoàn kiểm tra"), on_delete=models.PROTECT, related_name="visits"
+    )
+    target = models.ForeignKey(
+        PlanTarget, verbose_name=_("đối tượng"), on_delete=models.PROTECT, related_name="visits"
+    )
     agency = models.ForeignKey(
         Agency, verbose_name=_("đơn vị được kiểm tra"), on_delete=models.PROTECT, related_name="+"
     )
@@ -183,8 +201,9 @@ class Visit(models.Model):
         default="Báo cáo tự kiểm tra; hồ sơ, tài liệu minh chứng theo đề cương.",
     )
     status = models.CharField(
-        max_length=10, choices=VisitStatus.choices, default=VisitStatus.SCHEDULED
+        _("tình trạng"), max_length=10, choices=VisitStatus.choices, default=VisitStatus.SCHEDULED
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["date", "start_time", "pk"]
@@ -235,7 +254,7 @@ class Severity(models.TextChoices):
     SERIOUS = "serious", _("Nghiêm trọng")
 
 
-class Minutes(models.Model):
+class Minutes(Versioned):
     """The minutes of a visit (biên bản kiểm tra): who attended, what was checked, conclusions."""
 
     visit = models.OneToOneField(Visit, on_delete=models.CASCADE, related_name="minutes")
@@ -252,9 +271,13 @@ class Minutes(models.Model):
         _("chức vụ người ký thay mặt đơn vị"), max_length=200, blank=True
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ghi"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("biên bản kiểm tra")
@@ -280,9 +303,13 @@ class Finding(models.Model):
         _("mức độ"), max_length=10, choices=Severity.choices, blank=True, default=""
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ghi"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["visit", "content_area__number", "pk"]
@@ -343,10 +370,14 @@ class Recommendation(models.Model):
     deadline_count = models.PositiveSmallIntegerField(_("số ngày"), null=True, blank=True)
     due_date = models.DateField(_("hạn khắc phục"), editable=False)
     status = models.CharField(
-        max_length=10, choices=RecommendationStatus.choices, default=RecommendationStatus.OPEN
+        _("tình trạng khắc phục"),
+        max_length=10,
+        choices=RecommendationStatus.choices,
+        default=RecommendationStatus.OPEN,
     )
 
     objects = RecommendationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["due_date", "pk"]
@@ -380,7 +411,7 @@ class NoticeStatus(models.TextChoices):
     ISSUED = "issued", _("Đã ban hành")
 
 
-class ConclusionNotice(models.Model):
+class ConclusionNotice(Versioned):
     """The conclusion notice (thông báo kết luận kiểm tra) to one unit: its findings and
     recommendations, approved by a leader and issued with a number; only then the unit sees it."""
 
@@ -393,13 +424,18 @@ class ConclusionNotice(models.Model):
     number = models.PositiveIntegerField(_("số"), null=True, editable=False)
     issued_on = models.DateField(_("ngày ban hành"), null=True, editable=False)
     status = models.CharField(
-        max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.DRAFT, editable=False
+        _("trạng thái"),
+        max_length=10,
+        choices=NoticeStatus.choices,
+        default=NoticeStatus.DRAFT,
+        editable=False,
     )
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
-        editable=False,
+        settings.AUTH_USER_MODEL, verbose_name=_("người duyệt"), null=True,
+        on_delete=models.PROTECT, related_name="+", editable=False,
     )  # fmt: skip
     signer_name = models.CharField(_("người ký"), max_length=100, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "agency__name"]

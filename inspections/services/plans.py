@@ -122,7 +122,7 @@ def plan_targets_add(
                 announced=announced,
                 reason=reason,
                 follow_up_reference=follow_up_reference,
-                follows_up=_earlier_target(plan, agency)
+                follows_up=earlier_target(plan, agency)
                 if kind == TargetKind.REINSPECTION
                 else None,
                 order=start + i,
@@ -131,7 +131,7 @@ def plan_targets_add(
         ]
 
 
-def _earlier_target(plan: Plan, agency: Agency) -> PlanTarget | None:
+def earlier_target(plan: Plan, agency: Agency) -> PlanTarget | None:
     """The same agency's target in the latest earlier issued plan of the province, if any."""
     return (
         PlanTarget.objects.filter(
@@ -292,6 +292,7 @@ def plan_copy(
         plan = Plan.objects.get(pk=source.pk)
         plan.pk = None
         plan._state.adding = True
+        plan.version = 0
         plan.issuer = issuer
         plan.year = year
         plan.document_date = document_date

@@ -29,7 +29,7 @@ from inspections.models import (
     Verification,
     Visit,
 )
-from inspections.services.plans import plan_targets_add
+from inspections.services.plans import earlier_target, plan_targets_add, require_editable
 from inspections.services.self_inspection import Todo, reminder_key
 from inspections.storage import checked_fields, files_saved_atomically
 from inspections.text import short_date
@@ -37,7 +37,7 @@ from units.models import AdministrativeUnit, Agency
 from units.services import agencies_successors_on
 
 
-def _issued_notice():
+def notice_is_issued():
     """The recommendation's conclusion notice (to the visited unit) has been issued."""
     return Exists(
         ConclusionNotice.objects.filter(
@@ -57,8 +57,26 @@ def recommendations_visible(scope):
     if scope.role in ("staff", "leader", "team"):
         return recommendations.filter(finding__visit__plan__province_id__in=scope.province_ids)
     if scope.role == "reporter":
-        return recommendations.filter(_issued_notice(), responsible_id=scope.agency_id)
+        return recommendations.filter(notice_is_issued(), responsible_id=scope.agency_id)
     return recommendations.none()
+
+
+def findings_visible(scope):
+    """Staff, leaders and team members: every finding of their provinces. A unit: the findings
+    of its own visits, once the conclusion notice that carries them is issued."""
+    findings = Finding.objects.all()
+    if scope.is_admin:
+        return findings
+    if scope.role in ("staff", "leader", "team"):
+        return findings.filter(visit__plan__province_id__in=scope.province_ids)
+    if scope.role == "reporter":
+        issued = ConclusionNotice.objects.filter(
+            plan=OuterRef("visit__plan"),
+            agency=OuterRef("visit__agency"),
+            status=NoticeStatus.ISSUED,
+        )
+        return findings.filter(Exists(issued), visit__agency_id=scope.agency_id)
+    return findings.none()
 
 
 def is_issued(recommendation: Recommendation) -> bool:
@@ -138,7 +156,7 @@ def recommendation_reminders_due(
     horizon = today + datetime.timedelta(days=max(days, default=0))
     recommendations = (
         Recommendation.objects.unresolved()
-        .filter(_issued_notice(), due_date__lte=horizon)
+        .filter(notice_is_issued(), due_date__lte=horizon)
         .select_related("responsible", "finding__visit__plan")
         .prefetch_related("reminders")
     )
@@ -156,11 +174,16 @@ def recommendation_reminders_due(
 @dataclass
 class Proposal:
     """A unit proposed for re-inspection: valid on the new plan's date, with the unresolved
-    recommendations it carries (their `responsible` is the original addressee)."""
+    recommendations it carries (their `responsible` is the original addressee), and its target
+    in the plan if it already is one."""
 
     agency: Agency
     recommendations: list[Recommendation] = field(default_factory=list)
-    already_target: bool = False
+    existing: PlanTarget | None = None
+
+    @property
+    def already_reinspected(self) -> bool:
+        return self.existing is not None and self.existing.kind == TargetKind.REINSPECTION
 
     @property
     def original_addressees(self) -> list[Agency]:
@@ -198,7 +221,7 @@ def unresolved_before(plan: Plan):
     return (
         Recommendation.objects.unresolved()
         .filter(
-            _issued_notice(),
+            notice_is_issued(),
             finding__visit__plan__province_id__in=lineage,
             finding__visit__plan__year__lt=plan.year,
         )
@@ -234,12 +257,12 @@ def reinspection_proposals(plan: Plan) -> list[Proposal]:
     successors = agencies_successors_on(
         {r.responsible_id: r.responsible for r in recommendations}.values(), plan.document_date
     )
-    targets = set(plan.targets.values_list("agency_id", flat=True))
+    targets = {t.agency_id: t for t in plan.targets.all()}
     proposals: dict[int, Proposal] = {}
     for recommendation in recommendations:
         for agency in successors[recommendation.responsible_id]:
             proposal = proposals.setdefault(
-                agency.pk, Proposal(agency=agency, already_target=agency.pk in targets)
+                agency.pk, Proposal(agency=agency, existing=targets.get(agency.pk))
             )
             proposal.recommendations.append(recommendation)
     return sorted(proposals.values(), key=lambda p: (p.agency.unit.level, p.agency.name))
@@ -255,20 +278,27 @@ def recommendations_to_verify(visit: Visit) -> list[Recommendation]:
 
 
 def reinspection_targets_add(*, plan: Plan, proposals: Iterable[Proposal]) -> list[PlanTarget]:
-    """Add proposals as re-inspection targets, each with its reason and the notices it follows
-    up; if one is refused, none is added."""
+    """Make proposals re-inspection targets, each with its reason and the notices it follows up:
+    a new target, or an ordinary target of the plan turned into a re-inspection (a copied plan
+    keeps last year's targets). If one is refused, nothing changes."""
+    require_editable(plan)
+    proposals = [p for p in proposals if not p.already_reinspected]
     with transaction.atomic():
-        return [
-            target
-            for proposal in proposals
-            for target in plan_targets_add(
-                plan=plan,
-                agencies=[proposal.agency],
-                kind=TargetKind.REINSPECTION,
-                reason=proposal.reason,
-                follow_up_reference=proposal.reference[:300],
-            )
-        ]
+        added = plan_targets_add(
+            plan=plan, agencies=[p.agency for p in proposals if p.existing is None],
+            kind=TargetKind.REINSPECTION,
+        ) if any(p.existing is None for p in proposals) else []  # fmt: skip
+        created = {t.agency_id: t for t in added}
+        changed = []
+        for proposal in proposals:
+            target = proposal.existing or created[proposal.agency.pk]
+            target.kind = TargetKind.REINSPECTION
+            target.reason = "\n".join(x for x in (target.reason, proposal.reason) if x)
+            target.follow_up_reference = proposal.reference[:300]
+            target.follows_up = target.follows_up or earlier_target(plan, target.agency)
+            target.save(update_fields=["kind", "reason", "follow_up_reference", "follows_up"])
+            changed.append(target)
+    return changed
 
 
 def remediation_todos(scope) -> list[Todo]:

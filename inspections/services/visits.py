@@ -8,11 +8,12 @@ import random
 import secrets
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from inspections.locking import StaleEdit, claim, stale_message
 from inspections.models import (
     CalendarFeed,
     CommuneChoice,
@@ -33,6 +34,7 @@ from inspections.models import (
     Visit,
     VisitStatus,
 )
+from inspections.services.approval import approval_decide, approval_issue, approval_submit
 from inspections.services.plans import number_allocate
 from units.models import Agency, Level
 
@@ -167,7 +169,8 @@ def communes_draw(*, target: PlanTarget, by, seed: int | None = None) -> list[Co
     chosen = set(target.communes.values_list("agency_id", flat=True))
     pool = [a for a, _y in commune_candidates(target) if a.pk not in chosen]
     missing = (target.plan.communes_per_district or 0) - len(chosen)
-    picked = random.Random(seed).sample(pool, min(missing, len(pool))) if missing > 0 else []
+    # Not for secrets: a draw anyone can replay from the recorded seed, which SystemRandom drew.
+    picked = random.Random(seed).sample(pool, min(missing, len(pool))) if missing > 0 else []  # nosec B311
     return communes_choose(target=target, agencies=picked, by=by, seed=seed)
 
 
@@ -256,15 +259,27 @@ def is_team_member(user, team: Team) -> bool:
     return team.members.filter(user=user).exists()
 
 
-def minutes_save(*, visit: Visit, by, **fields) -> Minutes:
-    """Record (or correct) the minutes of a visit; the visit is then done."""
-    with transaction.atomic():
-        minutes, _created = Minutes.objects.update_or_create(
-            visit=visit, defaults={**fields, "recorded_by": by}
-        )
-        if visit.status != VisitStatus.DONE:
-            visit.status = VisitStatus.DONE
-            visit.save(update_fields=["status"])
+def minutes_save(*, visit: Visit, by, version: int | None = None, **fields) -> Minutes:
+    """Record (or correct) the minutes of a visit; the visit is then done.
+
+    `version` is the one the form was loaded with (0: no minutes yet); a save over minutes
+    changed since is refused (`StaleEdit`). None (scripts, the demo round) does not check.
+    """
+    try:
+        with transaction.atomic():
+            minutes = Minutes.objects.filter(visit=visit).first() or Minutes(visit=visit)
+            if version is not None:
+                claim(minutes, version)
+            for name, value in fields.items():
+                setattr(minutes, name, value)
+            minutes.recorded_by = by
+            minutes.save()
+            if visit.status != VisitStatus.DONE:
+                visit.status = VisitStatus.DONE
+                visit.save(update_fields=["status"])
+    except IntegrityError:
+        # Two first recordings at once: the other one created the minutes in between.
+        raise StaleEdit(stale_message(Minutes.objects.filter(visit=visit).first())) from None
     return minutes
 
 
@@ -327,47 +342,34 @@ def conclusion_prepare(*, plan: Plan, agency: Agency) -> ConclusionNotice:
 
 
 def conclusion_submit(
-    *, notice: ConclusionNotice, summary: str | None = None, signer_name: str | None = None
+    *,
+    notice: ConclusionNotice,
+    summary: str | None = None,
+    signer_name: str | None = None,
+    version: int | None = None,
 ) -> None:
     """Send the draft to the leader, with its final summary and signer; a refused step changes
-    nothing."""
-    if notice.status != NoticeStatus.DRAFT:
-        raise ValidationError(_("Chỉ gửi duyệt được bản dự thảo."))
-    if summary is not None:
-        notice.summary = summary
-    if signer_name is not None:
-        notice.signer_name = signer_name
-    notice.status = NoticeStatus.SUBMITTED
-    notice.save(update_fields=["summary", "signer_name", "status"])
+    nothing. `version` is the notice's when the page was loaded: a summary written over a newer
+    one is refused."""
+    approval_submit(notice, version=version, summary=summary, signer_name=signer_name)
 
 
 def conclusion_decide(*, notice: ConclusionNotice, by, approve: bool) -> None:
     """A leader approves the notice, or sends it back to draft."""
-    if notice.status != NoticeStatus.SUBMITTED:
-        raise ValidationError(_("Chỉ duyệt được thông báo đang chờ duyệt."))
-    notice.status = NoticeStatus.APPROVED if approve else NoticeStatus.DRAFT
-    notice.approved_by = by if approve else None
-    notice.save(update_fields=["status", "approved_by"])
+    approval_decide(notice, by=by, approve=approve)
 
 
 def conclusion_issue(*, notice: ConclusionNotice, day: datetime.date | None = None) -> None:
     """Number the notice in the issuer's register; from now on the unit sees it."""
-    if notice.status != NoticeStatus.APPROVED:
-        raise ValidationError(_("Chỉ ban hành được thông báo đã được lãnh đạo duyệt."))
-    day = day or timezone.localdate()
     issuer = notice.plan.issuer
-    with transaction.atomic():
-        notice.number = number_allocate(
-            issuer=issuer,
-            year=day.year,
-            symbol=notice.symbol,
-            is_taken=lambda n: ConclusionNotice.objects.filter(
-                plan__issuer=issuer, symbol=notice.symbol, issued_on__year=day.year, number=n
-            ).exists(),
-        )
-        notice.issued_on = day
-        notice.status = NoticeStatus.ISSUED
-        notice.save(update_fields=["number", "issued_on", "status"])
+    approval_issue(
+        notice,
+        issuer=issuer,
+        day=day,
+        numbered=lambda n, year: ConclusionNotice.objects.filter(
+            plan__issuer=issuer, symbol=notice.symbol, issued_on__year=year, number=n
+        ).exists(),
+    )
 
 
 def conclusions_visible(scope):

@@ -8,7 +8,6 @@ import datetime
 import io
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -29,7 +28,7 @@ from inspections.models import (
     TeamRole,
     Verification,
 )
-from inspections.tests.test_visit_views import DAY, _schedule, seed, target
+from inspections.tests.factories import DAY, seed, user
 from inspections.uploads import check_upload
 from units.models import Agency
 from units.services import agencies_successors_on, agency_by_ref
@@ -37,10 +36,6 @@ from units.services import agencies_successors_on, agency_by_ref
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 VISIT_DAY = datetime.date(2024, 2, 5)
-
-
-def user(name):
-    return get_user_model().objects.get(username=name)
 
 
 def pdf(name="minh-chung.pdf"):
@@ -52,17 +47,6 @@ def checked_pdf():
     upload = pdf()
     upload.checked = check_upload(upload)
     return upload
-
-
-@pytest.fixture
-def team():
-    team = services.team_create(plan=seed(), name="Đoàn kiểm tra số 1", by=user("noivu"))
-    services.team_member_add(
-        team=team, user=user("doanvien"), full_name="Phạm Minh Tâm",
-        agency=agency_by_ref("91/STC", DAY), role=TeamRole.LEAD,
-    )  # fmt: skip
-    services.team_targets_assign(team=team, targets=[target("908/UBND"), target("91/STP")])
-    return team
 
 
 def recommend(visit, text="Xin lỗi người dân.", count=15, responsible=None):
@@ -82,11 +66,6 @@ def issue_notice(plan, agency):
     services.conclusion_decide(notice=notice, by=user("lanhdao"), approve=True)
     services.conclusion_issue(notice=notice, day=datetime.date(2024, 3, 1))
     return notice
-
-
-@pytest.fixture
-def visit(team):
-    return _schedule(team, "908/UBND", VISIT_DAY)
 
 
 @pytest.fixture
@@ -147,8 +126,9 @@ def test_recommendation_list_query_count(visit, extra):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, {"status": "unresolved"})
     assert len(response.context["page"]) == extra
-    # session, user, membership (scope), lineage, count, page; session refresh (3)
-    assert len(queries) == 6 + 3
+    # session, user, membership (scope), lineage, count, page, content areas of the filter;
+    # session refresh (3)
+    assert len(queries) == 7 + 3
 
 
 @pytest.mark.parametrize("reports", [1, 5])
@@ -354,7 +334,17 @@ def test_next_year_proposes_the_unit_with_open_recommendations(recommendation, v
     proposals = services.reinspection_proposals(plan)
     assert [p.agency for p in proposals] == [visit.agency]
     assert [r.pk for r in proposals[0].recommendations] == [recommendation.pk]
-    assert proposals[0].already_target  # the copy kept An Biên as a target
+    # The copy kept An Biên as an ordinary target: adding the proposal turns it into a
+    # re-inspection that follows up the 2023 target and cites the notice.
+    assert proposals[0].existing and not proposals[0].already_reinspected
+    client_for("noivu").post(
+        reverse("inspections:reinspection-add", args=[plan.pk]), {"agency": [visit.agency_id]}
+    )
+    target = plan.targets.get(agency=visit.agency)
+    assert target.kind == TargetKind.REINSPECTION and target.follows_up.plan == seed()
+    assert "01/TB-UBND" in target.follow_up_reference
+    assert plan.targets.count() == seed().targets.count()
+    assert services.reinspection_proposals(plan)[0].already_reinspected
     assert proposals[0].reference.startswith("Thông báo kết luận số 01/TB-UBND ngày 1/3/2024")
 
 
@@ -370,7 +360,7 @@ def test_a_2026_plan_proposes_the_communes_that_replaced_an_bien(recommendation)
     an_bien_district = agency_by_ref("908/UBND", DAY)
     for proposal in proposals.values():
         assert proposal.original_addressees == [an_bien_district]
-    assert [n for n, p in proposals.items() if p.already_target] == ["Ủy ban nhân dân xã An Biên"]
+    assert [n for n, p in proposals.items() if p.existing] == ["Ủy ban nhân dân xã An Biên"]
     page = client_for("noivu").get(reverse("inspections:targets-add", args=[plan.pk]))
     assert "Đề xuất phúc tra" in page.text and "Ủy ban nhân dân huyện An Biên" in page.text
     tay_yen = proposals["Ủy ban nhân dân xã Tây Yên"].agency
@@ -381,7 +371,7 @@ def test_a_2026_plan_proposes_the_communes_that_replaced_an_bien(recommendation)
     added = plan.targets.get(agency=tay_yen)
     assert added.kind == TargetKind.REINSPECTION
     assert "01/TB-UBND" in added.follow_up_reference and "1 kiến nghị" in added.reason
-    after = {p.agency.name: p.already_target for p in services.reinspection_proposals(plan)}
+    after = {p.agency.name: p.already_reinspected for p in services.reinspection_proposals(plan)}
     assert after["Ủy ban nhân dân xã Tây Yên"] and not after["Ủy ban nhân dân xã Đông Thái"]
 
 

@@ -16,16 +16,13 @@ from openpyxl import load_workbook
 from cchc.test import client_for
 from inspections import services
 from inspections.models import (
-    FieldKind,
-    FieldRole,
     Outline,
-    OutlineField,
-    OutlineSection,
     Plan,
     ReportRequest,
     ReviewStatus,
     Submission,
 )
+from inspections.tests.factories import seed, user
 
 pytestmark = pytest.mark.django_db
 
@@ -35,38 +32,6 @@ PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R
 @pytest.fixture(autouse=True)
 def _uploads_in_tmp(private_files):
     """Uploaded files go to a temporary folder (see conftest)."""
-
-
-def seed() -> Plan:
-    return Plan.objects.get(year=2023, number=23)
-
-
-def user(name):
-    return get_user_model().objects.get(username=name)
-
-
-@pytest.fixture
-def outline() -> Outline:
-    outline = Outline.objects.create(plan=seed(), target_deadline=datetime.date(2099, 7, 15))
-    OutlineSection.objects.create(outline=outline, order=1, title="Công tác chỉ đạo, điều hành")
-    OutlineField.objects.create(
-        outline=outline, order=1, label="Tổng số phòng, ban, đơn vị", kind=FieldKind.NUMBER,
-        role=FieldRole.COVERAGE_TOTAL,
-    )  # fmt: skip
-    OutlineField.objects.create(
-        outline=outline, order=2, label="Số đã tự kiểm tra", kind=FieldKind.NUMBER,
-        role=FieldRole.COVERAGE_DONE,
-    )  # fmt: skip
-    OutlineField.objects.create(
-        outline=outline, order=3, label="Có mô hình mới", kind=FieldKind.BOOLEAN, required=False
-    )
-    return outline
-
-
-@pytest.fixture
-def sent(outline) -> Outline:
-    services.outline_send(outline=outline, by=user("noivu"))
-    return outline
 
 
 def request_of(name: str) -> ReportRequest:

@@ -12,31 +12,11 @@ from django.urls import reverse
 
 from cchc.test import client_for
 from inspections import services
-from inspections.models import Plan, PlanTarget, Team, TeamRole, Visit
+from inspections.models import Visit
+from inspections.tests.factories import DAY, schedule, target
 from units.services import agency_by_ref
 
 pytestmark = pytest.mark.django_db
-DAY = datetime.date(2023, 8, 6)
-
-
-def seed() -> Plan:
-    return Plan.objects.get(year=2023, number=23)
-
-
-def target(ref: str) -> PlanTarget:
-    return seed().targets.get(agency=agency_by_ref(ref, DAY))
-
-
-@pytest.fixture
-def team() -> Team:
-    noivu = get_user_model().objects.get(username="noivu")
-    team = services.team_create(plan=seed(), name="Đoàn kiểm tra số 1", by=noivu)
-    services.team_member_add(
-        team=team, user=get_user_model().objects.get(username="doanvien"),
-        full_name="Phạm Minh Tâm", agency=agency_by_ref("91/STC", DAY), role=TeamRole.LEAD,
-    )  # fmt: skip
-    services.team_targets_assign(team=team, targets=[target("908/UBND"), target("91/STP")])
-    return team
 
 
 def urls(team):
@@ -74,7 +54,7 @@ def test_only_staff_change_a_team(team, name, persona, status):
     assert client_for("noivu").get(url).status_code == 405
 
 
-def test_staff_build_a_team_choose_communes_and_schedule(team):
+def test_staff_build_a_team_choose_communes_andschedule(team):
     staff = client_for("noivu")
     plan = team.plan
     response = staff.post(
@@ -210,16 +190,8 @@ def test_schedule_notice_lists_announced_visits_only(team):
     assert "Sở Tư pháp" not in text
 
 
-def _schedule(team, ref, day, announced=True):
-    return services.visit_schedule(
-        team=team, target=target(ref), agency=target(ref).agency, date=day,
-        start_time=datetime.time(8), end_time=datetime.time(11), place="Hội trường",
-        announced=announced,
-    )  # fmt: skip
-
-
 def test_month_and_week_calendars(team):
-    _schedule(team, "908/UBND", datetime.date(2023, 9, 5))
+    schedule(team, "908/UBND", datetime.date(2023, 9, 5))
     client = client_for("doanvien")
     month = client.get(reverse("inspections:my-visits"), {"date": "2023-09-01"})
     days = {day: items for week in month.context["weeks"] for day, items in week}
@@ -232,8 +204,8 @@ def test_month_and_week_calendars(team):
 
 
 def test_icalendar_feed_and_reset(team):
-    _schedule(team, "908/UBND", datetime.date(2099, 9, 5))
-    _schedule(team, "91/STP", datetime.date(2099, 9, 6), announced=False)
+    schedule(team, "908/UBND", datetime.date(2099, 9, 5))
+    schedule(team, "91/STP", datetime.date(2099, 9, 6), announced=False)
     from inspections.models import CalendarFeed
 
     client_for("anbien").post(reverse("inspections:calendar-feed"))
@@ -256,18 +228,13 @@ def test_icalendar_feed_and_reset(team):
 @pytest.mark.parametrize("extra", [0, 10])
 def test_my_visits_query_count(team, extra):
     for i in range(extra + 1):
-        _schedule(team, "91/STP", datetime.date(2023, 9, 1) + datetime.timedelta(days=i))
+        schedule(team, "91/STP", datetime.date(2023, 9, 1) + datetime.timedelta(days=i))
     client = client_for("doanvien")
     url = reverse("inspections:my-visits")
     with CaptureQueriesContext(connection) as queries:
         client.get(url, {"date": "2023-09-01"})
     # session, user, membership, lineage, month's visits, feed, count, page; session refresh (3)
     assert len(queries) == 8 + 3
-
-
-@pytest.fixture
-def visit(team):
-    return _schedule(team, "908/UBND", datetime.date(2024, 2, 5))
 
 
 @pytest.mark.parametrize(
@@ -401,7 +368,11 @@ def test_conclusion_workflow_and_unit_visibility(notice):
     )
     staff.post(
         reverse("inspections:conclusion-submit", args=[notice.pk]),
-        {"summary": "Đơn vị cơ bản thực hiện tốt.", "signer_name": "Nguyễn Thanh Nhân"},
+        {
+            "summary": "Đơn vị cơ bản thực hiện tốt.",
+            "signer_name": "Nguyễn Thanh Nhân",
+            "version": notice.version,
+        },
     )
     assert (
         staff.post(reverse("inspections:conclusion-approve", args=[notice.pk])).status_code == 403
@@ -441,8 +412,10 @@ def test_steps_out_of_order_are_refused(notice):
 def test_submitting_a_notice_twice_changes_nothing(notice):
     staff = client_for("noivu")
     url = reverse("inspections:conclusion-submit", args=[notice.pk])
-    staff.post(url, {"summary": "Bản gửi duyệt.", "signer_name": "A"})
-    refused = staff.post(url, {"summary": "Sửa sau khi gửi.", "signer_name": "B"}, follow=True)
+    staff.post(url, {"summary": "Bản gửi duyệt.", "signer_name": "A", "version": notice.version})
+    notice.refresh_from_db()
+    again = {"summary": "Sửa sau khi gửi.", "signer_name": "B", "version": notice.version}
+    refused = staff.post(url, again, follow=True)
     assert "Chỉ gửi duyệt được bản dự thảo" in refused.text
     notice.refresh_from_db()
     assert (notice.summary, notice.signer_name) == ("Bản gửi duyệt.", "A")

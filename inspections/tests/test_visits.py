@@ -5,28 +5,15 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from inspections import services
-from inspections.models import Plan, PlanTarget, TeamRole, Visit
+from inspections.models import TeamRole, Visit
+from inspections.tests.factories import DAY, seed, target, user
 from units.access import scope_for
 from units.services import agency_by_ref
 
 pytestmark = pytest.mark.django_db
-DAY = datetime.date(2023, 8, 6)
-
-
-def user(name):
-    return get_user_model().objects.get(username=name)
-
-
-def seed() -> Plan:
-    return Plan.objects.get(year=2023, number=23)
-
-
-def target(ref: str) -> PlanTarget:
-    return seed().targets.get(agency=agency_by_ref(ref, DAY))
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Pages of the inspection round, one module per part (re-exported for the URL conf)."""
 
+from inspections.views.findings import finding_list
 from inspections.views.plans import (
     item_delete,
     item_edit,
@@ -26,6 +27,13 @@ from inspections.views.remediation import (
     remediation_create,
     remediation_file,
     remediation_verify,
+)
+from inspections.views.results import (
+    results_report,
+    results_report_approve,
+    results_report_issue,
+    results_report_return,
+    results_report_submit,
 )
 from inspections.views.self_inspection import (
     attachment_file,
@@ -82,6 +90,7 @@ __all__ = [
     "finding_add",
     "finding_evidence_add",
     "finding_evidence_file",
+    "finding_list",
     "item_delete",
     "item_edit",
     "legal_documents",
@@ -109,6 +118,11 @@ __all__ = [
     "remediation_verify",
     "request_detail",
     "request_list",
+    "results_report",
+    "results_report_approve",
+    "results_report_issue",
+    "results_report_return",
+    "results_report_submit",
     "schedule",
     "submission_accept",
     "submission_create",

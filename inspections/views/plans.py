@@ -34,6 +34,8 @@ from inspections.forms import (
     TargetForm,
     TargetSearchForm,
 )
+from inspections.history import may_see_history, plan_history
+from inspections.lists import targets_listed
 from inspections.models import (
     LegalDocument,
     Plan,
@@ -96,11 +98,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         [plan], Prefetch("team_agencies", queryset=PlanTeamAgency.objects.select_related("agency"))
     )
     items = list(plan.items.order_by("order", "pk"))
-    targets = list(
-        plan.targets.select_related("agency__unit", "agency__parent", "follows_up__plan")
-        .prefetch_related("content_areas")
-        .order_by("order", "pk")
-    )
+    targets = targets_listed(plan)
     children: dict[int | None, list[PlanItem]] = {}
     for item in items:
         item.heading_filled = fill(item.heading, plan)
@@ -139,6 +137,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_follow": can(request.user, Role.STAFF, Role.TEAM, Role.LEADER),
             "note_form": NoteForm(),
             "issue_form": IssueForm(initial={"document_date": plan.document_date}),
+            "history": plan_history(plan) if may_see_history(request.user) else None,
         },
     )
 
@@ -179,7 +178,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         fields = {
             name: value
             for name, value in form.cleaned_data.items()
-            if name not in ("team", "bases")
+            if name not in ("team", "bases", "version")
         }
         with transaction.atomic():
             plan = services.plan_create(by=request.user, **fields)
@@ -208,11 +207,15 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, instance=plan, province_ids=scope_for(request.user).province_ids
     )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            _save_plan_relations(plan, form)
-        messages.success(request, _("Đã lưu."))
-        return _to_plan(plan)
+        try:
+            with transaction.atomic():
+                form.save()  # refused if someone saved the plan since the form was loaded
+                _save_plan_relations(plan, form)
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("Đã lưu."))
+            return _to_plan(plan)
     return render(
         request,
         "inspections/plan_form.html",
@@ -242,9 +245,13 @@ def item_edit(request: HttpRequest, pk: int, item_pk: int | None = None) -> Http
         item.order = (item.parent.children.count() if item.parent else 0) + 1
     form = PlanItemForm(request.POST or None, instance=item, plan=plan)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Đã lưu mục."))
-        return _to_plan(plan, "#noi-dung")
+        try:
+            form.save()
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("Đã lưu mục."))
+            return _to_plan(plan, "#noi-dung")
     return render(
         request,
         "inspections/form.html",
@@ -334,9 +341,13 @@ def target_edit(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
     target = get_object_or_404(plan.targets.select_related("agency"), pk=target_pk)
     form = TargetForm(request.POST or None, instance=target)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Đã lưu %s.") % target.agency)
-        return _to_plan(plan, "#doi-tuong")
+        try:
+            form.save()
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("Đã lưu %s.") % target.agency)
+            return _to_plan(plan, "#doi-tuong")
     return render(
         request,
         "inspections/form.html",

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,6 +17,8 @@ from django.views.decorators.http import require_GET, require_POST
 from inspections import services
 from inspections.access import can, get_plan_for_role, get_visit_for_user
 from inspections.forms import EvidenceForm, RemediationForm, VerificationForm
+from inspections.history import may_see_history, recommendation_history
+from inspections.lists import recommendations_filtered
 from inspections.models import (
     FindingEvidence,
     Recommendation,
@@ -29,13 +30,6 @@ from inspections.views.plans import STAFF, _refused
 from inspections.views.visits import _form_errors, _require_recorder
 from units.access import scope_for
 from units.models import Role
-
-STATUS_FILTERS = {
-    "unresolved": _("Chưa khắc phục xong"),
-    "overdue": _("Quá hạn"),
-    RecommendationStatus.DONE: RecommendationStatus.DONE.label,
-    RecommendationStatus.NOT_DONE: RecommendationStatus.NOT_DONE.label,
-}
 
 
 def _recommendation(request, pk: int) -> Recommendation:
@@ -54,34 +48,12 @@ def _is_responsible(user, recommendation: Recommendation) -> bool:
 @login_required
 @require_GET
 def recommendation_list(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    recommendations = services.recommendations_visible(scope_for(request.user))
-    state = request.GET.get("status", "")
-    if state == "unresolved":
-        recommendations = recommendations.unresolved()
-    elif state == "overdue":
-        recommendations = recommendations.overdue(today)
-    elif state in STATUS_FILTERS:
-        recommendations = recommendations.filter(status=state)
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        recommendations = recommendations.filter(finding__visit__plan__year=int(year))
-    recommendations = (
-        recommendations.select_related("responsible", "finding__visit__plan")
-        .annotate(report_count=Count("reports"))
-        .order_by("due_date", "pk")
-    )
+    form, recommendations = recommendations_filtered(request)
     page = Paginator(recommendations, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "inspections/recommendation_list.html",
-        {
-            "page": page,
-            "today": today,
-            "filters": STATUS_FILTERS,
-            "status": state,
-            "year": year,
-        },
+        {"form": form, "page": page, "today": timezone.localdate()},
     )
 
 
@@ -112,6 +84,9 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "verify_form": VerificationForm() if may_verify(request.user, recommendation) else None,
             "can_see_visit": can(request.user, *STAFF, Role.LEADER)
             or services.is_team_member(request.user, recommendation.finding.visit.team),
+            "history": recommendation_history(recommendation)
+            if may_see_history(request.user)
+            else None,
         },
     )
 
@@ -217,7 +192,7 @@ def reinspection_add(request: HttpRequest, pk: int) -> HttpResponse:
     proposals = [
         p
         for p in services.reinspection_proposals(plan)
-        if str(p.agency.pk) in chosen and not p.already_target
+        if str(p.agency.pk) in chosen and not p.already_reinspected
     ]
     if not proposals:
         messages.error(request, _("Chưa chọn đơn vị nào: đánh dấu đơn vị cần phúc tra."))
@@ -227,5 +202,5 @@ def reinspection_add(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         _refused(request, error)
         return redirect("inspections:targets-add", pk=plan.pk)
-    messages.success(request, _("Đã thêm %d đơn vị phúc tra.") % len(added))
+    messages.success(request, _("Đã đưa %d đơn vị vào danh sách phúc tra.") % len(added))
     return redirect("inspections:plan-detail", pk=plan.pk)

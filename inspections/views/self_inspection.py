@@ -29,6 +29,7 @@ from inspections.forms import (
     SectionFormSet,
     SubmissionForm,
 )
+from inspections.history import may_see_history, request_history
 from inspections.models import (
     Outline,
     ReportRequest,
@@ -166,6 +167,7 @@ def _request_context(request, report_request, form):
         "thread": report_request.messages.select_related("author"),
         "can_write": is_reporter_of(request.user, report_request) or can(request.user, *STAFF),
         "review_form": ReviewForm(),
+        "history": request_history(report_request) if may_see_history(request.user) else None,
     }
 
 

@@ -28,6 +28,8 @@ from inspections.forms import (
     TeamMemberForm,
     VisitForm,
 )
+from inspections.history import may_see_history, notice_history, team_history, visit_history
+from inspections.locking import posted_version
 from inspections.models import (
     CalendarFeed,
     ConclusionNotice,
@@ -97,6 +99,7 @@ def team_detail(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
             "team_form": TeamForm(instance=team),
             "can_edit": can(request.user, *STAFF) and not team.is_issued,
             "can_issue": can(request.user, *STAFF) and not team.is_issued,
+            "history": team_history(team) if may_see_history(request.user) else None,
         },
     )
 
@@ -109,8 +112,12 @@ def team_edit(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
     if team.is_issued:
         messages.error(request, _("Quyết định đã ban hành: không sửa được."))
     elif form.is_valid():
-        form.save()
-        messages.success(request, _("Đã lưu."))
+        try:
+            form.save()  # refused if someone saved the team since the form was loaded
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("Đã lưu."))
     else:
         for errors in form.errors.values():
             for error in errors:
@@ -382,6 +389,7 @@ def visit_detail(request: HttpRequest, visit_pk: int) -> HttpResponse:
             "recommendation_form": RecommendationForm(visit=visit),
             "today": timezone.localdate(),
             "to_verify": services.recommendations_to_verify(visit),
+            "history": visit_history(visit) if may_see_history(request.user) else None,
         },
     )
 
@@ -393,8 +401,12 @@ def minutes_save(request: HttpRequest, visit_pk: int) -> HttpResponse:
     _require_recorder(request, visit)
     form = MinutesForm(request.POST, instance=Minutes.objects.filter(visit=visit).first())
     if form.is_valid():
-        services.minutes_save(visit=visit, by=request.user, **form.cleaned_data)
-        messages.success(request, _("Đã lưu biên bản."))
+        try:
+            services.minutes_save(visit=visit, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("Đã lưu biên bản."))
     else:
         _form_errors(request, form)
     return redirect("inspections:visit-detail", visit_pk=visit.pk)
@@ -506,6 +518,7 @@ def conclusion_detail(request: HttpRequest, notice_pk: int) -> HttpResponse:
             and notice.status == NoticeStatus.SUBMITTED,
             "can_issue": staff and notice.status == NoticeStatus.APPROVED,
             "today": timezone.localdate(),
+            "history": notice_history(notice) if may_see_history(request.user) else None,
         },
     )
 
@@ -531,6 +544,7 @@ def conclusion_submit(request: HttpRequest, notice_pk: int) -> HttpResponse:
             notice=notice,
             summary=request.POST.get("summary"),
             signer_name=request.POST.get("signer_name"),
+            version=posted_version(request.POST),
         )
 
     return _notice_step(request, notice_pk, STAFF, submit, _("Đã gửi lãnh đạo duyệt."))

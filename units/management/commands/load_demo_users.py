@@ -13,7 +13,8 @@ from django.db import transaction
 from units.models import Agency, Membership
 from units.services import agency_by_ref
 
-DEMO_PASSWORD = "cchc-demo-2026"
+# Published in the README; the accounts are created only with DEBUG on (checked below).
+DEMO_PASSWORD = "cchc-demo-2026"  # nosec B105
 DEMO_FILE = settings.BASE_DIR / "fixtures" / "demo-users.csv"
 
 

@@ -1,0 +1,222 @@
+"""Accounts under attack and in everyday use: login throttling (django-axes), password rules,
+sessions that end after inactivity, and password reset by email."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import re
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
+from django.core import mail
+from django.db.models import F
+from django.test import Client
+from django.urls import reverse
+
+from cchc.test import client_for
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "cchc-demo-2026"
+LIMIT = settings.AXES_FAILURE_LIMIT
+LOCKED = settings.AXES_HTTP_RESPONSE_CODE  # 429 Too Many Requests
+
+
+def login(username: str, password: str, address: str = "10.0.0.1", client: Client | None = None):
+    return (client or Client()).post(
+        reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address
+    )
+
+
+def signed_in(response) -> bool:
+    return response.status_code == 302 and response["Location"] == reverse("home")
+
+
+# Throttling ---------------------------------------------------------------------------------
+
+
+def test_failures_for_one_account_lock_it_from_every_address():
+    for i in range(LIMIT - 1):
+        assert login("thuba", "sai", address=f"10.0.1.{i}").status_code == 200
+    locked = login("thuba", "sai", address="10.0.1.99")
+    assert locked.status_code == LOCKED
+    # Even the right password, from an address that never failed, is refused while locked.
+    assert login("thuba", PASSWORD, address="10.0.2.1").status_code == LOCKED
+    # Other accounts are not affected.
+    assert signed_in(login("anbien", PASSWORD, address="10.0.2.1"))
+
+
+def test_failures_from_one_address_lock_every_account_there():
+    for i in range(LIMIT):
+        login(f"khong-co-{i}", "sai", address="10.0.3.1")
+    assert login("thuba", PASSWORD, address="10.0.3.1").status_code == LOCKED
+    # The accounts themselves are not locked: from elsewhere they sign in.
+    assert signed_in(login("thuba", PASSWORD, address="10.0.3.2"))
+
+
+def test_the_lockout_page_is_vietnamese_and_says_what_to_do():
+    for _i in range(LIMIT):
+        response = login("tuphap", "sai")
+    assert response.status_code == LOCKED
+    assert '<html lang="vi">' in response.text
+    assert "Tạm khóa đăng nhập" in response.text
+    assert "Hãy thử lại sau ít phút" in response.text
+    assert reverse("password_reset") in response.text
+    assert "unsafe-inline" not in response["Content-Security-Policy"]
+
+
+def test_a_success_resets_the_count():
+    for _i in range(LIMIT - 1):
+        login("anbien", "sai")
+    assert signed_in(login("anbien", PASSWORD))
+    assert not AccessAttempt.objects.filter(username="anbien").exists()
+    for _i in range(LIMIT - 1):
+        login("anbien", "sai")
+    assert signed_in(login("anbien", PASSWORD))
+
+
+def test_the_lock_ends_after_the_cool_off():
+    for _i in range(LIMIT):
+        login("thuba", "sai")
+    assert login("thuba", PASSWORD).status_code == LOCKED
+    # Time passes: age the recorded failures beyond the cool-off period.
+    later = settings.AXES_COOLOFF_TIME + 0.1
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - datetime.timedelta(hours=later))
+    assert signed_in(login("thuba", PASSWORD))
+
+
+def test_failures_are_recorded_and_logged_without_the_password(caplog):
+    with caplog.at_level(logging.WARNING, logger="axes"):
+        for _i in range(LIMIT):
+            login("lanhdao", "mat-khau-sai-bi-mat", address="10.0.4.7")
+    attempt = AccessAttempt.objects.get(username="lanhdao")
+    assert attempt.ip_address == "10.0.4.7"
+    assert attempt.failures_since_start == LIMIT
+    assert "mat-khau-sai-bi-mat" not in attempt.post_data
+    failures = AccessFailureLog.objects.filter(username="lanhdao", ip_address="10.0.4.7")
+    assert failures.count() == LIMIT
+    assert failures.filter(locked_out=True).exists()
+    logged = caplog.text
+    assert "Locking out" in logged and "lanhdao" in logged
+    assert "mat-khau-sai-bi-mat" not in logged
+    # The failure log is kept after a later success (the counters are not).
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - datetime.timedelta(days=1))
+    assert signed_in(login("lanhdao", PASSWORD, address="10.0.4.7"))
+    assert AccessFailureLog.objects.filter(username="lanhdao").count() == LIMIT
+
+
+# Passwords ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("weak", "message"),
+    [
+        ("12345678", "Mật khẩu này quá phổ biến."),
+        ("83920175", "Mật khẩu này hoàn toàn là số."),
+        ("a7#k", "Mật khẩu quá ngắn: mật khẩu phải có ít nhất 8 ký tự."),
+        ("password", "Mật khẩu này quá phổ biến."),
+        ("thuba2023", "Mật khẩu quá giống với"),
+    ],
+)
+def test_a_weak_password_is_refused_in_vietnamese(weak, message):
+    client = client_for("thuba")
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": weak, "new_password2": weak},
+    )
+    assert response.status_code == 200
+    assert message in response.text
+    assert get_user_model().objects.get(username="thuba").check_password(PASSWORD)
+
+
+def test_a_strong_password_is_accepted_and_the_session_survives():
+    client = client_for("thuba")
+    new = "Thứ Ba mùa nước nổi 2026"
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+    assert response.status_code == 302
+    assert get_user_model().objects.get(username="thuba").check_password(new)
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_wrong_old_password_is_refused_in_vietnamese():
+    response = client_for("thuba").post(
+        reverse("password_change"),
+        {"old_password": "sai", "new_password1": "x9!Kq-long-enough", "new_password2": "x"},
+    )
+    assert "Mật khẩu cũ không chính xác" in response.text
+
+
+# Sessions -----------------------------------------------------------------------------------
+
+
+def test_a_session_ends_after_inactivity_and_activity_keeps_it_alive():
+    client = Client()
+    assert signed_in(login("noivu", PASSWORD, client=client))
+    age = datetime.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    # Active until just before the limit: each request pushes the expiry forward.
+    Session.objects.update(expire_date=F("expire_date") - age + datetime.timedelta(minutes=5))
+    assert client.get(reverse("home")).status_code == 200
+    session = Session.objects.get()
+    assert session.expire_date > datetime.datetime.now(datetime.UTC) + age * 0.99
+    # Inactive beyond the limit: the session is gone and the user must sign in again.
+    Session.objects.update(expire_date=F("expire_date") - age - datetime.timedelta(minutes=1))
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+# Password reset -----------------------------------------------------------------------------
+
+
+def test_password_reset_by_email_end_to_end():
+    user = get_user_model().objects.get(username="anbien")
+    user.email = "vanphong@anbien.kiengiang.gov.vn"
+    user.save(update_fields=["email"])
+    client = Client()
+    form = client.get(reverse("password_reset"))
+    assert "Quên mật khẩu" in form.text
+    response = client.post(
+        reverse("password_reset"), {"email": "VanPhong@anbien.kiengiang.gov.vn"}, follow=True
+    )
+    assert "Nếu thư điện tử này có tài khoản" in response.text
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["vanphong@anbien.kiengiang.gov.vn"]
+    assert "Đặt lại mật khẩu" in message.subject
+    assert "tài khoản “anbien”" in message.body  # the user name, in case it was forgotten
+    assert "bỏ qua thư này" in message.body and "you" not in message.body
+    link = re.search(r"https?://testserver(/accounts/reset/\S+/)", message.body).group(1)
+
+    # The link leads to a form (after Django's redirect that hides the token from the Referer).
+    page = client.get(link, follow=True)
+    assert page.status_code == 200 and "Đặt mật khẩu mới" in page.text
+    set_url = page.redirect_chain[-1][0]
+    weak = client.post(set_url, {"new_password1": "12345678", "new_password2": "12345678"})
+    assert "Mật khẩu này quá phổ biến." in weak.text
+    new = "An Biên, sông Cái Lớn 2026"
+    done = client.post(set_url, {"new_password1": new, "new_password2": new}, follow=True)
+    assert "Đã đặt mật khẩu mới" in done.text
+
+    assert signed_in(login("anbien", new))
+    assert login("anbien", PASSWORD).status_code == 200  # the old one no longer works
+    # The link works once.
+    again = Client().get(link, follow=True)
+    assert "Đường dẫn không còn dùng được" in again.text
+
+
+def test_an_unknown_email_gets_the_same_neutral_answer():
+    known = get_user_model().objects.get(username="thuba")
+    known.email = "thuba@kiengiang.gov.vn"
+    known.save(update_fields=["email"])
+    answers = []
+    for email in ("thuba@kiengiang.gov.vn", "ai-do@example.com"):
+        response = Client().post(reverse("password_reset"), {"email": email})
+        answers.append((response.status_code, response["Location"]))
+    assert answers[0] == answers[1] == (302, reverse("password_reset_done"))
+    assert [m.to for m in mail.outbox] == [["thuba@kiengiang.gov.vn"]]

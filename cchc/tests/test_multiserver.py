@@ -1,0 +1,221 @@
+"""Two application servers (gunicorn processes on two ports) against one PostgreSQL database and
+one shared storage location, as in the multi-server deployment of the README: a file uploaded
+through one is served by the other, and plan numbers issued concurrently through both are never
+duplicated. PostgreSQL only: SQLite is a single-machine database."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import datetime
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+import pytest
+import requests
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection
+
+from conftest import load_reference_and_demo_data
+from inspections import services
+from inspections.models import Outline, OutlineField, Plan, Submission
+from inspections.tests.factories import seed, user
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="two servers need a shared PostgreSQL database"
+    ),
+]
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    host = urllib.parse.quote(db.get("HOST") or "", safe="")
+    auth = f"{db['USER']}@" if db.get("USER") else ""
+    port = f":{db['PORT']}" if db.get("PORT") else ""
+    return f"postgres://{auth}{host}{port}/{db['NAME']}"
+
+
+@pytest.fixture(autouse=True)
+def _data(db):
+    load_reference_and_demo_data()  # a transactional test before this one emptied the tables
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory, django_db_setup):
+    """Two gunicorn servers with the production settings, sharing the test database and one
+    upload folder (started once for the module)."""
+    tmp_path = tmp_path_factory.mktemp("servers")
+    storage = tmp_path / "shared-uploads"
+    storage.mkdir()
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "PRIVATE_MEDIA_ROOT": str(storage),
+        # The servers and this process share sessions (signed with the key) through the database.
+        "SECRET_KEY": settings.SECRET_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DEBUG": "false",
+        "TESTING": "false",
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "STATIC_COMPRESS": "false",
+    }
+    # As a deployment does before starting the servers (production serves hashed static files).
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=settings.BASE_DIR, env=env, check=True,
+    )  # fmt: skip
+    processes, urls = [], []
+    for _ in range(2):
+        port = _free_port()
+        processes.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "cchc.wsgi",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    "2",
+                    "--log-level",
+                    "warning",
+                ],
+                cwd=settings.BASE_DIR,
+                env=env,
+            )
+        )
+        urls.append(f"http://127.0.0.1:{port}")
+    try:
+        for url in urls:
+            for _ in range(100):
+                try:
+                    if requests.get(f"{url}/healthz", timeout=10).ok:
+                        break
+                except requests.RequestException:
+                    time.sleep(0.1)
+            else:
+                pytest.fail(f"{url} did not start")
+        yield urls, storage
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+class PlainHttpSession(requests.Session):
+    """Production cookies are Secure; these servers speak plain HTTP on loopback, so the cookies
+    they set (the session renewed on every request, the CSRF token) must still be sent back."""
+
+    def prepare_request(self, request):
+        for cookie in self.cookies:
+            cookie.secure = False
+        return super().prepare_request(request)
+
+
+def _session_for(username: str) -> requests.Session:
+    """A browser-like session signed in as `username` (the session lives in the shared DB)."""
+    account = user(username)
+    store = SessionStore()
+    store[SESSION_KEY] = str(account.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = account.get_session_auth_hash()
+    store.save()
+    session = PlainHttpSession()
+    session.cookies.set(settings.SESSION_COOKIE_NAME, store.session_key, domain="127.0.0.1")
+    return session
+
+
+def _csrf(session: requests.Session, url: str) -> str:
+    page = session.get(url, timeout=10)
+    assert page.ok, page.status_code
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+
+
+def test_a_file_uploaded_through_one_server_is_served_by_the_other(servers):
+    (first, second), storage = servers
+    outline = Outline.objects.create(plan=seed(), target_deadline=datetime.date(2099, 7, 15))
+    fields = OutlineField.objects
+    total = fields.create(
+        outline=outline, order=1, label="Tổng", kind="number", role="coverage_total"
+    )
+    done = fields.create(outline=outline, order=2, label="Đã", kind="number", role="coverage_done")
+    services.outline_send(outline=outline, by=user("noivu"))
+    request = seed().requests.get(agency__members__user__username="anbien")
+    unit = _session_for("anbien")
+    page = f"{first}/requests/{request.pk}/"
+    response = unit.post(
+        f"{first}/requests/{request.pk}/submit/",
+        data={
+            "csrfmiddlewaretoken": _csrf(unit, page),
+            "deliverable": "report",
+            f"f{total.pk}": "10",
+            f"f{done.pk}": "9",
+        },
+        files={"file": ("bao-cao.pdf", PDF, "application/pdf")},
+        headers={"Referer": page},
+        timeout=30,
+    )
+    assert response.ok, response.status_code
+    assert response.url.endswith(f"/requests/{request.pk}/"), response.url
+    submission = Submission.objects.get(request=request)
+    assert any(p.is_file() for p in Path(storage).rglob("*"))
+    served = unit.get(f"{second}/requests/{request.pk}/files/{submission.pk}/", timeout=10)
+    assert served.ok and served.content == PDF
+
+
+def test_numbers_issued_concurrently_through_both_servers_are_never_duplicated(servers):
+    (first, second), _storage = servers
+    noivu, lanhdao = user("noivu"), user("lanhdao")
+    plans = []
+    for i in range(6):
+        plan, _notes = services.plan_copy(
+            source=seed(), year=2027, document_date=datetime.date(2027, 1, 4), by=noivu
+        )
+        plan.summary = f"Kiểm tra chuyên đề số {i + 1}"
+        plan.save()
+        services.plan_submit(plan=plan, by=noivu)
+        services.plan_approve(plan=plan, by=lanhdao)
+        plans.append(plan)
+    staff = [_session_for("noivu"), _session_for("noivu")]
+    tokens = [
+        _csrf(s, f"{url}/plans/{plans[0].pk}/")
+        for s, url in zip(staff, (first, second), strict=True)
+    ]
+
+    def issue(i: int) -> int:
+        side = i % 2
+        url = (first, second)[side]
+        response = staff[side].post(
+            f"{url}/plans/{plans[i].pk}/issue/",
+            data={"csrfmiddlewaretoken": tokens[side], "document_date": "2027-01-05"},
+            headers={"Referer": f"{url}/plans/{plans[i].pk}/"},
+            timeout=30,
+        )
+        return response.status_code
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = list(pool.map(issue, range(6)))
+    assert all(status < 500 for status in statuses), statuses
+    issued = Plan.objects.filter(pk__in=[p.pk for p in plans])
+    numbers = sorted(issued.values_list("number", flat=True))
+    assert numbers == [1, 2, 3, 4, 5, 6]

@@ -1,0 +1,93 @@
+"""The end of the round: the results report (báo cáo kết quả kiểm tra) to the provincial People's
+Committee. Its figures and tables come from the round's data; what people write (summary,
+assessment, proposals) is kept here. Once issued, the PDF and Word files are rendered once and
+kept: the official record does not change when the round's data do afterwards."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from inspections.locking import Versioned
+from inspections.models.plans import Plan
+from inspections.models.self_inspection import private_storage
+from inspections.models.visits import NoticeStatus
+from units.models import Agency
+
+
+def issued_path(instance: ResultsReport, filename: str) -> str:
+    return f"issued/results/{instance.plan_id}/{filename}"
+
+
+class ResultsReport(Versioned):
+    """One per plan: draft → submitted → approved (leader) → issued with a number."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.PROTECT, related_name="results_report")
+    issuer = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan báo cáo"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Thường là cơ quan thường trực của kế hoạch (Sở Nội vụ)"),
+    )
+    symbol = models.CharField(_("ký hiệu"), max_length=40, default="BC-SNV")
+    number = models.PositiveIntegerField(_("số"), null=True, editable=False)
+    issued_on = models.DateField(_("ngày ban hành"), null=True, editable=False)
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=10,
+        choices=NoticeStatus.choices,
+        default=NoticeStatus.DRAFT,
+        editable=False,
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người duyệt"), null=True,
+        on_delete=models.PROTECT, related_name="+", editable=False,
+    )  # fmt: skip
+    summary = models.TextField(
+        _("khái quát kết quả"),
+        blank=True,
+        help_text=_("Việc tổ chức kiểm tra và kết quả chung; các số liệu được điền tự động"),
+    )
+    assessment = models.TextField(
+        _("đánh giá chung"), blank=True, help_text=_("Ưu điểm, tồn tại và nguyên nhân")
+    )
+    proposals = models.TextField(
+        _("kiến nghị Ủy ban nhân dân tỉnh"),
+        blank=True,
+        help_text=_("Mỗi dòng một kiến nghị"),
+    )
+    signing_capacity = models.CharField(_("hình thức ký"), max_length=100, blank=True,
+                                        default="KT. GIÁM ĐỐC")  # fmt: skip
+    signer_title = models.CharField(
+        _("chức vụ người ký"), max_length=100, blank=True, default="PHÓ GIÁM ĐỐC"
+    )
+    signer_name = models.CharField(_("người ký"), max_length=100, blank=True)
+    recipients = models.TextField(
+        _("nơi nhận"),
+        blank=True,
+        default="Ủy ban nhân dân tỉnh (b/c);\nBộ Nội vụ (b/c);\nCác thành viên Đoàn kiểm tra;",
+        help_text=_("Mỗi dòng một nơi nhận, không ghi dòng “Lưu”"),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    # The issued files, rendered once at issue by the `reports` app (see reports/apps.py).
+    pdf = models.FileField(
+        upload_to=issued_path, storage=private_storage, blank=True, editable=False
+    )
+    docx = models.FileField(
+        upload_to=issued_path, storage=private_storage, blank=True, editable=False
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("báo cáo kết quả kiểm tra")
+        verbose_name_plural = _("báo cáo kết quả kiểm tra")
+
+    def __str__(self) -> str:
+        return f"Báo cáo kết quả — {self.plan}"
+
+    @property
+    def number_display(self) -> str:
+        return f"{self.number:02d}/{self.symbol}" if self.number else ""

@@ -1,0 +1,45 @@
+"""The findings of every visit the user may see, across plans: filters, pages, links to where
+each finding is read in full (the visit page, or the conclusion notice for a unit)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Subquery, Value
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from inspections.lists import findings_filtered
+from inspections.models import ConclusionNotice, TeamMember
+from units.access import scope_for
+from units.models import Role
+
+
+@login_required
+@require_GET
+def finding_list(request: HttpRequest) -> HttpResponse:
+    form, findings = findings_filtered(request)
+    scope = scope_for(request.user)
+    # Where a row links to, computed in the page query: staff and leaders open the visit page;
+    # a team member the visits of their own team (others answer 404 to them), otherwise the
+    # conclusion notice; a unit its issued notice, the only place it reads findings.
+    if scope.is_admin or scope.role in (Role.STAFF, Role.LEADER):
+        visit_open = Value(True)
+    elif scope.role == Role.TEAM:
+        visit_open = Exists(
+            TeamMember.objects.filter(team=OuterRef("visit__team"), user=request.user)
+        )
+    else:
+        visit_open = Value(False)
+    notice = (
+        ConclusionNotice.objects.filter(
+            plan=OuterRef("visit__plan"), agency=OuterRef("visit__agency")
+        )
+        .order_by()
+        .values("pk")[:1]
+    )
+    findings = findings.annotate(visit_open=visit_open, notice_id=Subquery(notice))
+    page = Paginator(findings, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "inspections/finding_list.html", {"form": form, "page": page})

@@ -1,0 +1,144 @@
+"""The results report of a round to the provincial People's Committee: figures assembled from
+the round, prose written by Home Affairs staff, approved by a leader and issued with a number."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from inspections import services
+from inspections.access import can, get_plan_for_role
+from inspections.history import may_see_history, results_report_history
+from inspections.locking import VersionedForm
+from inspections.models import FindingKind, NoticeStatus, ResultsReport
+from inspections.views.plans import STAFF, _refused
+from units.models import Level, Role
+
+READERS = (Role.STAFF, Role.LEADER, Role.TEAM)
+
+
+class ResultsReportForm(VersionedForm):
+    class Meta:
+        model = ResultsReport
+        fields = ["summary", "assessment", "proposals", "signing_capacity", "signer_title",
+                  "signer_name", "recipients"]  # fmt: skip
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 5}),
+            "assessment": forms.Textarea(attrs={"rows": 5}),
+            "proposals": forms.Textarea(attrs={"rows": 4}),
+            "recipients": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def results_report(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_plan_for_role(request.user, pk, *READERS)
+    report = ResultsReport.objects.filter(plan=plan).select_related("issuer").first()
+    staff = can(request.user, *STAFF)
+    form = ResultsReportForm(instance=report)
+    if request.method == "POST":
+        if not staff:
+            raise PermissionDenied
+        form = ResultsReportForm(request.POST, instance=report)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    # Created by the first save; a form loaded before then sent version 0.
+                    report = report or services.results_report_for(plan)
+                    services.results_report_save(report=report, **form.cleaned_data)
+            except ValidationError as error:
+                _refused(request, error)
+            else:
+                messages.success(request, _("Đã lưu báo cáo kết quả."))
+                return redirect("inspections:results-report", pk=plan.pk)
+    status = report.status if report else None
+    data = services.round_results(plan)
+    return render(
+        request,
+        "inspections/results_report.html",
+        {
+            "plan": plan,
+            "report": report,
+            "data": data,
+            "levels": Level,
+            "kinds": FindingKind,
+            "form": form if staff and status in (None, NoticeStatus.DRAFT) else None,
+            "can_submit": staff and status == NoticeStatus.DRAFT,
+            "can_decide": can(request.user, Role.LEADER) and status == NoticeStatus.SUBMITTED,
+            "can_issue": staff and status == NoticeStatus.APPROVED,
+            "history": results_report_history(report)
+            if report and may_see_history(request.user)
+            else None,
+        },
+    )
+
+
+def _step(request, pk: int, roles, action, done: str) -> HttpResponse:
+    plan = get_plan_for_role(request.user, pk, *roles)
+    report = ResultsReport.objects.filter(plan=plan).first()
+    if report is None:
+        messages.error(request, _("Chưa lập báo cáo kết quả: ghi nội dung và lưu trước."))
+    else:
+        try:
+            action(report)
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, done)
+    return redirect("inspections:results-report", pk=plan.pk)
+
+
+@login_required
+@require_POST
+def results_report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        pk,
+        STAFF,
+        lambda r: services.results_report_submit(report=r),
+        _("Đã gửi lãnh đạo duyệt."),
+    )
+
+
+@login_required
+@require_POST
+def results_report_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        pk,
+        (Role.LEADER,),
+        lambda r: services.results_report_decide(report=r, by=request.user, approve=True),
+        _("Đã duyệt."),
+    )
+
+
+@login_required
+@require_POST
+def results_report_return(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        pk,
+        (Role.LEADER,),
+        lambda r: services.results_report_decide(report=r, by=request.user, approve=False),
+        _("Đã trả lại để sửa."),
+    )
+
+
+@login_required
+@require_POST
+def results_report_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        pk,
+        STAFF,
+        lambda r: services.results_report_issue(report=r),
+        _("Đã cấp số và ban hành báo cáo kết quả."),
+    )

@@ -1,0 +1,735 @@
+"""The leaders' dashboard: the figures of one inspection round, as far as the viewer may see.
+
+The round is the issued plans of the selected year (by default the latest year with one) in the
+viewer's provinces. Every figure is counted in SQL (`Count(..., filter=Q(...))` over
+`values().annotate()`), so the dashboard costs the same number of queries whatever the number of
+units, visits or findings. Every figure carries the address of the list behind it, chosen among
+the lists the viewer may open.
+
+Scope: administrators see every province; staff, leaders and team members their provinces (and
+those they succeeded); a unit's reporter only its own requests, and its own findings and
+recommendations once the conclusion notice carrying them is issued. Reporters get neither the
+round's progress (visits may be unannounced) nor the ranking (it names other units).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
+
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from inspections.models import (
+    ConclusionNotice,
+    Deliverable,
+    FindingKind,
+    NoticeStatus,
+    Plan,
+    PlanTarget,
+    RecommendationStatus,
+    ReportRequest,
+    Submission,
+    Visit,
+    VisitStatus,
+)
+from inspections.services import findings_visible, recommendations_visible
+from reports import charts
+from reports.charts import Bar, Series, StackedRow
+from units.access import Scope
+from units.models import Level, Role
+
+UNRESOLVED = (RecommendationStatus.OPEN, RecommendationStatus.NOT_DONE)
+
+# Coverage of the latest report of each request: (key, label, from %, below %).
+COVERAGE_BUCKETS = (
+    ("lt50", gettext_lazy("Dưới 50%"), None, 50),
+    ("lt80", gettext_lazy("Từ 50% đến dưới 80%"), 50, 80),
+    ("lt100", gettext_lazy("Từ 80% đến dưới 100%"), 80, 100),
+    ("full", gettext_lazy("100% trở lên"), 100, None),
+)
+
+KIND_CSS = {
+    FindingKind.STRENGTH: "chart-strength",
+    FindingKind.SHORTCOMING: "chart-shortcoming",
+    FindingKind.GOOD_MODEL: "chart-good-model",
+}
+
+RANKING_RULE = gettext_lazy(
+    "Xếp theo tỷ lệ khắc phục kiến nghị (đã khắc phục ÷ tổng số kiến nghị giao cho đơn vị), cao "
+    "trước; bằng nhau thì theo tỷ lệ nộp báo cáo tự kiểm tra đúng hạn (có ít nhất một lần nộp "
+    "trong hạn ÷ số yêu cầu), rồi theo tên. Đơn vị không có kiến nghị nào tính là khắc phục "
+    "100%; đơn vị không được yêu cầu báo cáo tính là 0% đúng hạn. Hai đơn vị bằng nhau ở cả hai "
+    "tỷ lệ cùng hạng."
+)
+
+
+def rate(part: int, whole: int) -> float | None:
+    """part ÷ whole in percent, one decimal; None when there is nothing to divide."""
+    return round(part * 100 / whole, 1) if whole else None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number on the dashboard and the list behind it."""
+
+    label: str
+    value: int | float | None
+    href: str = ""
+    is_rate: bool = False
+
+    @property
+    def text(self) -> str:
+        return charts.percent(self.value) if self.is_rate else charts.number(self.value)
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """The round's figures of one plan, when the year has several."""
+
+    plan: Plan
+    targets: dict[str, Figure]
+    requests: dict[str, Figure]
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    """Findings of one content area (or one level) by kind."""
+
+    key: int | str | None  # the area's pk (None: no area given), or the level
+    label: str
+    counts: dict[str, Figure]
+    total: Figure
+
+
+@dataclass(frozen=True)
+class YearRow:
+    year: int
+    figures: dict[str, Figure]
+
+
+@dataclass(frozen=True)
+class RankRow:
+    rank: int
+    agency_id: int
+    name: str
+    href: str
+    recommendations: int
+    done: int
+    requests: int
+    on_time: int
+
+    @property
+    def remediation_rate(self) -> float | None:
+        return rate(self.done, self.recommendations)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return rate(self.on_time, self.requests)
+
+    @property
+    def sort_key(self) -> tuple[float, float]:
+        remediation = self.remediation_rate
+        return (
+            100.0 if remediation is None else remediation,
+            self.on_time_rate or 0.0,
+        )
+
+
+@dataclass
+class Dashboard:
+    year: int | None
+    level: str
+    years: list[int]
+    plans: list[Plan]
+    is_unit: bool
+    today: datetime.date
+    round: dict[str, Figure] = field(default_factory=dict)
+    by_plan: list[PlanRow] = field(default_factory=list)
+    self_inspection: dict[str, Figure] = field(default_factory=dict)
+    coverage: dict[str, Figure] = field(default_factory=dict)
+    findings_by_area: list[FindingRow] = field(default_factory=list)
+    findings_by_level: list[FindingRow] = field(default_factory=list)
+    findings_total: Figure | None = None
+    remediation: dict[str, Figure] = field(default_factory=dict)
+    comparison: list[YearRow] = field(default_factory=list)
+    ranking: list[RankRow] = field(default_factory=list)
+    ranking_rule: str = ""
+
+    @property
+    def level_label(self) -> str:
+        return Level(self.level).label if self.level else _("Mọi cấp")
+
+
+# Who sees what -------------------------------------------------------------------------------
+
+
+def may_view(scope: Scope) -> bool:
+    return scope.is_admin or scope.role in (Role.STAFF, Role.LEADER, Role.TEAM, Role.REPORTER)
+
+
+def _is_unit(scope: Scope) -> bool:
+    return not scope.is_admin and scope.role == Role.REPORTER
+
+
+def _plans(scope: Scope):
+    """Issued plans of the viewer's provinces, newest first (one query gives years and plans)."""
+    return (
+        Plan.objects.in_scope(scope.province_ids)
+        .issued()
+        .only("pk", "year", "number", "symbol", "summary")
+        .order_by("-year", "-pk")
+    )
+
+
+# Links ---------------------------------------------------------------------------------------
+
+
+def _url(name: str, *args, **params) -> str:
+    query = urlencode({k: v for k, v in params.items() if v not in ("", None)})
+    url = reverse(name, args=args)
+    return f"{url}?{query}" if query else url
+
+
+@dataclass(frozen=True)
+class _Links:
+    """The lists behind the figures, for one viewer, year and level."""
+
+    is_unit: bool
+    year: int | None
+    level: str
+    plans: tuple[Plan, ...]
+
+    @property
+    def _single(self) -> Plan | None:
+        return self.plans[0] if len(self.plans) == 1 else None
+
+    def plan_list(self, year: int | None = None) -> str:
+        return _url("inspections:plan-list", year=year or self.year)
+
+    def targets(self, plan: Plan | None = None) -> str:
+        plan = plan or self._single
+        return _url("inspections:plan-detail", plan.pk) if plan else self.plan_list()
+
+    def schedule(self, plan: Plan | None = None) -> str:
+        plan = plan or self._single
+        return _url("inspections:schedule", plan.pk) if plan else self.plan_list()
+
+    def conclusions(self) -> str:
+        return _url("inspections:conclusion-list")
+
+    def requests(self, plan: Plan | None = None) -> str:
+        plan = plan or self._single
+        if self.is_unit or plan is None:
+            return _url("requests:request-list")
+        return _url("inspections:progress", plan.pk)
+
+    def findings(self, year: int | None = None, level: str | None = None, **params) -> str:
+        return _url(
+            "inspections:finding-list",
+            year=year or self.year,
+            level=self.level if level is None else level,
+            **params,
+        )
+
+    def recommendations(self, status: str = "", year: int | None = None) -> str:
+        return _url(
+            "inspections:recommendation-list",
+            status=status,
+            year=year or self.year,
+            level=self.level,
+        )
+
+    def agency(self, agency_id: int) -> str:
+        return _url("units:agency-detail", agency_id)
+
+    def dashboard(self, year: int) -> str:
+        return _url("reports:dashboard", year=year, level=self.level)
+
+
+# The figures ---------------------------------------------------------------------------------
+
+
+def _level(prefix: str, level: str) -> Q:
+    return Q(**{f"{prefix}unit__level": level}) if level else Q()
+
+
+def _target_counts(plan_ids: Iterable[int], level: str):
+    """Per plan: targets, scheduled (a visit not cancelled), visited (a visit done), concluded
+    (an issued notice to the target's agency in that plan)."""
+    visits = Visit.objects.filter(target=OuterRef("pk"))
+    issued = ConclusionNotice.objects.filter(
+        plan=OuterRef("plan"), agency=OuterRef("agency"), status=NoticeStatus.ISSUED
+    )
+    return (
+        PlanTarget.objects.filter(_level("agency__", level), plan_id__in=plan_ids)
+        .alias(
+            is_scheduled=Exists(visits.exclude(status=VisitStatus.CANCELLED)),
+            is_visited=Exists(visits.filter(status=VisitStatus.DONE)),
+            is_concluded=Exists(issued),
+        )
+        .values("plan_id")
+        .annotate(
+            targets=Count("pk"),
+            scheduled=Count("pk", filter=Q(is_scheduled=True)),
+            visited=Count("pk", filter=Q(is_visited=True)),
+            concluded=Count("pk", filter=Q(is_concluded=True)),
+        )
+        .order_by()
+    )
+
+
+def _request_counts(scope: Scope, plan_ids: Iterable[int], level: str, today: datetime.date):
+    """Per plan: requests; submitted (a report, any version); on time (a version in time); late
+    (submitted, no version in time); not submitted and past the deadline; coverage of the
+    latest version in buckets; latest version below the plan's threshold."""
+    reports = Submission.objects.filter(request=OuterRef("pk"), deliverable=Deliverable.REPORT)
+    latest = reports.order_by("-version")
+    buckets = {}
+    for key, _label, low, high in COVERAGE_BUCKETS:
+        condition = Q(has_report=True)
+        if low is not None:
+            condition &= Q(coverage__gte=low)
+        if high is not None:
+            condition &= Q(coverage__lt=high)
+        buckets[key] = Count("pk", filter=condition)
+    return (
+        ReportRequest.objects.visible_to(scope)
+        .filter(_level("agency__", level), plan_id__in=plan_ids)
+        .alias(
+            has_report=Exists(reports),
+            has_on_time=Exists(reports.filter(late=False)),
+            coverage=Subquery(latest.values("coverage")[:1]),
+            below=Subquery(latest.values("below_threshold")[:1]),
+        )
+        .values("plan_id")
+        .annotate(
+            requests=Count("pk"),
+            submitted=Count("pk", filter=Q(has_report=True)),
+            on_time=Count("pk", filter=Q(has_on_time=True)),
+            late=Count("pk", filter=Q(has_report=True, has_on_time=False)),
+            overdue=Count("pk", filter=Q(has_report=False, deadline__lt=today)),
+            no_figure=Count("pk", filter=Q(has_report=True, coverage__isnull=True)),
+            below_threshold=Count("pk", filter=Q(has_report=True, below=True)),
+            **buckets,
+        )
+        .order_by()
+    )
+
+
+def _sum(rows: Iterable[dict], keys: Iterable[str]) -> dict[str, int]:
+    rows = list(rows)
+    return {k: sum(r[k] for r in rows) for k in keys}
+
+
+TARGET_KEYS = ("targets", "scheduled", "visited", "concluded")
+REQUEST_KEYS = (
+    "requests", "submitted", "on_time", "late", "overdue", "no_figure", "below_threshold",
+    *(b[0] for b in COVERAGE_BUCKETS),
+)  # fmt: skip
+
+
+def _round_figures(counts: dict[str, int], links: _Links, plan: Plan | None = None) -> dict:
+    return {
+        "targets": Figure(_("Đối tượng kiểm tra"), counts["targets"], links.targets(plan)),
+        "scheduled": Figure(_("Đã lên lịch"), counts["scheduled"], links.schedule(plan)),
+        "visited": Figure(_("Đã kiểm tra"), counts["visited"], links.schedule(plan)),
+        "concluded": Figure(
+            _("Đã có thông báo kết luận"), counts["concluded"], links.conclusions()
+        ),
+    }
+
+
+def _request_figures(counts: dict[str, int], links: _Links, plan: Plan | None = None) -> dict:
+    href = links.requests(plan)
+    total = counts["requests"]
+    return {
+        "requests": Figure(_("Đơn vị được yêu cầu báo cáo"), total, href),
+        "submitted": Figure(_("Đã nộp báo cáo"), counts["submitted"], href),
+        "on_time": Figure(_("Nộp đúng hạn"), counts["on_time"], href),
+        "late": Figure(_("Nộp trễ hạn"), counts["late"], href),
+        "not_submitted": Figure(_("Chưa nộp"), total - counts["submitted"], href),
+        "overdue": Figure(_("Chưa nộp, đã quá hạn"), counts["overdue"], href),
+        "rate": Figure(_("Tỷ lệ đã nộp"), rate(counts["submitted"], total), href, True),
+        "on_time_rate": Figure(_("Tỷ lệ nộp đúng hạn"), rate(counts["on_time"], total), href, True),
+    }
+
+
+def _coverage_figures(counts: dict[str, int], links: _Links) -> dict:
+    href = links.requests()
+    figures = {
+        key: Figure(str(label), counts[key], href) for key, label, _low, _high in COVERAGE_BUCKETS
+    }
+    figures["no_figure"] = Figure(_("Không ghi tỷ lệ"), counts["no_figure"], href)
+    figures["below_threshold"] = Figure(
+        _("Dưới tỷ lệ tối thiểu của kế hoạch"), counts["below_threshold"], href
+    )
+    return figures
+
+
+def _findings(board: Dashboard, findings, links: _Links) -> None:
+    """Findings of the round by content area × kind and by level × kind (one query)."""
+    rows = list(
+        findings.filter(visit__plan_id__in=[p.pk for p in board.plans])
+        .values(
+            "content_area_id", "content_area__number", "content_area__name",
+            "visit__agency__unit__level", "kind",
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+    )  # fmt: skip
+    kinds = list(FindingKind)
+    areas: dict[tuple, dict[str, int]] = {}
+    levels: dict[str, dict[str, int]] = {}
+    for row in rows:
+        key = (row["content_area__number"] or 0, row["content_area_id"], row["content_area__name"])
+        areas.setdefault(key, dict.fromkeys(kinds, 0))[row["kind"]] += row["n"]
+        level = row["visit__agency__unit__level"]
+        levels.setdefault(level, dict.fromkeys(kinds, 0))[row["kind"]] += row["n"]
+    board.findings_by_area = [
+        FindingRow(
+            pk,
+            f"{number}. {name}" if pk else _("Không ghi lĩnh vực"),
+            {k: Figure(k.label, counts[k], links.findings(area=pk, kind=k)) for k in kinds},
+            Figure(_("Tổng"), sum(counts.values()), links.findings(area=pk)),
+        )
+        for (number, pk, name), counts in sorted(areas.items(), key=_area_order)
+    ]
+    board.findings_by_level = [
+        FindingRow(
+            level,
+            Level(level).label,
+            {
+                k: Figure(k.label, levels[level][k], links.findings(level=level, kind=k))
+                for k in kinds
+            },
+            Figure(_("Tổng"), sum(levels[level].values()), links.findings(level=level)),
+        )
+        for level in Level.values
+        if level in levels
+    ]
+    board.findings_total = Figure(
+        _("Kết quả kiểm tra được ghi nhận"), sum(r["n"] for r in rows), links.findings()
+    )
+
+
+def _area_order(item) -> tuple:
+    (number, pk, _name), _counts = item
+    return (pk is None, number, pk or 0)
+
+
+def _remediation(recommendations, links: _Links, today: datetime.date) -> dict[str, Figure]:
+    counts = recommendations.aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=Q(status=RecommendationStatus.DONE)),
+        not_done=Count("pk", filter=Q(status=RecommendationStatus.NOT_DONE)),
+        open=Count("pk", filter=Q(status=RecommendationStatus.OPEN)),
+        overdue=Count("pk", filter=Q(status__in=UNRESOLVED, due_date__lt=today)),
+    )
+    return {
+        "total": Figure(_("Kiến nghị"), counts["total"], links.recommendations()),
+        "done": Figure(
+            _("Đã khắc phục"), counts["done"], links.recommendations(RecommendationStatus.DONE)
+        ),
+        "not_done": Figure(
+            _("Chưa khắc phục (đã xác minh)"),
+            counts["not_done"],
+            links.recommendations(RecommendationStatus.NOT_DONE),
+        ),
+        # The list has no filter for "open" alone: it opens on the unresolved ones.
+        "open": Figure(_("Đang khắc phục"), counts["open"], links.recommendations("unresolved")),
+        "unresolved": Figure(
+            _("Chưa khắc phục xong"),
+            counts["open"] + counts["not_done"],
+            links.recommendations("unresolved"),
+        ),
+        "overdue": Figure(
+            _("Quá hạn chưa khắc phục"), counts["overdue"], links.recommendations("overdue")
+        ),
+        "rate": Figure(
+            _("Tỷ lệ khắc phục"),
+            rate(counts["done"], counts["total"]),
+            links.recommendations(RecommendationStatus.DONE),
+            True,
+        ),
+    }
+
+
+def _comparison(
+    scope: Scope, board: Dashboard, findings, recommendations, links: _Links, all_ids: list[int]
+) -> list[YearRow]:
+    """Targets, findings, submission rate and remediation rate of every year in scope."""
+    level = board.level
+    per_year: dict[int, dict[str, int]] = {
+        y: dict.fromkeys(("targets", "findings", "requests", "submitted", "recs", "done"), 0)
+        for y in board.years
+    }
+
+    def add(rows, **keys):
+        for row in rows:
+            for key, column in keys.items():
+                per_year[row["year"]][key] = row[column]
+
+    if not board.is_unit:
+        add(
+            PlanTarget.objects.filter(_level("agency__", level), plan_id__in=all_ids)
+            .values(year=F("plan__year"))
+            .annotate(n=Count("pk"))
+            .order_by(),
+            targets="n",
+        )
+    add(
+        findings.filter(visit__plan_id__in=all_ids)
+        .values(year=F("visit__plan__year"))
+        .annotate(n=Count("pk"))
+        .order_by(),
+        findings="n",
+    )
+    reports = Submission.objects.filter(request=OuterRef("pk"), deliverable=Deliverable.REPORT)
+    add(
+        ReportRequest.objects.visible_to(scope)
+        .filter(_level("agency__", level), plan_id__in=all_ids)
+        .alias(has_report=Exists(reports))
+        .values(year=F("plan__year"))
+        .annotate(n=Count("pk"), submitted=Count("pk", filter=Q(has_report=True)))
+        .order_by(),
+        requests="n",
+        submitted="submitted",
+    )
+    add(
+        recommendations.filter(finding__visit__plan_id__in=all_ids)
+        .values(year=F("finding__visit__plan__year"))
+        .annotate(n=Count("pk"), done=Count("pk", filter=Q(status=RecommendationStatus.DONE)))
+        .order_by(),
+        recs="n",
+        done="done",
+    )
+    rows = []
+    for year in board.years:
+        c = per_year[year]
+        figures = {
+            "findings": Figure(_("Kết quả kiểm tra"), c["findings"], links.findings(year=year)),
+            "submission_rate": Figure(
+                _("Tỷ lệ nộp báo cáo tự kiểm tra"),
+                rate(c["submitted"], c["requests"]),
+                links.dashboard(year),
+                True,
+            ),
+            "remediation_rate": Figure(
+                _("Tỷ lệ khắc phục"),
+                rate(c["done"], c["recs"]),
+                links.recommendations(RecommendationStatus.DONE, year=year),
+                True,
+            ),
+        }
+        if not board.is_unit:
+            figures = {
+                "targets": Figure(_("Đối tượng kiểm tra"), c["targets"], links.plan_list(year)),
+                **figures,
+            }
+        rows.append(YearRow(year, figures))
+    return rows
+
+
+def _ranking(scope: Scope, recommendations, plan_ids: list[int], level: str, links: _Links):
+    """Units of the round ranked by remediation rate, then on-time self-inspection (two
+    queries; the rule is `RANKING_RULE`)."""
+    units: dict[int, dict] = {}
+    for row in (
+        recommendations.values("responsible_id", "responsible__name")
+        .annotate(n=Count("pk"), done=Count("pk", filter=Q(status=RecommendationStatus.DONE)))
+        .order_by()
+    ):
+        units[row["responsible_id"]] = {
+            "name": row["responsible__name"], "recs": row["n"], "done": row["done"],
+            "requests": 0, "on_time": 0,
+        }  # fmt: skip
+    on_time = Submission.objects.filter(
+        request=OuterRef("pk"), deliverable=Deliverable.REPORT, late=False
+    )
+    for row in (
+        ReportRequest.objects.visible_to(scope)
+        .filter(_level("agency__", level), plan_id__in=plan_ids)
+        .alias(has_on_time=Exists(on_time))
+        .values("agency_id", "agency__name")
+        .annotate(n=Count("pk"), on_time=Count("pk", filter=Q(has_on_time=True)))
+        .order_by()
+    ):
+        unit = units.setdefault(
+            row["agency_id"],
+            {"name": row["agency__name"], "recs": 0, "done": 0, "requests": 0, "on_time": 0},
+        )
+        unit["requests"], unit["on_time"] = row["n"], row["on_time"]
+    rows = [
+        RankRow(0, pk, u["name"], links.agency(pk), u["recs"], u["done"], u["requests"],
+                u["on_time"])
+        for pk, u in units.items()
+    ]  # fmt: skip
+    rows.sort(key=lambda r: (-r.sort_key[0], -r.sort_key[1], r.name))
+    ranked: list[RankRow] = []
+    for i, row in enumerate(rows):
+        same = ranked and ranked[-1].sort_key == row.sort_key
+        ranked.append(replace(row, rank=ranked[-1].rank if same else i + 1))
+    return ranked
+
+
+def dashboard(
+    scope: Scope,
+    *,
+    year: int | None = None,
+    level: str = "",
+    today: datetime.date | None = None,
+    summary: bool = False,
+) -> Dashboard:
+    """Every figure of the round for `scope`. `summary` computes only the key figures shown on
+    the home page (round, self-inspection, remediation)."""
+    today = today or timezone.localdate()
+    is_unit = _is_unit(scope)
+    all_plans = list(_plans(scope))  # 1 query
+    years = sorted({p.year for p in all_plans}, reverse=True)
+    if year is None and years:
+        year = years[0]
+    plans = [p for p in all_plans if p.year == year]
+    plan_ids = [p.pk for p in plans]
+    board = Dashboard(year, level, years, plans, is_unit, today)
+    links = _Links(is_unit, year, level, tuple(plans))
+    by_plan: dict[int, dict] = {p.pk: {} for p in plans}
+
+    if not is_unit:
+        rows = list(_target_counts(plan_ids, level))  # 1 query
+        board.round = _round_figures(_sum(rows, TARGET_KEYS), links)
+        for row in rows:
+            by_plan[row["plan_id"]]["targets"] = row
+    rows = list(_request_counts(scope, plan_ids, level, today))  # 1 query
+    totals = _sum(rows, REQUEST_KEYS)
+    board.self_inspection = _request_figures(totals, links)
+    board.coverage = _coverage_figures(totals, links)
+    for row in rows:
+        by_plan[row["plan_id"]]["requests"] = row
+    if len(plans) > 1:
+        board.by_plan = [
+            PlanRow(
+                p,
+                _round_figures(by_plan[p.pk].get("targets") or dict.fromkeys(TARGET_KEYS, 0),
+                               links, p),
+                _request_figures(by_plan[p.pk].get("requests")
+                                 or dict.fromkeys(REQUEST_KEYS, 0), links, p),
+            )
+            for p in plans
+        ]  # fmt: skip
+
+    recommendations = recommendations_visible(scope).filter(_level("responsible__", level))
+    current = recommendations.filter(finding__visit__plan_id__in=plan_ids)
+    board.remediation = _remediation(current, links, today)  # 1 query
+    if summary:
+        return board
+
+    findings = findings_visible(scope).filter(_level("visit__agency__", level))
+    _findings(board, findings, links)  # 1 query
+    board.comparison = _comparison(  # 3 queries, 4 with targets
+        scope, board, findings, recommendations, links, [p.pk for p in all_plans]
+    )
+    if not is_unit:
+        board.ranking = _ranking(scope, current, plan_ids, level, links)  # 2 queries
+        board.ranking_rule = str(RANKING_RULE)
+    return board
+
+
+# Charts --------------------------------------------------------------------------------------
+
+
+def dashboard_charts(board: Dashboard) -> dict[str, str]:
+    """The SVG charts (with their data tables) of a computed dashboard."""
+    out: dict[str, str] = {}
+    if board.round:
+        total = board.round["targets"].value or 0
+        out["round"] = charts.bar_chart(
+            chart_id="chart-round",
+            title=_("Tiến độ kiểm tra: %(n)s đối tượng") % {"n": charts.number(total)},
+            bars=[
+                Bar(f.label, f.value, f.href, display=f"{f.text}/{charts.number(total)}")
+                for key, f in board.round.items()
+                if key != "targets"
+            ],
+            maximum=total,
+        )
+    s = board.self_inspection
+    if s:
+        out["self_inspection"] = charts.stacked_bar_chart(
+            chart_id="chart-self-inspection",
+            title=_("Báo cáo tự kiểm tra: %(n)s đơn vị được yêu cầu")
+            % {"n": charts.number(s["requests"].value)},
+            series=[
+                Series(_("Nộp đúng hạn"), "chart-ok"),
+                Series(_("Nộp trễ hạn"), "chart-warn"),
+                Series(_("Chưa nộp"), "chart-bad"),
+            ],
+            rows=[
+                StackedRow(
+                    _("Đơn vị"),
+                    [s["on_time"].value, s["late"].value, s["not_submitted"].value],
+                    [s["on_time"].href, s["late"].href, s["not_submitted"].href],
+                    total_href=s["requests"].href,
+                )
+            ],
+        )
+        keys = [b[0] for b in COVERAGE_BUCKETS] + ["no_figure"]
+        out["coverage"] = charts.bar_chart(
+            chart_id="chart-coverage",
+            title=_("Tỷ lệ tự kiểm tra trong báo cáo mới nhất của mỗi đơn vị"),
+            bars=[
+                Bar(board.coverage[k].label, board.coverage[k].value, board.coverage[k].href)
+                for k in keys
+            ],
+            value_header=_("Số đơn vị"),
+        )
+    kinds = list(FindingKind)
+    series = [Series(k.label, KIND_CSS[k]) for k in kinds]
+    for key, rows, header in (
+        ("findings_by_area", board.findings_by_area, _("Lĩnh vực")),
+        ("findings_by_level", board.findings_by_level, _("Cấp")),
+    ):
+        if rows:
+            out[key] = charts.stacked_bar_chart(
+                chart_id=f"chart-{key.replace('_', '-')}",
+                title=_("Kết quả kiểm tra theo lĩnh vực")
+                if key == "findings_by_area"
+                else _("Kết quả kiểm tra theo cấp đơn vị"),
+                series=series,
+                rows=[
+                    StackedRow(
+                        r.label,
+                        [r.counts[k].value for k in kinds],
+                        [r.counts[k].href for k in kinds],
+                        total_href=r.total.href,
+                    )
+                    for r in rows
+                ],
+                label_header=header,
+            )
+    r = board.remediation
+    if r and r["total"].value:
+        out["remediation"] = charts.stacked_bar_chart(
+            chart_id="chart-remediation",
+            title=_("Kiến nghị: %(n)s, đã khắc phục %(rate)s")
+            % {"n": charts.number(r["total"].value), "rate": r["rate"].text},
+            series=[
+                Series(_("Đã khắc phục"), "chart-ok"),
+                Series(_("Đang khắc phục"), "chart-warn"),
+                Series(_("Chưa khắc phục (đã xác minh)"), "chart-bad"),
+            ],
+            rows=[
+                StackedRow(
+                    _("Kiến nghị"),
+                    [r["done"].value, r["open"].value, r["not_done"].value],
+                    [r["done"].href, r["open"].href, r["not_done"].href],
+                    total_href=r["total"].href,
+                )
+            ],
+        )
+    return out

@@ -607,6 +607,21 @@ def _set_section_header(section: Section, *, draft: bool, text_width: Emu) -> No
 
 def _grid_table(word: DocxDocument, widths: list[Emu], *, rows: int, text_width: Emu) -> Table:
     """A fixed layout table across the text area, every cell ruled with a thin line."""
+    return _fixed_table(word, widths, rows=rows, text_width=text_width, ruled=True)
+
+
+def _borderless_table(word: DocxDocument, *widths: Emu, rows: int = 2) -> Table:
+    """A fixed layout table, one column per width, with no borders and no cell padding.
+
+    Padding is removed because the nation name at 13 pt bold fills 96 of the column's 99 mm; Word's
+    default 1.9 mm padding on each side would wrap it.
+    """
+    return _fixed_table(word, list(widths), rows=rows, text_width=TEXT_WIDTH, ruled=False)
+
+
+def _fixed_table(
+    word: DocxDocument, widths: list[Emu], *, rows: int, text_width: Emu, ruled: bool
+) -> Table:
     table = word.add_table(rows=rows, cols=len(widths))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -620,49 +635,23 @@ def _grid_table(word: DocxDocument, widths: list[Emu], *, rows: int, text_width:
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
         element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "single")
-        element.set(qn("w:sz"), str(GRID))
-        element.set(qn("w:space"), "0")
-        element.set(qn("w:color"), "000000")
+        if ruled:
+            element.set(qn("w:val"), "single")
+            element.set(qn("w:sz"), str(GRID))
+            element.set(qn("w:space"), "0")
+            element.set(qn("w:color"), "000000")
+        else:
+            element.set(qn("w:val"), "nil")
         borders.append(element)
     _insert_in_order(tbl_pr, borders, TBL_PR_ORDER)
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = width
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = width
-    return table
-
-
-def _borderless_table(word: DocxDocument, *widths: Emu, rows: int = 2) -> Table:
-    """A fixed layout table, one column per width, with no borders and no cell padding.
-
-    Padding is removed because the nation name at 13 pt bold fills 96 of the column's 99 mm; Word's
-    default 1.9 mm padding on each side would wrap it.
-    """
-    table = word.add_table(rows=rows, cols=len(widths))
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    tbl_pr = table._tbl.tblPr
-    tbl_w = tbl_pr.find(qn("w:tblW"))
-    if tbl_w is None:
-        tbl_w = OxmlElement("w:tblW")
-        tbl_pr.append(tbl_w)
-    tbl_w.set(qn("w:type"), "dxa")
-    tbl_w.set(qn("w:w"), str(_twips(TEXT_WIDTH)))
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:val"), "nil")
-        borders.append(element)
-    _insert_in_order(tbl_pr, borders, TBL_PR_ORDER)
-    margins = OxmlElement("w:tblCellMar")
-    for edge in ("left", "right"):
-        element = OxmlElement(f"w:{edge}")
-        element.set(qn("w:w"), "0")
-        element.set(qn("w:type"), "dxa")
-        margins.append(element)
-    _insert_in_order(tbl_pr, margins, TBL_PR_ORDER)
+    if not ruled:
+        margins = OxmlElement("w:tblCellMar")
+        for edge in ("left", "right"):
+            element = OxmlElement(f"w:{edge}")
+            element.set(qn("w:w"), "0")
+            element.set(qn("w:type"), "dxa")
+            margins.append(element)
+        _insert_in_order(tbl_pr, margins, TBL_PR_ORDER)
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
         for cell in column.cells:

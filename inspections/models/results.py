@@ -5,15 +5,13 @@ kept: the official record does not change when the round's data do afterwards.""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from inspections.locking import Versioned
 from inspections.models.plans import Plan
 from inspections.models.self_inspection import private_storage
-from inspections.models.visits import NoticeStatus
+from inspections.models.visits import ApprovedDocument
 from units.models import Agency
 
 
@@ -21,7 +19,7 @@ def issued_path(instance: ResultsReport, filename: str) -> str:
     return f"issued/results/{instance.plan_id}/{filename}"
 
 
-class ResultsReport(Versioned):
+class ResultsReport(ApprovedDocument):
     """One per plan: draft → submitted → approved (leader) → issued with a number."""
 
     plan = models.OneToOneField(Plan, on_delete=models.PROTECT, related_name="results_report")
@@ -33,19 +31,6 @@ class ResultsReport(Versioned):
         help_text=_("Thường là cơ quan thường trực của kế hoạch (Sở Nội vụ)"),
     )
     symbol = models.CharField(_("ký hiệu"), max_length=40, default="BC-SNV")
-    number = models.PositiveIntegerField(_("số"), null=True, editable=False)
-    issued_on = models.DateField(_("ngày ban hành"), null=True, editable=False)
-    status = models.CharField(
-        _("trạng thái"),
-        max_length=10,
-        choices=NoticeStatus.choices,
-        default=NoticeStatus.DRAFT,
-        editable=False,
-    )
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người duyệt"), null=True,
-        on_delete=models.PROTECT, related_name="+", editable=False,
-    )  # fmt: skip
     summary = models.TextField(
         _("khái quát kết quả"),
         blank=True,
@@ -87,7 +72,3 @@ class ResultsReport(Versioned):
 
     def __str__(self) -> str:
         return f"Báo cáo kết quả — {self.plan}"
-
-    @property
-    def number_display(self) -> str:
-        return f"{self.number:02d}/{self.symbol}" if self.number else ""

@@ -411,16 +411,11 @@ class NoticeStatus(models.TextChoices):
     ISSUED = "issued", _("Đã ban hành")
 
 
-class ConclusionNotice(Versioned):
-    """The conclusion notice (thông báo kết luận kiểm tra) to one unit: its findings and
-    recommendations, approved by a leader and issued with a number; only then the unit sees it."""
+class ApprovedDocument(Versioned):
+    """A document of the round after the plan that a leader approves and that is then issued
+    with the next number of its issuer's register (`services.approval` moves it along)."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="conclusions")
-    agency = models.ForeignKey(
-        Agency, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+"
-    )
-    summary = models.TextField(_("nhận xét chung"), blank=True)
-    symbol = models.CharField(_("ký hiệu"), max_length=40, default="TB-UBND")
+    symbol = models.CharField(_("ký hiệu"), max_length=40)
     number = models.PositiveIntegerField(_("số"), null=True, editable=False)
     issued_on = models.DateField(_("ngày ban hành"), null=True, editable=False)
     status = models.CharField(
@@ -434,6 +429,25 @@ class ConclusionNotice(Versioned):
         settings.AUTH_USER_MODEL, verbose_name=_("người duyệt"), null=True,
         on_delete=models.PROTECT, related_name="+", editable=False,
     )  # fmt: skip
+
+    class Meta:
+        abstract = True
+
+    @property
+    def number_display(self) -> str:
+        return f"{self.number:02d}/{self.symbol}" if self.number else ""
+
+
+class ConclusionNotice(ApprovedDocument):
+    """The conclusion notice (thông báo kết luận kiểm tra) to one unit: its findings and
+    recommendations, approved by a leader and issued with a number; only then the unit sees it."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="conclusions")
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+"
+    )
+    summary = models.TextField(_("nhận xét chung"), blank=True)
+    symbol = models.CharField(_("ký hiệu"), max_length=40, default="TB-UBND")
     signer_name = models.CharField(_("người ký"), max_length=100, blank=True)
     history = HistoricalRecords()
 

@@ -49,7 +49,7 @@ def _original_lines() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def seed_files(django_db_blocker):
+def seed_files(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         plan = Plan.objects.get(year=2023, number=23)
         document = plan_document(plan_for_document(plan.pk))

@@ -85,6 +85,13 @@ def sign_in(page, site: str, username: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text("Xin chào")
 
 
+def signed_in(browser, site: str, username: str):
+    """A new browser context (its own cookies) with `username` signed in: one per person."""
+    page = browser.new_context().new_page()
+    sign_in(page, site, username)
+    return page
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {

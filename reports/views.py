@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from inspections.access import get_plan_for_role, get_plan_for_user, get_visit_for_user
-from inspections.models import CalendarFeed, Minutes, Outline, ResultsReport
+from inspections.models import CalendarFeed, Minutes, NoticeStatus, Outline, ResultsReport
 from inspections.services import (
     conclusions_visible,
     plan_progress,
@@ -17,6 +17,7 @@ from inspections.services import (
 )
 from reports.exports import Column, Kind, Table, export_response
 from reports.ical import visits_ics
+from reports.issued import store_results_files
 from reports.outline_document import outline_document
 from reports.plan_document import plan_document, plan_for_document
 from reports.rendering import render_docx, render_pdf
@@ -179,6 +180,9 @@ def results_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     report = get_object_or_404(
         ResultsReport.objects.select_related("issuer__unit", "plan__issuer"), plan=plan
     )
+    if report.status == NoticeStatus.ISSUED and not report.pdf:
+        # Issued before its files were kept (or loaded in bulk): rendered now, once.
+        store_results_files(ResultsReport, report)
     stored = {"pdf": report.pdf, "docx": report.docx}.get(fmt)
     if stored:  # issued: the files rendered at issue, unchanged since
         content_type = "application/pdf" if fmt == "pdf" else DOCX

@@ -8,17 +8,11 @@ import io
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
-from conftest import BROWSER_TEST, sign_in
+from conftest import BROWSER_TEST, signed_in
 from inspections.forms import agency_label
 from units.services import agency_by_ref
 
 pytestmark = BROWSER_TEST
-
-
-def signed_in(browser: Browser, site: str, username: str) -> Page:
-    page = browser.new_context().new_page()
-    sign_in(page, site, username)
-    return page
 
 
 def add_target(page: Page, query: str, name: str) -> None:

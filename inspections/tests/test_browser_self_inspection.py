@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from conftest import BROWSER_TEST, sign_in
+from conftest import BROWSER_TEST, signed_in
 from inspections.models import Plan, Submission
 
 pytestmark = BROWSER_TEST
@@ -17,12 +17,6 @@ PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R
 @pytest.fixture(autouse=True)
 def _uploads_in_tmp(private_files):
     """Uploaded files go to a temporary folder (see conftest)."""
-
-
-def signed_in(browser: Browser, site: str, username: str) -> Page:
-    page = browser.new_context().new_page()
-    sign_in(page, site, username)
-    return page
 
 
 def submit(page: Page, done: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from conftest import BROWSER_TEST, sign_in
+from conftest import BROWSER_TEST, signed_in
 from inspections.models import (
     ConclusionNotice,
     NoticeStatus,
@@ -35,12 +35,6 @@ REC_LATE_FILES = "Rà soát hồ sơ trễ hạn, gửi văn bản xin lỗi ng�
 @pytest.fixture(autouse=True)
 def _uploads_in_tmp(private_files):
     """Uploaded files go to a temporary folder (see conftest)."""
-
-
-def signed_in(browser: Browser, site: str, username: str) -> Page:
-    page = browser.new_context().new_page()
-    sign_in(page, site, username)
-    return page
 
 
 def flash(page: Page, text: str) -> None:

@@ -240,3 +240,13 @@ def test_the_issued_report_is_kept_as_issued(round_, visit):
         c.text for t in Document(io.BytesIO(word.content)).tables for r in t.rows for c in r.cells
     }
     assert "Kiến nghị sau khi đã báo cáo" not in text and "Đang khắc phục" in text
+
+
+def test_a_report_issued_without_its_files_gets_them_on_first_download(round_):
+    report = _issued(round_)
+    ResultsReport.objects.filter(pk=report.pk).update(pdf="", docx="")  # as loaded in bulk
+    first = client_for("noivu").get(reverse("reports:results-document", args=[round_.pk, "pdf"]))
+    report.refresh_from_db()
+    assert first.status_code == 200 and report.pdf and report.docx
+    again = client_for("lanhdao").get(reverse("reports:results-document", args=[round_.pk, "pdf"]))
+    assert again.content == first.content

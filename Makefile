@@ -103,6 +103,29 @@ bench: system-deps venv
 	$(BENCH_ENV) $(PY) manage.py generate_data --first 35 --provinces 1 --scale 10 --keep
 	$(BENCH_ENV) $(PY) manage.py bench
 
+# The load run of issue 7 (`loadtest/run.py`): gunicorn with 2 workers and the production settings
+# on loopback, signed-in staff, leaders, team members and unit reporters of a few synthetic
+# provinces browsing for 5 minutes (LOAD_SECONDS=60 to shorten), in its own PostgreSQL database,
+# created when missing. Locust runs from its own environment (loadtest/.venv, git-ignored), never
+# from the app's requirements.lock. Fails on any server error, failed request or memory growth.
+# Figures: the report printed, and bench-results/load.json.
+LOAD_DB ?= cchc_load
+LOAD_VENV := loadtest/.venv
+.PHONY: load
+load: system-deps venv $(LOAD_VENV)/.installed
+	@command -v psql >/dev/null && command -v createdb >/dev/null || { \
+	  echo "Cần PostgreSQL: sudo apt-get install -y postgresql, rồi chạy lại make load"; exit 1; }
+	@pg_isready -q || { echo "PostgreSQL chưa chạy: sudo pg_ctlcluster --skip-systemctl-redirect \
+	$$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1) main start"; exit 1; }
+	@psql -d postgres -qtAc "SELECT 1 FROM pg_database WHERE datname='$(LOAD_DB)'" | grep -q 1 \
+	  || createdb $(LOAD_DB)
+	DATABASE_URL=postgres:///$(LOAD_DB) $(PY) loadtest/run.py
+
+$(LOAD_VENV)/.installed: loadtest/requirements.txt $(VENV)/bin/python
+	$(PY) -m venv $(LOAD_VENV)
+	$(LOAD_VENV)/bin/python -m pip install --quiet -r loadtest/requirements.txt
+	touch $@
+
 # Regenerates the exact pins from pyproject.toml after a dependency change.
 lock: $(VENV)/bin/python
 	$(PY) -m pip install --quiet pip-tools

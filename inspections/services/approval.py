@@ -31,6 +31,10 @@ def approval_submit(document: models.Model, *, version: int | None = None, **fie
             claim(document, version)
         for name, value in changed.items():
             setattr(document, name, value)
+        # The wording comes straight from the page: a value too long is refused, not cut.
+        document.clean_fields(
+            exclude=[f.name for f in document._meta.fields if f.name not in changed]
+        )
         document.status = NoticeStatus.SUBMITTED
         document.save(update_fields=[*changed, "status", "version"])
 

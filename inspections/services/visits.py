@@ -42,7 +42,10 @@ from units.models import Agency, Level
 def team_create(*, plan: Plan, name: str, by) -> Team:
     if plan.status != PlanStatus.ISSUED:
         raise ValidationError(_("Chỉ lập đoàn khi kế hoạch đã ban hành."))
-    return Team.objects.create(plan=plan, name=name.strip() or _("Đoàn kiểm tra"))
+    team = Team(plan=plan, name=name.strip() or _("Đoàn kiểm tra"))
+    team.full_clean()  # the name comes straight from the page: too long is refused, not cut
+    team.save()
+    return team
 
 
 def _require_draft_decision(team: Team) -> None:
@@ -320,11 +323,16 @@ def recommendation_add(
         deadline_date=deadline_date if deadline_kind == DeadlineKind.DATE else None,
         deadline_count=deadline_count if deadline_kind != DeadlineKind.DATE else None,
     )
-    recommendation.due_date = (
-        due_date_of(start=visit.date, kind=deadline_kind, date=deadline_date, count=deadline_count)
-        if (deadline_date or deadline_count)
-        else visit.date
-    )
+    try:
+        recommendation.due_date = (
+            due_date_of(
+                start=visit.date, kind=deadline_kind, date=deadline_date, count=deadline_count
+            )
+            if (deadline_date or deadline_count)
+            else visit.date
+        )
+    except OverflowError:  # counted from a visit at the end of the calendar
+        raise ValidationError(_("Hạn khắc phục vượt quá năm 9999: ghi số ngày ít hơn.")) from None
     recommendation.full_clean()
     recommendation.save()
     return recommendation

@@ -59,6 +59,16 @@ def _refused(request: HttpRequest, error: ValidationError) -> None:
         messages.error(request, message)
 
 
+# The largest key a row can have (a 64-bit signed integer); a larger number matches nothing.
+MAX_ID = 2**63 - 1
+
+
+def posted_ids(values: list[str]) -> list[int]:
+    """The ids among `values` from a form or the query string; anything else (a word, a number
+    too large for a key) is ignored, so a tampered field selects nothing instead of failing."""
+    return [int(v) for v in values if v.isdecimal() and len(v) < 20 and int(v) <= MAX_ID]
+
+
 def _to_plan(plan: Plan, anchor: str = "") -> HttpResponse:
     return redirect(reverse("inspections:plan-detail", args=[plan.pk]) + anchor)
 
@@ -241,7 +251,7 @@ def item_edit(request: HttpRequest, pk: int, item_pk: int | None = None) -> Http
         return refused
     item = get_object_or_404(plan.items, pk=item_pk) if item_pk else PlanItem(plan=plan)
     if item_pk is None and "parent" in request.GET:
-        item.parent = plan.items.filter(pk=request.GET["parent"]).first()
+        item.parent = plan.items.filter(pk__in=posted_ids(request.GET.getlist("parent"))).first()
         item.order = (item.parent.children.count() if item.parent else 0) + 1
     form = PlanItemForm(request.POST or None, instance=item, plan=plan)
     if request.method == "POST" and form.is_valid():

@@ -41,7 +41,7 @@ from inspections.models import (
     TeamTarget,
     Visit,
 )
-from inspections.views.plans import STAFF, _refused
+from inspections.views.plans import STAFF, _refused, posted_ids
 from units.access import scope_for
 from units.models import Agency, Level, Role
 
@@ -153,7 +153,7 @@ def team_member_add(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse
 @require_POST
 def team_targets_assign(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
     team = _team(request, pk, team_pk, *STAFF)
-    targets = list(team.plan.targets.filter(pk__in=request.POST.getlist("targets")))
+    targets = list(team.plan.targets.filter(pk__in=posted_ids(request.POST.getlist("targets"))))
     if not targets:
         messages.error(request, _("Chưa chọn đối tượng nào: đánh dấu ít nhất một đối tượng."))
     else:
@@ -222,7 +222,7 @@ def communes(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
 @require_POST
 def communes_choose(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
     target = _district_target(request, pk, target_pk, *STAFF)
-    agencies = list(Agency.objects.filter(pk__in=request.POST.getlist("agencies")))
+    agencies = list(Agency.objects.filter(pk__in=posted_ids(request.POST.getlist("agencies"))))
     try:
         if not agencies:
             raise ValidationError(_("Chưa chọn xã nào: đánh dấu xã cần kiểm tra."))
@@ -301,6 +301,8 @@ def my_visits(request: HttpRequest) -> HttpResponse:
         anchor = datetime.date.fromisoformat(request.GET.get("date", ""))
     except ValueError:
         anchor = timezone.localdate()
+    if not datetime.MINYEAR < anchor.year < datetime.MAXYEAR:
+        anchor = timezone.localdate()  # the calendar around it would leave the years Python has
     if view == "week":
         start = anchor - datetime.timedelta(days=anchor.weekday())
         weeks = [[start + datetime.timedelta(days=i) for i in range(7)]]
@@ -483,7 +485,7 @@ def conclusion_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def conclusion_create(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_role(request.user, pk, *STAFF)
-    agency = get_object_or_404(Agency, pk=request.POST.get("agency") or 0)
+    agency = get_object_or_404(Agency, pk__in=posted_ids(request.POST.getlist("agency")[:1]))
     try:
         notice = services.conclusion_prepare(plan=plan, agency=agency)
     except ValidationError as error:

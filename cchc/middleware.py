@@ -1,0 +1,56 @@
+"""Typed text is stored the way it was typed, in one form.
+
+Vietnamese can arrive composed (NFC: “ệ” one character) or decomposed (NFD: “e” and two marks,
+as macOS and some keyboards send it). Both look the same but compare, sort, search and count
+differently, so every value of the query string and of a submitted form is composed to NFC here,
+once, before any view or form sees it; a view that reads `request.POST` directly gets the same
+text as a form. Characters that no document can hold are dropped first: the C0 controls other
+than tab and line breaks, and U+FFFE/U+FFFF (XML 1.0 forbids them, and the Word and Excel files
+are XML; PostgreSQL cannot store NUL). They cannot be typed on a keyboard, only forged.
+
+Passwords are left exactly as typed (fields whose name contains “password”): Django compares
+them byte for byte and an existing password must keep working.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse, QueryDict
+
+UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+KEPT_AS_TYPED = "password"
+
+
+def clean_text(value: str) -> str:
+    """`value` without unstorable characters, composed to NFC (in that order: a dropped
+    character between a letter and its mark must not keep them apart)."""
+    return unicodedata.normalize("NFC", UNSTORABLE.sub("", value))
+
+
+def _cleaned(query: QueryDict) -> QueryDict:
+    changed = False
+    cleaned = QueryDict(mutable=True, encoding=query.encoding)
+    for key, values in query.lists():
+        if KEPT_AS_TYPED not in key.lower():
+            new = [clean_text(value) for value in values]
+            changed = changed or new != values
+            values = new
+        cleaned.setlist(key, values)
+    if not changed:
+        return query
+    cleaned._mutable = False
+    return cleaned
+
+
+class TextNormalizationMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.GET = _cleaned(request.GET)
+        if request.method == "POST":
+            request.POST = _cleaned(request.POST)
+        return self.get_response(request)

@@ -1,0 +1,596 @@
+"""Every URL of the app against every persona, generated from the URL configuration.
+
+The URL patterns are walked recursively; every named pattern must have an entry in `KWARGS` (the
+objects of `world.py` it is opened with) and in `GET` (what each persona gets when opening it),
+or the test fails saying "add an expectation for …": no page can be added untested. A page whose
+route starts with a plan id, and the unit and agency pages, are opened a second time with Cà
+Mau's plan, unit or agency (`foreign_kwargs`, expectations in `GET_FOREIGN`). A page that accepts
+POST has an entry in `POST` (and `POST_FOREIGN`): an empty POST by each persona; when refused
+(login, 403, 404, 405) nothing in the database may change. Every other page must refuse POST
+with 405. The admin is one family (`admin/`), tested through a few representative pages
+(`ADMIN_URLS`).
+
+Answers: `L` is a redirect to a login page (the site's, or the admin's), `R` any other
+redirect, otherwise the status code. A POST accepted by a persona runs in the test's transaction
+and is rolled back with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.apps import apps
+from django.db import connection
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cchc.test import client_for
+from cchc.tests.world import World
+
+pytestmark = pytest.mark.django_db
+
+COLUMNS = (None, "admin", "noivu", "lanhdao", "truongdoan", "doanvien", "tuphap", "anbien",
+           "thuba", "camau")  # fmt: skip
+ADMIN_NAMESPACE = "admin"
+
+
+def named_patterns(
+    patterns=None, namespace: str = "", route: str = ""
+) -> Iterator[tuple[str, str]]:
+    """(namespaced name, route) of every named pattern; the admin's as one `admin:*` family."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or ""
+            if inner == ADMIN_NAMESPACE and not namespace:
+                yield f"{ADMIN_NAMESPACE}:*", route + str(pattern.pattern)
+                continue
+            full = f"{namespace}:{inner}" if namespace and inner else namespace or inner
+            yield from named_patterns(pattern.url_patterns, full, route + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            yield name, route + str(pattern.pattern)
+
+
+def answer(client, method: str, url: str) -> str:
+    response = getattr(client, method)(url)
+    if response.streaming:  # a file download: read it, which closes the file
+        b"".join(response.streaming_content)
+    if response.status_code in (301, 302, 303, 307, 308):
+        location = response["Location"].split("?")[0]
+        return "L" if location in (reverse("login"), reverse("admin:login")) else "R"
+    return str(response.status_code)
+
+
+def fingerprint() -> list[tuple]:
+    """Row count and highest key of every table, history tables included (so that an update
+    of a tracked row shows), in one query."""
+    quote = connection.ops.quote_name
+    selects = [
+        f"SELECT '{model._meta.label}', COUNT(*), CAST(MAX({quote(model._meta.pk.column)}) AS TEXT)"
+        f" FROM {quote(model._meta.db_table)}"
+        for model in apps.get_models()
+        if model._meta.managed and not model._meta.proxy
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(selects))
+        return sorted(cursor.fetchall())
+
+
+# The objects each page is opened with -------------------------------------------------------
+
+Kwargs = Callable[[World], dict]
+
+
+def plan(field: str = "seed", **more: Callable[[World], object]) -> Kwargs:
+    """The plan `field` of the world as `pk`, and further ids taken from the world."""
+    return lambda w: {"pk": getattr(w, field).pk, **{k: f(w) for k, f in more.items()}}
+
+
+def ids(**named: Callable[[World], object]) -> Kwargs:
+    return lambda w: {k: f(w) for k, f in named.items()}
+
+
+def none(w: World) -> dict:
+    return {}
+
+
+TEAM = {"team_pk": lambda w: w.team.pk}
+DISTRICT = {"target_pk": lambda w: w.an_bien_target.pk}
+VISIT = {"visit_pk": lambda w: w.visit.pk}
+NOTICE = {"notice_pk": lambda w: w.notice.pk}
+REQUEST = {"pk": lambda w: w.request.pk}
+SUBMISSION = {**REQUEST, "submission_pk": lambda w: w.submission.pk}
+RECOMMENDATION = {"pk": lambda w: w.recommendation.pk}
+
+
+def fmt(value: str, kwargs: Kwargs = none) -> Kwargs:
+    return lambda w: {**kwargs(w), "fmt": value}
+
+
+KWARGS: dict[str, Kwargs] = {
+    "home": none,
+    "healthz": none,
+    "login": none,
+    "logout": none,
+    "password_change": none,
+    "password_change_done": none,
+    "password_reset": none,
+    "password_reset_done": none,
+    "password_reset_confirm": ids(uidb64=lambda w: "MQ", token=lambda w: "a-b"),
+    "password_reset_complete": none,
+    "units:unit-list": none,
+    "units:unit-detail": ids(pk=lambda w: w.province.pk),
+    "units:agency-list": none,
+    "units:agency-detail": ids(pk=lambda w: w.an_bien.pk),
+    "inspections:plan-list": none,
+    "inspections:plan-create": none,
+    "inspections:legal-documents": none,
+    "inspections:plan-detail": plan(),
+    "inspections:plan-edit": plan("draft"),
+    "inspections:item-create": plan("draft"),
+    "inspections:item-edit": plan("draft", item_pk=lambda w: w.draft_item.pk),
+    "inspections:item-delete": plan("draft", item_pk=lambda w: w.draft_item.pk),
+    "inspections:targets-add": plan("draft"),
+    "inspections:target-edit": plan("draft", target_pk=lambda w: w.draft_target.pk),
+    "inspections:target-delete": plan("draft", target_pk=lambda w: w.draft_target.pk),
+    "inspections:plan-submit": plan("draft"),
+    "inspections:plan-approve": plan("draft"),
+    "inspections:plan-return": plan("draft"),
+    "inspections:plan-issue": plan("draft"),
+    "inspections:plan-copy": plan(),
+    "inspections:outline-edit": plan(),
+    "inspections:outline-send": plan(),
+    "inspections:progress": plan(),
+    "inspections:teams": plan(),
+    "inspections:team-detail": plan(**TEAM),
+    "inspections:team-edit": plan(**TEAM),
+    "inspections:team-member-add": plan(**TEAM),
+    "inspections:team-targets": plan(**TEAM),
+    "inspections:team-issue": plan(**TEAM),
+    "inspections:communes": plan(**DISTRICT),
+    "inspections:communes-choose": plan(**DISTRICT),
+    "inspections:communes-draw": plan(**DISTRICT),
+    "inspections:reinspection-add": plan("draft"),
+    "inspections:schedule": plan(),
+    "inspections:results-report": plan(),
+    "inspections:results-submit": plan(),
+    "inspections:results-approve": plan(),
+    "inspections:results-return": plan(),
+    "inspections:results-issue": plan(),
+    "inspections:my-visits": none,
+    "inspections:calendar-feed": none,
+    "inspections:conclusion-list": none,
+    "inspections:conclusion-create": plan(),
+    "inspections:conclusion-detail": ids(**NOTICE),
+    "inspections:conclusion-submit": ids(**NOTICE),
+    "inspections:conclusion-approve": ids(**NOTICE),
+    "inspections:conclusion-return": ids(**NOTICE),
+    "inspections:conclusion-issue": ids(**NOTICE),
+    "inspections:visit-detail": ids(**VISIT),
+    "inspections:minutes-save": ids(**VISIT),
+    "inspections:finding-add": ids(**VISIT),
+    "inspections:recommendation-add": ids(**VISIT),
+    "inspections:finding-evidence-add": ids(**VISIT, finding_pk=lambda w: w.finding.pk),
+    "inspections:finding-evidence-file": ids(**VISIT, file_pk=lambda w: w.evidence.pk),
+    "inspections:finding-list": none,
+    "inspections:recommendation-list": none,
+    "inspections:recommendation-detail": ids(**RECOMMENDATION),
+    "inspections:remediation-create": ids(**RECOMMENDATION),
+    "inspections:remediation-verify": ids(**RECOMMENDATION),
+    "inspections:remediation-file": ids(**RECOMMENDATION, file_pk=lambda w: w.remediation_file.pk),
+    "requests:request-list": none,
+    "requests:request-detail": ids(**REQUEST),
+    "requests:submission-create": ids(**REQUEST),
+    "requests:message-post": ids(**REQUEST),
+    "requests:submission-file": ids(**SUBMISSION),
+    "requests:attachment-file": ids(**SUBMISSION, attachment_pk=lambda w: w.attachment.pk),
+    "requests:submission-accept": ids(**SUBMISSION),
+    "requests:submission-return": ids(**SUBMISSION),
+    "reports:dashboard": none,
+    "reports:plan-pdf": plan(),
+    "reports:plan-docx": plan(),
+    "reports:outline-letter": fmt("docx", plan()),
+    "reports:team-decision": fmt("docx", plan(**TEAM)),
+    "reports:schedule-notice": fmt("docx", plan(**TEAM)),
+    "reports:conclusion-document": fmt("docx", ids(**NOTICE)),
+    "reports:minutes-document": fmt("docx", ids(**VISIT)),
+    "reports:results-document": fmt("docx", plan()),
+    "reports:visits-calendar": ids(token=lambda w: w.feed.token),
+    "reports:progress-export": fmt("csv", plan()),
+    "reports:target-export": fmt("csv", plan()),
+    "reports:finding-export": fmt("csv"),
+    "reports:recommendation-export": fmt("csv"),
+    "reports:unit-export": fmt("csv"),
+    "reports:agency-export": fmt("csv"),
+}
+
+# The same pages with Cà Mau's plan, unit or agency in place of ours (other ids unchanged: a
+# Cà Mau plan with An Giang's team must not open either): every page whose route starts with a
+# plan id, and the unit and agency pages.
+PLAN_ROUTE = "plans/<int:pk>/"
+FOREIGN: dict[str, Kwargs] = {
+    "units:unit-detail": ids(pk=lambda w: w.ca_mau.pk),
+    "units:agency-detail": ids(pk=lambda w: w.ca_mau_agency.pk),
+}
+
+
+def foreign_kwargs(name: str, route: str) -> Kwargs | None:
+    if name in FOREIGN:
+        return FOREIGN[name]
+    if route.startswith(PLAN_ROUTE) and name in KWARGS:
+        return lambda w: {**KWARGS[name](w), "pk": w.ca_mau_plan.pk}
+    return None
+
+
+# A few pages stand for the whole admin.
+ADMIN_URLS: dict[str, Kwargs] = {
+    "admin:index": none,
+    "admin:inspections_plan_changelist": none,
+    "admin:inspections_plan_change": ids(object_id=lambda w: w.seed.pk),
+    "admin:units_agency_changelist": none,
+}
+
+
+# What each persona gets ---------------------------------------------------------------------
+# Columns: anonymous, admin, noivu, lanhdao, truongdoan, doanvien, tuphap, anbien, thuba, camau.
+
+# fmt: off
+GET: dict[str, str] = {
+    # URL name                             anon adm noi lan tru doa tup anb thu cam
+    "home":                                 "L   200 200 200 200 200 200 200 200 200",
+    "healthz":                              "200 200 200 200 200 200 200 200 200 200",
+    "login":                                "200 200 200 200 200 200 200 200 200 200",
+    "logout":                               "405 405 405 405 405 405 405 405 405 405",
+    "password_change":                      "L   200 200 200 200 200 200 200 200 200",
+    "password_change_done":                 "L   200 200 200 200 200 200 200 200 200",
+    "password_reset":                       "200 200 200 200 200 200 200 200 200 200",
+    "password_reset_done":                  "200 200 200 200 200 200 200 200 200 200",
+    "password_reset_confirm":               "200 200 200 200 200 200 200 200 200 200",
+    "password_reset_complete":              "200 200 200 200 200 200 200 200 200 200",
+    "units:unit-list":                      "L   200 200 200 200 200 200 200 200 200",
+    "units:unit-detail":                    "L   200 200 200 200 200 200 200 200 404",
+    "units:agency-list":                    "L   200 200 200 200 200 200 200 200 200",
+    "units:agency-detail":                  "L   200 200 200 200 200 200 200 200 404",
+    "inspections:plan-list":                "L   200 200 200 200 200 200 200 200 200",
+    "inspections:plan-create":              "L   200 200 403 403 403 403 403 403 200",
+    "inspections:legal-documents":          "L   200 200 200 200 200 403 403 403 200",
+    "inspections:plan-detail":              "L   200 200 200 200 200 200 200 200 404",
+    "inspections:plan-edit":                "L   200 200 403 403 403 404 404 404 404",
+    "inspections:item-create":              "L   200 200 403 403 403 404 404 404 404",
+    "inspections:item-edit":                "L   200 200 403 403 403 404 404 404 404",
+    "inspections:item-delete":              "L   405 405 405 405 405 405 405 405 405",
+    "inspections:targets-add":              "L   200 200 403 403 403 404 404 404 404",
+    "inspections:target-edit":              "L   200 200 403 403 403 404 404 404 404",
+    "inspections:target-delete":            "L   405 405 405 405 405 405 405 405 405",
+    "inspections:plan-submit":              "L   405 405 405 405 405 405 405 405 405",
+    "inspections:plan-approve":             "L   405 405 405 405 405 405 405 405 405",
+    "inspections:plan-return":              "L   405 405 405 405 405 405 405 405 405",
+    "inspections:plan-issue":               "L   405 405 405 405 405 405 405 405 405",
+    "inspections:plan-copy":                "L   200 200 403 403 403 403 403 403 404",
+    "inspections:outline-edit":             "L   200 200 403 403 403 403 403 403 404",
+    "inspections:outline-send":             "L   405 405 405 405 405 405 405 405 405",
+    "inspections:progress":                 "L   200 200 200 200 200 403 403 403 404",
+    "inspections:teams":                    "L   200 200 200 200 200 403 403 403 404",
+    "inspections:team-detail":              "L   200 200 200 200 200 403 403 403 404",
+    "inspections:team-edit":                "L   405 405 405 405 405 405 405 405 405",
+    "inspections:team-member-add":          "L   405 405 405 405 405 405 405 405 405",
+    "inspections:team-targets":             "L   405 405 405 405 405 405 405 405 405",
+    "inspections:team-issue":               "L   405 405 405 405 405 405 405 405 405",
+    "inspections:communes":                 "L   200 200 200 200 200 403 403 403 404",
+    "inspections:communes-choose":          "L   405 405 405 405 405 405 405 405 405",
+    "inspections:communes-draw":            "L   405 405 405 405 405 405 405 405 405",
+    "inspections:reinspection-add":         "L   405 405 405 405 405 405 405 405 405",
+    "inspections:schedule":                 "L   200 200 200 200 200 403 403 403 404",
+    "inspections:results-report":           "L   200 200 200 200 200 403 403 403 404",
+    "inspections:results-submit":           "L   405 405 405 405 405 405 405 405 405",
+    "inspections:results-approve":          "L   405 405 405 405 405 405 405 405 405",
+    "inspections:results-return":           "L   405 405 405 405 405 405 405 405 405",
+    "inspections:results-issue":            "L   405 405 405 405 405 405 405 405 405",
+    "inspections:my-visits":                "L   200 200 200 200 200 200 200 200 200",
+    "inspections:calendar-feed":            "L   405 405 405 405 405 405 405 405 405",
+    "inspections:conclusion-list":          "L   200 200 200 200 200 200 200 200 200",
+    "inspections:conclusion-create":        "L   405 405 405 405 405 405 405 405 405",
+    "inspections:conclusion-detail":        "L   200 200 200 200 200 404 200 404 404",
+    "inspections:conclusion-submit":        "L   405 405 405 405 405 405 405 405 405",
+    "inspections:conclusion-approve":       "L   405 405 405 405 405 405 405 405 405",
+    "inspections:conclusion-return":        "L   405 405 405 405 405 405 405 405 405",
+    "inspections:conclusion-issue":         "L   405 405 405 405 405 405 405 405 405",
+    "inspections:visit-detail":             "L   200 200 200 404 200 404 404 404 404",
+    "inspections:minutes-save":             "L   405 405 405 405 405 405 405 405 405",
+    "inspections:finding-add":              "L   405 405 405 405 405 405 405 405 405",
+    "inspections:recommendation-add":       "L   405 405 405 405 405 405 405 405 405",
+    "inspections:finding-evidence-add":     "L   405 405 405 405 405 405 405 405 405",
+    "inspections:finding-evidence-file":    "L   200 200 200 404 200 404 404 404 404",
+    "inspections:finding-list":             "L   200 200 200 200 200 200 200 200 200",
+    "inspections:recommendation-list":      "L   200 200 200 200 200 200 200 200 200",
+    "inspections:recommendation-detail":    "L   200 200 200 200 200 404 200 404 404",
+    "inspections:remediation-create":       "L   405 405 405 405 405 405 405 405 405",
+    "inspections:remediation-verify":       "L   405 405 405 405 405 405 405 405 405",
+    "inspections:remediation-file":         "L   200 200 200 200 200 404 200 404 404",
+    "requests:request-list":                "L   200 200 200 200 200 200 200 200 200",
+    "requests:request-detail":              "L   200 200 200 200 200 404 200 404 404",
+    "requests:submission-create":           "L   405 405 405 405 405 405 405 405 405",
+    "requests:message-post":                "L   405 405 405 405 405 405 405 405 405",
+    "requests:submission-file":             "L   200 200 200 200 200 404 200 404 404",
+    "requests:attachment-file":             "L   200 200 200 200 200 404 200 404 404",
+    "requests:submission-accept":           "L   405 405 405 405 405 405 405 405 405",
+    "requests:submission-return":           "L   405 405 405 405 405 405 405 405 405",
+    "reports:dashboard":                    "L   200 200 200 200 200 200 200 200 200",
+    "reports:plan-pdf":                     "L   200 200 200 200 200 200 200 200 404",
+    "reports:plan-docx":                    "L   200 200 200 200 200 200 200 200 404",
+    "reports:outline-letter":               "L   200 200 200 200 200 200 200 200 404",
+    "reports:team-decision":                "L   200 200 200 200 200 403 403 403 404",
+    "reports:schedule-notice":              "L   200 200 200 200 200 403 403 403 404",
+    "reports:conclusion-document":          "L   200 200 200 200 200 404 200 404 404",
+    "reports:minutes-document":             "L   200 200 200 404 200 404 404 404 404",
+    "reports:results-document":             "L   200 200 200 200 200 403 403 403 404",
+    "reports:visits-calendar":              "200 200 200 200 200 200 200 200 200 200",
+    "reports:progress-export":              "L   200 200 200 200 200 403 403 403 404",
+    "reports:target-export":                "L   200 200 200 200 200 200 200 200 404",
+    "reports:finding-export":               "L   200 200 200 200 200 200 200 200 200",
+    "reports:recommendation-export":        "L   200 200 200 200 200 200 200 200 200",
+    "reports:unit-export":                  "L   200 200 200 200 200 200 200 200 200",
+    "reports:agency-export":                "L   200 200 200 200 200 200 200 200 200",
+    "admin:index":                          "L   200 L   L   L   L   L   L   L   L",
+    "admin:inspections_plan_changelist":    "L   200 L   L   L   L   L   L   L   L",
+    "admin:inspections_plan_change":        "L   200 L   L   L   L   L   L   L   L",
+    "admin:units_agency_changelist":        "L   200 L   L   L   L   L   L   L   L",
+}
+
+# Cà Mau's plan (a draft), unit or agency: nobody of An Giang may open it; camau may.
+GET_FOREIGN: dict[str, str] = {
+    # URL name                             anon adm noi lan tru doa tup anb thu cam
+    "units:unit-detail":                    "L   200 404 404 404 404 404 404 404 200",
+    "units:agency-detail":                  "L   200 404 404 404 404 404 404 404 200",
+    "inspections:plan-detail":              "L   200 404 404 404 404 404 404 404 200",
+    "inspections:plan-edit":                "L   200 404 404 404 404 404 404 404 200",
+    "inspections:item-create":              "L   200 404 404 404 404 404 404 404 200",
+    "inspections:item-edit":                "L   404 404 404 404 404 404 404 404 404",
+    "inspections:item-delete":              "L   405 405 405 405 405 405 405 405 405",
+    "inspections:targets-add":              "L   200 404 404 404 404 404 404 404 200",
+    "inspections:target-edit":              "L   404 404 404 404 404 404 404 404 404",
+    "inspections:target-delete":            "L   405 405 405 405 405 405 405 405 405",
+    "inspections:plan-submit":              "L   405 405 405 405 405 405 405 405 405",
+    "inspections:plan-approve":             "L   405 405 405 405 405 405 405 405 405",
+    "inspections:plan-return":              "L   405 405 405 405 405 405 405 405 405",
+    "inspections:plan-issue":               "L   405 405 405 405 405 405 405 405 405",
+    "inspections:plan-copy":                "L   200 404 404 404 404 404 404 404 200",
+    "inspections:outline-edit":             "L   200 404 404 404 404 404 404 404 200",
+    "inspections:outline-send":             "L   405 405 405 405 405 405 405 405 405",
+    "inspections:progress":                 "L   200 404 404 404 404 404 404 404 200",
+    "inspections:teams":                    "L   200 404 404 404 404 404 404 404 200",
+    "inspections:team-detail":              "L   404 404 404 404 404 404 404 404 404",
+    "inspections:team-edit":                "L   405 405 405 405 405 405 405 405 405",
+    "inspections:team-member-add":          "L   405 405 405 405 405 405 405 405 405",
+    "inspections:team-targets":             "L   405 405 405 405 405 405 405 405 405",
+    "inspections:team-issue":               "L   405 405 405 405 405 405 405 405 405",
+    "inspections:communes":                 "L   404 404 404 404 404 404 404 404 404",
+    "inspections:communes-choose":          "L   405 405 405 405 405 405 405 405 405",
+    "inspections:communes-draw":            "L   405 405 405 405 405 405 405 405 405",
+    "inspections:reinspection-add":         "L   405 405 405 405 405 405 405 405 405",
+    "inspections:schedule":                 "L   200 404 404 404 404 404 404 404 200",
+    "inspections:results-report":           "L   200 404 404 404 404 404 404 404 200",
+    "inspections:results-submit":           "L   405 405 405 405 405 405 405 405 405",
+    "inspections:results-approve":          "L   405 405 405 405 405 405 405 405 405",
+    "inspections:results-return":           "L   405 405 405 405 405 405 405 405 405",
+    "inspections:results-issue":            "L   405 405 405 405 405 405 405 405 405",
+    "inspections:conclusion-create":        "L   405 405 405 405 405 405 405 405 405",
+    "reports:plan-pdf":                     "L   200 404 404 404 404 404 404 404 200",
+    "reports:plan-docx":                    "L   200 404 404 404 404 404 404 404 200",
+    "reports:outline-letter":               "L   404 404 404 404 404 404 404 404 404",
+    "reports:team-decision":                "L   404 404 404 404 404 404 404 404 404",
+    "reports:schedule-notice":              "L   404 404 404 404 404 404 404 404 404",
+    "reports:results-document":             "L   404 404 404 404 404 404 404 404 404",
+    "reports:progress-export":              "L   200 404 404 404 404 404 404 404 200",
+    "reports:target-export":                "L   200 404 404 404 404 404 404 404 200",
+}
+
+# An empty POST to every page that accepts one. Refused (L, 403, 404, 405): nothing changes.
+POST: dict[str, str] = {
+    # URL name                             anon adm noi lan tru doa tup anb thu cam
+    "login":                                "200 200 200 200 200 200 200 200 200 200",
+    "logout":                               "L   L   L   L   L   L   L   L   L   L",
+    "password_change":                      "L   200 200 200 200 200 200 200 200 200",
+    "password_reset":                       "200 200 200 200 200 200 200 200 200 200",
+    "password_reset_confirm":               "200 200 200 200 200 200 200 200 200 200",
+    "inspections:plan-create":              "L   200 200 403 403 403 403 403 403 200",
+    "inspections:legal-documents":          "L   200 200 403 403 403 403 403 403 200",
+    "inspections:plan-edit":                "L   200 200 403 403 403 404 404 404 404",
+    "inspections:item-create":              "L   200 200 403 403 403 404 404 404 404",
+    "inspections:item-edit":                "L   200 200 403 403 403 404 404 404 404",
+    "inspections:item-delete":              "L   R   R   403 403 403 404 404 404 404",
+    "inspections:targets-add":              "L   200 200 403 403 403 404 404 404 404",
+    "inspections:target-edit":              "L   200 200 403 403 403 404 404 404 404",
+    "inspections:target-delete":            "L   R   R   403 403 403 404 404 404 404",
+    "inspections:plan-submit":              "L   R   R   403 403 403 404 404 404 404",
+    "inspections:plan-approve":             "L   R   403 R   403 403 404 404 404 404",
+    "inspections:plan-return":              "L   R   403 R   403 403 404 404 404 404",
+    "inspections:plan-issue":               "L   R   R   403 403 403 404 404 404 404",
+    "inspections:plan-copy":                "L   200 200 403 403 403 403 403 403 404",
+    "inspections:outline-edit":             "L   200 200 403 403 403 403 403 403 404",
+    "inspections:outline-send":             "L   R   R   403 403 403 403 403 403 404",
+    "inspections:teams":                    "L   R   R   403 403 403 403 403 403 404",
+    "inspections:team-edit":                "L   R   R   403 403 403 403 403 403 404",
+    "inspections:team-member-add":          "L   R   R   403 403 403 403 403 403 404",
+    "inspections:team-targets":             "L   R   R   403 403 403 403 403 403 404",
+    "inspections:team-issue":               "L   R   R   403 403 403 403 403 403 404",
+    "inspections:communes-choose":          "L   R   R   403 403 403 403 403 403 404",
+    "inspections:communes-draw":            "L   R   R   403 403 403 403 403 403 404",
+    "inspections:reinspection-add":         "L   R   R   403 403 403 404 404 404 404",
+    "inspections:schedule":                 "L   200 200 403 403 403 403 403 403 404",
+    "inspections:results-report":           "L   200 200 403 403 403 403 403 403 404",
+    "inspections:results-submit":           "L   R   R   403 403 403 403 403 403 404",
+    "inspections:results-approve":          "L   R   403 R   403 403 403 403 403 404",
+    "inspections:results-return":           "L   R   403 R   403 403 403 403 403 404",
+    "inspections:results-issue":            "L   R   R   403 403 403 403 403 403 404",
+    "inspections:calendar-feed":            "L   R   R   R   R   R   R   R   R   R",
+    "inspections:conclusion-create":        "L   404 404 403 403 403 403 403 403 404",
+    "inspections:conclusion-submit":        "L   R   R   403 403 403 404 403 404 404",
+    "inspections:conclusion-approve":       "L   R   403 R   403 403 404 403 404 404",
+    "inspections:conclusion-return":        "L   R   403 R   403 403 404 403 404 404",
+    "inspections:conclusion-issue":         "L   R   R   403 403 403 404 403 404 404",
+    "inspections:minutes-save":             "L   R   R   403 404 R   404 404 404 404",
+    "inspections:finding-add":              "L   R   R   403 404 R   404 404 404 404",
+    "inspections:recommendation-add":       "L   R   R   403 404 R   404 404 404 404",
+    "inspections:finding-evidence-add":     "L   R   R   403 404 R   404 404 404 404",
+    "inspections:remediation-create":       "L   403 403 403 403 403 404 R   404 404",
+    "inspections:remediation-verify":       "L   R   R   403 403 R   404 403 404 404",
+    "requests:submission-create":           "L   403 403 403 403 403 404 400 404 404",
+    "requests:message-post":                "L   R   R   403 403 403 404 R   404 404",
+    "requests:submission-accept":           "L   R   R   403 R   R   404 403 404 404",
+    "requests:submission-return":           "L   R   R   403 R   R   404 403 404 404",
+}
+
+POST_FOREIGN: dict[str, str] = {
+    # URL name                             anon adm noi lan tru doa tup anb thu cam
+    "inspections:plan-edit":                "L   200 404 404 404 404 404 404 404 200",
+    "inspections:item-create":              "L   200 404 404 404 404 404 404 404 200",
+    "inspections:item-edit":                "L   404 404 404 404 404 404 404 404 404",
+    "inspections:item-delete":              "L   404 404 404 404 404 404 404 404 404",
+    "inspections:targets-add":              "L   200 404 404 404 404 404 404 404 200",
+    "inspections:target-edit":              "L   404 404 404 404 404 404 404 404 404",
+    "inspections:target-delete":            "L   404 404 404 404 404 404 404 404 404",
+    "inspections:plan-submit":              "L   R   404 404 404 404 404 404 404 R",
+    "inspections:plan-approve":             "L   R   404 404 404 404 404 404 404 403",
+    "inspections:plan-return":              "L   R   404 404 404 404 404 404 404 403",
+    "inspections:plan-issue":               "L   R   404 404 404 404 404 404 404 R",
+    "inspections:plan-copy":                "L   200 404 404 404 404 404 404 404 200",
+    "inspections:outline-edit":             "L   200 404 404 404 404 404 404 404 200",
+    "inspections:outline-send":             "L   404 404 404 404 404 404 404 404 404",
+    "inspections:teams":                    "L   200 404 404 404 404 404 404 404 200",
+    "inspections:team-edit":                "L   404 404 404 404 404 404 404 404 404",
+    "inspections:team-member-add":          "L   404 404 404 404 404 404 404 404 404",
+    "inspections:team-targets":             "L   404 404 404 404 404 404 404 404 404",
+    "inspections:team-issue":               "L   404 404 404 404 404 404 404 404 404",
+    "inspections:communes-choose":          "L   404 404 404 404 404 404 404 404 404",
+    "inspections:communes-draw":            "L   404 404 404 404 404 404 404 404 404",
+    "inspections:reinspection-add":         "L   R   404 404 404 404 404 404 404 R",
+    "inspections:schedule":                 "L   200 404 404 404 404 404 404 404 200",
+    "inspections:results-report":           "L   200 404 404 404 404 404 404 404 200",
+    "inspections:results-submit":           "L   R   404 404 404 404 404 404 404 R",
+    "inspections:results-approve":          "L   R   404 404 404 404 404 404 404 403",
+    "inspections:results-return":           "L   R   404 404 404 404 404 404 404 403",
+    "inspections:results-issue":            "L   R   404 404 404 404 404 404 404 R",
+    "inspections:conclusion-create":        "L   404 404 404 404 404 404 404 404 404",
+}
+# fmt: on
+
+REFUSED = {"L", "403", "404", "405"}
+TABLES = {"GET": GET, "GET_FOREIGN": GET_FOREIGN, "POST": POST, "POST_FOREIGN": POST_FOREIGN}
+ROUTES = dict(named_patterns())
+
+
+def expected(table: str, name: str, persona: str | None) -> str:
+    """The answer `persona` should get, from the table named `table`."""
+    declared = TABLES[table]
+    if name not in declared:
+        pytest.fail(f"add an expectation for {name} to {table}")
+    row = declared[name].split()
+    assert len(row) == len(COLUMNS), f"{name}: {len(row)} answers for {len(COLUMNS)} personas"
+    return row[COLUMNS.index(persona)]
+
+
+def kwargs_of(name: str, variant: str) -> Kwargs:
+    if variant == "foreign":
+        return foreign_kwargs(name, ROUTES[name])
+    if name.startswith(f"{ADMIN_NAMESPACE}:"):
+        return ADMIN_URLS[name]
+    if name not in KWARGS:
+        pytest.fail(f"add an expectation for {name}: its objects to KWARGS")
+    return KWARGS[name]
+
+
+def cases() -> list[tuple[str, str]]:
+    """(URL name, own or foreign) of every page; the admin family as its representative pages."""
+    found = []
+    for name, route in ROUTES.items():
+        if name == f"{ADMIN_NAMESPACE}:*":
+            found += [(admin, "own") for admin in ADMIN_URLS]
+            continue
+        found.append((name, "own"))
+        if foreign_kwargs(name, route) is not None:
+            found.append((name, "foreign"))
+    return found
+
+
+def persona_id(persona: str | None) -> str:
+    return persona or "anonymous"
+
+
+GET_CASES = [
+    pytest.param(name, variant, persona, id=f"{name}[{variant}]-{persona_id(persona)}")
+    for name, variant in cases()
+    for persona in COLUMNS
+]
+POST_CASES = [
+    pytest.param(name, variant, persona, id=f"{name}[{variant}]-{persona_id(persona)}")
+    for name, variant in cases()
+    if name in POST
+    for persona in COLUMNS
+]
+
+
+# The declarations are complete and current ------------------------------------------------
+
+
+def test_every_url_name_is_declared():
+    """One failure listing every page without an expectation (the parametrized tests below fail
+    for each of them too)."""
+    missing = []
+    for name, variant in cases():
+        if variant == "own":
+            needed = {"KWARGS": {**KWARGS, **ADMIN_URLS}, "GET": GET}
+        else:
+            needed = {"GET_FOREIGN": GET_FOREIGN}
+            if name in POST:
+                needed["POST_FOREIGN"] = POST_FOREIGN
+        missing += [
+            f"add an expectation for {name} to {t}" for t, d in needed.items() if name not in d
+        ]
+    assert not missing, "\n".join(missing)
+
+
+def test_no_expectation_for_a_page_that_is_gone():
+    names = {name for name, _variant in cases()}
+    for table, declared in {**TABLES, "KWARGS": KWARGS}.items():
+        assert set(declared) <= names, f"{table}: {sorted(set(declared) - names)} are gone"
+
+
+def test_the_admin_is_one_family_under_admin():
+    admin_routes = [route for name, route in ROUTES.items() if name.startswith("admin:")]
+    assert admin_routes == ["admin/"]
+
+
+# Every page, every persona ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "variant", "persona"), GET_CASES)
+def test_get(world, name, variant, persona):
+    want = expected("GET" if variant == "own" else "GET_FOREIGN", name, persona)
+    url = reverse(name, kwargs=kwargs_of(name, variant)(world))
+    assert answer(client_for(persona), "get", url) == want, f"GET {url} as {persona_id(persona)}"
+
+
+@pytest.mark.parametrize(("name", "variant", "persona"), POST_CASES)
+def test_empty_post(world, name, variant, persona):
+    """An empty POST: what each persona gets; a refused one changes nothing."""
+    want = expected("POST" if variant == "own" else "POST_FOREIGN", name, persona)
+    url = reverse(name, kwargs=kwargs_of(name, variant)(world))
+    client = client_for(persona)
+    refused = want in REFUSED and (want != "L" or persona is None)  # logging out is not refused
+    before = fingerprint() if refused else None
+    assert answer(client, "post", url) == want, f"POST {url} as {persona_id(persona)}"
+    if before is not None:
+        assert fingerprint() == before, f"refused POST {url} as {persona_id(persona)} changed data"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [n for n, variant in cases() if variant == "own" and n not in POST and "admin:" not in n],
+)
+def test_pages_without_a_post_expectation_refuse_post(world, name):
+    """A page that accepts POST must say so in `POST`: here the administrator, who may do
+    everything, gets 405 from every other page."""
+    url = reverse(name, kwargs=kwargs_of(name, "own")(world))
+    got = answer(client_for("admin"), "post", url)
+    assert got == "405", f"{name} accepts POST ({got}): add an expectation for it to POST"

@@ -122,25 +122,40 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one account, or from one
-# address, further attempts are refused for AXES_COOLOFF_TIME hours; every failure and lockout is
-# recorded (admin: Axes) and logged. Behind a reverse proxy, set AXES_IPWARE_PROXY_COUNT so the
-# client's address is read from X-Forwarded-For.
+# Login throttling (django-axes, cchc/throttling.py): AXES_FAILURE_LIMIT failures for one account
+# (from anywhere), or from one address (whatever the accounts), refuse further attempts for
+# AXES_COOLOFF_TIME hours. The two counts are independent: a success clears only the signed-in
+# account's own failures. Every failure and lockout is recorded (admin: Axes) and logged.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+AXES_HANDLER = "cchc.throttling.AccountScopedResetHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_TIME", default=0.25)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# A lock lasts AXES_COOLOFF_TIME from the failure that set it: attempts refused while locked are
+# not checked (a correct password is no proof then) and neither extend the lock nor count
+# against the account named, so colleagues behind a locked office address do not lock
+# their own accounts everywhere by retrying.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # The counters above are cleared by a success; this log of every failure is kept (admin: Axes).
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # The password is always masked; the account and address stay in the log so that an operator
 # can see who is being attacked and from where.
 AXES_SENSITIVE_PARAMETERS: list[str] = []
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=None)
+# The client's address (cchc/client.py): the connection's peer, or behind TRUSTED_PROXY_COUNT
+# reverse proxies the address they forwarded in X-Forwarded-For. The environment variable keeps
+# the name the deployment guide has always given.
+TRUSTED_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(
+        "AXES_IPWARE_PROXY_COUNT must be the number of reverse proxies in front of the app "
+        "(0 when browsers connect to it directly, 1 behind one nginx)."
+    )
+AXES_CLIENT_IP_CALLABLE = "cchc.client.client_address"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

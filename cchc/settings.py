@@ -156,6 +156,11 @@ if TRUSTED_PROXY_COUNT < 0:
         "(0 when browsers connect to it directly, 1 behind one nginx)."
     )
 AXES_CLIENT_IP_CALLABLE = "cchc.client.client_address"
+# The forgotten-password form (cchc/accounts.py): within PASSWORD_RESET_WINDOW seconds, at most
+# this many submissions from one address, and this many mails to one account.
+PASSWORD_RESET_WINDOW = env.int("PASSWORD_RESET_WINDOW", default=60 * 60)
+PASSWORD_RESET_REQUESTS_PER_ADDRESS = env.int("PASSWORD_RESET_REQUESTS_PER_ADDRESS", default=10)
+PASSWORD_RESET_MAILS_PER_ACCOUNT = env.int("PASSWORD_RESET_MAILS_PER_ACCOUNT", default=3)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

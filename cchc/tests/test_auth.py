@@ -341,3 +341,60 @@ def test_a_request_that_bypassed_the_proxy_is_judged_by_its_peer():
     assert client_address(bad) == "10.0.0.5"
     v6 = factory.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="2001:DB8::0:1")
     assert client_address(v6) == "2001:db8::1"
+
+
+# Limits of the forgotten-password form ------------------------------------------------------
+
+
+def reset(email: str, address: str = "10.0.8.1"):
+    return Client().post(reverse("password_reset"), {"email": email}, REMOTE_ADDR=address)
+
+
+@pytest.fixture
+def thuba_mail():
+    user = get_user_model().objects.get(username="thuba")
+    user.email = "thuba@kiengiang.gov.vn"
+    user.save(update_fields=["email"])
+    return user.email
+
+
+NEUTRAL = (302, reverse("password_reset_done"))
+
+
+def test_one_account_gets_at_most_its_mails_whatever_the_addresses(thuba_mail):
+    per_account = settings.PASSWORD_RESET_MAILS_PER_ACCOUNT
+    answers = [reset(thuba_mail, address=f"10.0.9.{i}") for i in range(10)]
+    # Every request gets the same answer as for an unknown address…
+    assert {(r.status_code, r["Location"]) for r in answers} == {NEUTRAL}
+    assert (reset("ai-do@example.com").status_code, reset("x@example.com")["Location"]) == NEUTRAL
+    # …but only the first few send a mail.
+    assert len(mail.outbox) == per_account
+    assert {tuple(m.to) for m in mail.outbox} == {(thuba_mail,)}
+
+
+def test_one_address_may_ask_only_so_often_whatever_the_accounts(thuba_mail):
+    per_address = settings.PASSWORD_RESET_REQUESTS_PER_ADDRESS
+    for i in range(per_address):
+        assert reset(f"nguoi-{i}@example.com", address="10.0.8.2")["Location"] == NEUTRAL[1]
+    refused = reset(thuba_mail, address="10.0.8.2")
+    assert refused.status_code == 429
+    assert "quá nhiều yêu cầu đặt lại mật khẩu" in refused.text
+    assert mail.outbox == []
+    # Another address is not affected.
+    assert reset(thuba_mail, address="10.0.8.3")["Location"] == NEUTRAL[1]
+    assert len(mail.outbox) == 1
+
+
+@override_settings(PASSWORD_RESET_MAILS_PER_ACCOUNT=1)
+def test_the_limits_end_with_their_window(thuba_mail):
+    from units.models import PasswordResetRequest
+
+    reset(thuba_mail)
+    reset(thuba_mail)
+    assert len(mail.outbox) == 1
+    window = datetime.timedelta(seconds=settings.PASSWORD_RESET_WINDOW + 1)
+    PasswordResetRequest.objects.update(requested_at=F("requested_at") - window)
+    reset(thuba_mail)
+    assert len(mail.outbox) == 2
+    # The expired rows were removed; only this window's are kept.
+    assert PasswordResetRequest.objects.count() == 2

@@ -24,15 +24,31 @@ DEBUG = env.bool("DEBUG", default=False)
 TESTING = env.bool("TESTING", default=False) or "pytest" in sys.modules
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not DEBUG and not TESTING:
+# The value `.env.example` shows: long enough, but public, so refused like a short one.
+EXAMPLE_SECRET_KEY = "replace-me-with-the-output-of-python-secrets-token-urlsafe-50-never-this-one"
+SECRET_KEY_MIN_LENGTH = 50
+_HOW_TO_MAKE_A_KEY = (
+    "In production set SECRET_KEY to a random string of at least "
+    f"{SECRET_KEY_MIN_LENGTH} characters, made once per installation, e.g. with "
+    "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`, and keep it secret; "
+    "for development set DEBUG=true."
+)
+if not DEBUG and not TESTING:
+    if not SECRET_KEY:
+        raise ImproperlyConfigured(f"SECRET_KEY is not set. {_HOW_TO_MAKE_A_KEY}")
+    if SECRET_KEY == EXAMPLE_SECRET_KEY:
         raise ImproperlyConfigured(
-            "SECRET_KEY is not set. In production set SECRET_KEY to a long random string, e.g. "
-            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`; for development set "
-            "DEBUG=true."
+            "SECRET_KEY is the example value of .env.example, which is public. "
+            + _HOW_TO_MAKE_A_KEY
         )
+    if len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is too short ({len(SECRET_KEY)} characters). {_HOW_TO_MAKE_A_KEY}"
+        )
+if not SECRET_KEY:
     # Reached only with DEBUG or under tests: production refused to start just above.
-    SECRET_KEY = "insecure-development-key-never-use-in-production"  # nosec B105
+    # Long enough for the production check: tests start production servers with it.
+    SECRET_KEY = "insecure-development-key-never-use-in-production-0123456789"  # nosec B105
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:

@@ -59,6 +59,8 @@ if not ALLOWED_HOSTS:
         )
     ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver"]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A refused form gets a Vietnamese page; 400, 403, 404 and 500 are templates/<code>.html.
+CSRF_FAILURE_VIEW = "cchc.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

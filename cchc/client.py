@@ -8,15 +8,20 @@ the address it received the request from, so the client is the N-th entry from t
 own address. A header shorter than the chain, or an entry that is not an address, means the
 request did not come through every proxy: the connection's peer is used instead.
 
-Login throttling (`AXES_CLIENT_IP_CALLABLE`), the logs and the change history all read it here.
+Login throttling (`AXES_CLIENT_IP_CALLABLE`), the logs (`ClientAddressLogFilter`, through
+`ClientAddressMiddleware`) and the change history (`inspections.models.history`) all read it
+here.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import logging
+from collections.abc import Callable
+from contextvars import ContextVar
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 
 def client_address(request: HttpRequest) -> str | None:
@@ -45,3 +50,34 @@ def _address(value: str) -> str | None:
         return str(ipaddress.ip_address(value))
     except ValueError:
         return None
+
+
+# The address of the request being served, for log lines written while it is (see LOGGING).
+_current: ContextVar[str | None] = ContextVar("client_address", default=None)
+
+
+class ClientAddressMiddleware:
+    """Works the client's address out once per request (`request.client_address`) and makes it
+    available to every log line written while the request is served."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.client_address = client_address(request)
+        token = _current.set(request.client_address)
+        try:
+            return self.get_response(request)
+        finally:
+            _current.reset(token)
+
+
+class ClientAddressLogFilter(logging.Filter):
+    """Adds `client_address` to every log record: the address of the request being served (or
+    of the request the record is about, as Django's request logger gives it), else "-"."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        address = getattr(request, "client_address", None) if request is not None else None
+        record.client_address = address or _current.get() or "-"
+        return True

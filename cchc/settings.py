@@ -85,6 +85,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # request.client_address (cchc/client.py), also written on every log line of the request.
+    "cchc.client.ClientAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Typed text composed to NFC, unstorable control characters dropped (cchc/middleware.py).
@@ -290,7 +292,18 @@ if not DEBUG and not TESTING:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every line names the client's address (cchc/client.py), the one throttling records.
+    "filters": {"client_address": {"()": "cchc.client.ClientAddressLogFilter"}},
+    "formatters": {
+        "client": {"format": "%(asctime)s %(levelname)s [%(client_address)s] %(name)s: %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["client_address"],
+            "formatter": "client",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # WeasyPrint logs every step of every document at INFO.
     "loggers": {"weasyprint.progress": {"level": "WARNING"}},

@@ -398,3 +398,21 @@ def test_the_limits_end_with_their_window(thuba_mail):
     assert len(mail.outbox) == 2
     # The expired rows were removed; only this window's are kept.
     assert PasswordResetRequest.objects.count() == 2
+
+
+def test_a_failed_sign_in_says_the_same_whatever_was_wrong():
+    """Wrong password, unknown account, inactive account: one generic message (nothing tells
+    which accounts exist)."""
+    inactive = get_user_model().objects.get(username="doanvien")
+    inactive.is_active = False
+    inactive.save(update_fields=["is_active"])
+
+    def error(username: str, password: str) -> str:
+        response = login(username, password, address=f"10.0.10.{len(username)}")
+        assert response.status_code == 200
+        return re.search(r'<div class="alert[^>]*>(.*?)</div>', response.text, re.S).group(1)
+
+    wrong_password = error("thuba", "sai")
+    assert "mật khẩu" in wrong_password.lower()
+    assert error("khong-co-ai", "sai") == wrong_password
+    assert error("doanvien", PASSWORD) == wrong_password

@@ -24,15 +24,31 @@ DEBUG = env.bool("DEBUG", default=False)
 TESTING = env.bool("TESTING", default=False) or "pytest" in sys.modules
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not DEBUG and not TESTING:
+# The value `.env.example` shows: long enough, but public, so refused like a short one.
+EXAMPLE_SECRET_KEY = "replace-me-with-the-output-of-python-secrets-token-urlsafe-50-never-this-one"
+SECRET_KEY_MIN_LENGTH = 50
+_HOW_TO_MAKE_A_KEY = (
+    "In production set SECRET_KEY to a random string of at least "
+    f"{SECRET_KEY_MIN_LENGTH} characters, made once per installation, e.g. with "
+    "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`, and keep it secret; "
+    "for development set DEBUG=true."
+)
+if not DEBUG and not TESTING:
+    if not SECRET_KEY:
+        raise ImproperlyConfigured(f"SECRET_KEY is not set. {_HOW_TO_MAKE_A_KEY}")
+    if SECRET_KEY == EXAMPLE_SECRET_KEY:
         raise ImproperlyConfigured(
-            "SECRET_KEY is not set. In production set SECRET_KEY to a long random string, e.g. "
-            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`; for development set "
-            "DEBUG=true."
+            "SECRET_KEY is the example value of .env.example, which is public. "
+            + _HOW_TO_MAKE_A_KEY
         )
+    if len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is too short ({len(SECRET_KEY)} characters). {_HOW_TO_MAKE_A_KEY}"
+        )
+if not SECRET_KEY:
     # Reached only with DEBUG or under tests: production refused to start just above.
-    SECRET_KEY = "insecure-development-key-never-use-in-production"  # nosec B105
+    # Long enough for the production check: tests start production servers with it.
+    SECRET_KEY = "insecure-development-key-never-use-in-production-0123456789"  # nosec B105
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
@@ -43,6 +59,8 @@ if not ALLOWED_HOSTS:
         )
     ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver"]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# A refused form gets a Vietnamese page; 400, 403, 404 and 500 are templates/<code>.html.
+CSRF_FAILURE_VIEW = "cchc.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -67,6 +85,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # request.client_address (cchc/client.py), also written on every log line of the request.
+    "cchc.client.ClientAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Typed text composed to NFC, unstorable control characters dropped (cchc/middleware.py).
@@ -122,25 +142,45 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one account, or from one
-# address, further attempts are refused for AXES_COOLOFF_TIME hours; every failure and lockout is
-# recorded (admin: Axes) and logged. Behind a reverse proxy, set AXES_IPWARE_PROXY_COUNT so the
-# client's address is read from X-Forwarded-For.
+# Login throttling (django-axes, cchc/throttling.py): AXES_FAILURE_LIMIT failures for one account
+# (from anywhere), or from one address (whatever the accounts), refuse further attempts for
+# AXES_COOLOFF_TIME hours. The two counts are independent: a success clears only the signed-in
+# account's own failures. Every failure and lockout is recorded (admin: Axes) and logged.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+AXES_HANDLER = "cchc.throttling.AccountScopedResetHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_TIME", default=0.25)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+# A lock lasts AXES_COOLOFF_TIME from the failure that set it: attempts refused while locked are
+# not checked (a correct password is no proof then) and neither extend the lock nor count
+# against the account named, so colleagues behind a locked office address do not lock
+# their own accounts everywhere by retrying.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # The counters above are cleared by a success; this log of every failure is kept (admin: Axes).
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # The password is always masked; the account and address stay in the log so that an operator
 # can see who is being attacked and from where.
 AXES_SENSITIVE_PARAMETERS: list[str] = []
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=None)
+# The client's address (cchc/client.py): the connection's peer, or behind TRUSTED_PROXY_COUNT
+# reverse proxies the address they forwarded in X-Forwarded-For. The environment variable keeps
+# the name the deployment guide has always given.
+TRUSTED_PROXY_COUNT = env.int("AXES_IPWARE_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(
+        "AXES_IPWARE_PROXY_COUNT must be the number of reverse proxies in front of the app "
+        "(0 when browsers connect to it directly, 1 behind one nginx)."
+    )
+AXES_CLIENT_IP_CALLABLE = "cchc.client.client_address"
+# The forgotten-password form (cchc/accounts.py): within PASSWORD_RESET_WINDOW seconds, at most
+# this many submissions from one address, and this many mails to one account.
+PASSWORD_RESET_WINDOW = env.int("PASSWORD_RESET_WINDOW", default=60 * 60)
+PASSWORD_RESET_REQUESTS_PER_ADDRESS = env.int("PASSWORD_RESET_REQUESTS_PER_ADDRESS", default=10)
+PASSWORD_RESET_MAILS_PER_ACCOUNT = env.int("PASSWORD_RESET_MAILS_PER_ACCOUNT", default=3)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -252,7 +292,18 @@ if not DEBUG and not TESTING:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Every line names the client's address (cchc/client.py), the one throttling records.
+    "filters": {"client_address": {"()": "cchc.client.ClientAddressLogFilter"}},
+    "formatters": {
+        "client": {"format": "%(asctime)s %(levelname)s [%(client_address)s] %(name)s: %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["client_address"],
+            "formatter": "client",
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # WeasyPrint logs every step of every document at INFO.
     "loggers": {"weasyprint.progress": {"level": "WARNING"}},

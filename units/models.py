@@ -404,3 +404,36 @@ class Membership(models.Model):
     @property
     def is_reporter(self) -> bool:
         return self.role == Role.REPORTER
+
+
+class PasswordResetRequestQuerySet(models.QuerySet):
+    def recent(self, window: datetime.timedelta) -> PasswordResetRequestQuerySet:
+        return self.filter(requested_at__gt=timezone.now() - window)
+
+
+class PasswordResetRequest(models.Model):
+    """One use of the forgotten-password form (`user` empty), or one mail it sent (`user` set).
+
+    Kept only for the limits' window (`PASSWORD_RESET_WINDOW`): counted per address and per
+    account so that the form cannot be used to flood a mailbox or the mail server.
+    """
+
+    requested_at = models.DateTimeField(_("lúc"), default=timezone.now, db_index=True)
+    address = models.GenericIPAddressField(_("địa chỉ"), null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tài khoản"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    objects = PasswordResetRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("yêu cầu đặt lại mật khẩu")
+        verbose_name_plural = _("yêu cầu đặt lại mật khẩu")
+
+    def __str__(self) -> str:
+        return f"{self.address} {self.requested_at:%Y-%m-%d %H:%M}"

@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.db.models import F
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from cchc.test import client_for
@@ -220,3 +220,199 @@ def test_an_unknown_email_gets_the_same_neutral_answer():
         answers.append((response.status_code, response["Location"]))
     assert answers[0] == answers[1] == (302, reverse("password_reset_done"))
     assert [m.to for m in mail.outbox] == [["thuba@kiengiang.gov.vn"]]
+
+
+# Throttling against an insider ---------------------------------------------------------------
+# One address, one valid account of one's own, and the wish to guess somebody else's password.
+
+
+def test_a_success_clears_only_the_signed_in_accounts_own_failures():
+    """4 wrong passwords for lanhdao, then a correct sign-in as thuba, over and over: the
+    successes must not wipe lanhdao's failures, so lanhdao locks after 5 wrong guesses."""
+    answered = []
+    for _round in range(4):
+        for _i in range(LIMIT - 1):
+            answered.append(login("lanhdao", "doan-mo", address="10.0.5.1").status_code)
+        login("thuba", PASSWORD, address="10.0.5.1")
+    assert answered.count(200) == LIMIT - 1, answered  # the 5th wrong guess already locks
+    assert set(answered[LIMIT - 1 :]) == {LOCKED}
+    # lanhdao is locked from everywhere, even with the right password…
+    assert login("lanhdao", PASSWORD, address="10.0.5.2").status_code == LOCKED
+    # …and thuba's own failures alone were cleared by its successes.
+    assert not AccessAttempt.objects.filter(username="thuba").exists()
+    assert AccessAttempt.objects.get(username="lanhdao", ip_address="10.0.5.1")
+
+
+def test_failures_over_many_accounts_lock_the_address_despite_successes_there():
+    """13 failures over 13 accounts from one address, with the insider's own correct sign-in
+    between them: the address locks at the 5th failure, whatever the accounts."""
+    answers = []
+    for i in range(13):
+        answers.append(login(f"nguoi-{i}", "doan-mo", address="10.0.6.1").status_code)
+        if i % 4 == 3:
+            login("thuba", PASSWORD, address="10.0.6.1")
+    assert answers[: LIMIT - 1] == [200] * (LIMIT - 1)
+    assert set(answers[LIMIT - 1 :]) == {LOCKED}, answers
+    # Locked for every account at that address, the insider's own included…
+    assert login("thuba", PASSWORD, address="10.0.6.1").status_code == LOCKED
+    # …but none of those accounts is locked elsewhere (each failed once).
+    assert signed_in(login("thuba", PASSWORD, address="10.0.6.2"))
+
+
+def test_a_success_clears_the_accounts_failures_from_every_address():
+    for i in range(LIMIT - 1):
+        login("anbien", "sai", address=f"10.0.7.{i}")
+    assert signed_in(login("anbien", PASSWORD, address="10.0.7.99"))
+    assert not AccessAttempt.objects.filter(username="anbien").exists()
+    # The addresses that failed keep no count of anbien's: each may fail LIMIT - 1 more times.
+    assert signed_in(login("anbien", PASSWORD, address="10.0.7.0"))
+
+
+# The client's address behind a reverse proxy ------------------------------------------------
+
+PROXY = "10.9.9.9"  # the reverse proxy: every request reaches the app from it
+
+
+def login_via(username: str, password: str, forwarded_for: str, remote: str = PROXY):
+    return Client().post(
+        reverse("login"),
+        {"username": username, "password": password},
+        REMOTE_ADDR=remote,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_behind_a_proxy_one_clients_failures_do_not_lock_another_client():
+    for _i in range(LIMIT):
+        login_via("khong-co", "sai", forwarded_for="203.0.113.7")
+    # The first client's address is locked…
+    assert login_via("thuba", PASSWORD, forwarded_for="203.0.113.7").status_code == LOCKED
+    # …not the proxy's, through which camau signs in from elsewhere.
+    assert signed_in(login_via("camau", PASSWORD, forwarded_for="198.51.100.20"))
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.7"}
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_behind_a_proxy_a_client_cannot_choose_its_address():
+    """What the client writes into X-Forwarded-For comes first; the proxy appends the address it
+    saw. Only the entry the proxy wrote counts, so varying the rest changes nothing."""
+    answers = [
+        login_via("khong-co", "sai", forwarded_for=f"192.0.2.{i}, 203.0.113.8").status_code
+        for i in range(LIMIT)
+    ]
+    assert answers[-1] == LOCKED
+    assert login_via("thuba", PASSWORD, forwarded_for="1.2.3.4, 203.0.113.8").status_code == LOCKED
+
+
+@override_settings(TRUSTED_PROXY_COUNT=2)
+def test_behind_two_proxies_the_client_is_the_second_entry_from_the_right():
+    for _i in range(LIMIT):
+        login_via("khong-co", "sai", forwarded_for="6.6.6.6, 203.0.113.9, 10.9.9.8")
+    assert AccessAttempt.objects.get().ip_address == "203.0.113.9"
+    assert signed_in(login_via("camau", PASSWORD, forwarded_for="198.51.100.21, 10.9.9.8"))
+
+
+def test_without_a_proxy_a_forwarded_header_is_ignored():
+    """No proxy configured: X-Forwarded-For is whatever the client wants, so it is not read —
+    varying it neither escapes the address lock nor blames someone else."""
+    assert settings.TRUSTED_PROXY_COUNT == 0
+    answers = [
+        login_via("khong-co", "sai", forwarded_for=f"192.0.2.{i}", remote="203.0.113.10")
+        for i in range(LIMIT)
+    ]
+    assert answers[-1].status_code == LOCKED
+    spoofed = login_via("thuba", PASSWORD, forwarded_for="198.51.100.1", remote="203.0.113.10")
+    assert spoofed.status_code == LOCKED
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.10"}
+    # The address named in the header is not locked.
+    assert signed_in(login("thuba", PASSWORD, address="192.0.2.0"))
+
+
+@override_settings(TRUSTED_PROXY_COUNT=1)
+def test_a_request_that_bypassed_the_proxy_is_judged_by_its_peer():
+    from django.test import RequestFactory
+
+    from cchc.client import client_address
+
+    factory = RequestFactory()
+    assert client_address(factory.get("/", REMOTE_ADDR="10.0.0.5")) == "10.0.0.5"
+    bad = factory.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="nonsense")
+    assert client_address(bad) == "10.0.0.5"
+    v6 = factory.get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="2001:DB8::0:1")
+    assert client_address(v6) == "2001:db8::1"
+
+
+# Limits of the forgotten-password form ------------------------------------------------------
+
+
+def reset(email: str, address: str = "10.0.8.1"):
+    return Client().post(reverse("password_reset"), {"email": email}, REMOTE_ADDR=address)
+
+
+@pytest.fixture
+def thuba_mail():
+    user = get_user_model().objects.get(username="thuba")
+    user.email = "thuba@kiengiang.gov.vn"
+    user.save(update_fields=["email"])
+    return user.email
+
+
+NEUTRAL = (302, reverse("password_reset_done"))
+
+
+def test_one_account_gets_at_most_its_mails_whatever_the_addresses(thuba_mail):
+    per_account = settings.PASSWORD_RESET_MAILS_PER_ACCOUNT
+    answers = [reset(thuba_mail, address=f"10.0.9.{i}") for i in range(10)]
+    # Every request gets the same answer as for an unknown address…
+    assert {(r.status_code, r["Location"]) for r in answers} == {NEUTRAL}
+    assert (reset("ai-do@example.com").status_code, reset("x@example.com")["Location"]) == NEUTRAL
+    # …but only the first few send a mail.
+    assert len(mail.outbox) == per_account
+    assert {tuple(m.to) for m in mail.outbox} == {(thuba_mail,)}
+
+
+def test_one_address_may_ask_only_so_often_whatever_the_accounts(thuba_mail):
+    per_address = settings.PASSWORD_RESET_REQUESTS_PER_ADDRESS
+    for i in range(per_address):
+        assert reset(f"nguoi-{i}@example.com", address="10.0.8.2")["Location"] == NEUTRAL[1]
+    refused = reset(thuba_mail, address="10.0.8.2")
+    assert refused.status_code == 429
+    assert "quá nhiều yêu cầu đặt lại mật khẩu" in refused.text
+    assert mail.outbox == []
+    # Another address is not affected.
+    assert reset(thuba_mail, address="10.0.8.3")["Location"] == NEUTRAL[1]
+    assert len(mail.outbox) == 1
+
+
+@override_settings(PASSWORD_RESET_MAILS_PER_ACCOUNT=1)
+def test_the_limits_end_with_their_window(thuba_mail):
+    from units.models import PasswordResetRequest
+
+    reset(thuba_mail)
+    reset(thuba_mail)
+    assert len(mail.outbox) == 1
+    window = datetime.timedelta(seconds=settings.PASSWORD_RESET_WINDOW + 1)
+    PasswordResetRequest.objects.update(requested_at=F("requested_at") - window)
+    reset(thuba_mail)
+    assert len(mail.outbox) == 2
+    # The expired rows were removed; only this window's are kept.
+    assert PasswordResetRequest.objects.count() == 2
+
+
+def test_a_failed_sign_in_says_the_same_whatever_was_wrong():
+    """Wrong password, unknown account, inactive account: one generic message (nothing tells
+    which accounts exist)."""
+    inactive = get_user_model().objects.get(username="doanvien")
+    inactive.is_active = False
+    inactive.save(update_fields=["is_active"])
+
+    def error(username: str, password: str) -> str:
+        response = login(username, password, address=f"10.0.10.{len(username)}")
+        assert response.status_code == 200
+        return re.search(r'<div class="alert[^>]*>(.*?)</div>', response.text, re.S).group(1)
+
+    wrong_password = error("thuba", "sai")
+    assert "mật khẩu" in wrong_password.lower()
+    assert error("khong-co-ai", "sai") == wrong_password
+    assert error("doanvien", PASSWORD) == wrong_password

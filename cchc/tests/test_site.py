@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from unittest import mock
@@ -68,6 +69,32 @@ def test_production_refuses_to_start_without(missing):
     result = _manage("check", **{**PRODUCTION, missing: ""})
     assert result.returncode != 0
     assert f"{missing} is not set" in result.stderr
+
+
+def _example_secret_key() -> str:
+    example = (settings.BASE_DIR / ".env.example").read_text()
+    return re.search(r"^# SECRET_KEY=(\S+)$", example, re.MULTILINE).group(1)
+
+
+@pytest.mark.parametrize(
+    ("key", "reason"),
+    [
+        ("x", "SECRET_KEY is too short (1 characters)"),
+        ("k" * 49, "SECRET_KEY is too short (49 characters)"),
+        (_example_secret_key(), "SECRET_KEY is the example value of .env.example"),
+    ],
+    ids=["one-character", "49-characters", "the-example"],
+)
+def test_production_refuses_a_weak_secret_key(key, reason):
+    result = _manage("check", **{**PRODUCTION, "SECRET_KEY": key})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and reason in result.stderr
+    assert "secrets.token_urlsafe(50)" in result.stderr  # how to make a good one
+
+
+def test_development_accepts_any_secret_key():
+    result = _manage("check", **{**PRODUCTION, "SECRET_KEY": "x", "DEBUG": "true"})
+    assert result.returncode == 0, result.stderr
 
 
 def test_security_headers_and_strict_csp():

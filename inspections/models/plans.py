@@ -10,9 +10,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from inspections.locking import Versioned
+from inspections.models.change_history import RecordedHistory
 from inspections.models.reference import ContentArea, LegalDocument
 from units.models import AdministrativeUnit, Agency, Level
 
@@ -141,7 +141,7 @@ class Plan(Versioned):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PlanQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = RecordedHistory()
 
     class Meta:
         verbose_name = _("kế hoạch kiểm tra")
@@ -201,7 +201,7 @@ class PlanTeamAgency(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="team_agencies")
     agency = models.ForeignKey(Agency, verbose_name=_("cơ quan"), on_delete=models.PROTECT)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
-    history = HistoricalRecords()
+    history = RecordedHistory()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -225,7 +225,7 @@ class PlanBasis(models.Model):
         LegalDocument, verbose_name=_("văn bản"), on_delete=models.PROTECT, related_name="+"
     )
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
-    history = HistoricalRecords()
+    history = RecordedHistory()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -272,7 +272,7 @@ class PlanItem(Versioned):
     references = models.ManyToManyField(
         LegalDocument, verbose_name=_("văn bản liên quan"), blank=True, related_name="+"
     )
-    history = HistoricalRecords()
+    history = RecordedHistory()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -330,7 +330,7 @@ class PlanTarget(Versioned):
         help_text=_("Khi kết luận trước không có trong hệ thống, ghi số, ngày văn bản"),
     )
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
-    history = HistoricalRecords()
+    history = RecordedHistory()
 
     class Meta:
         ordering = ["order", "pk"]

@@ -7,8 +7,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from inspections.models.change_history import RecordedHistory
 from inspections.models.self_inspection import private_storage
 from inspections.models.visits import Finding, Recommendation
 
@@ -62,7 +62,7 @@ class RemediationReport(models.Model):
     )
     submitted_at = models.DateTimeField(_("thời điểm báo cáo"), auto_now_add=True)
     late = models.BooleanField(_("báo cáo sau hạn"), default=False)
-    history = HistoricalRecords()
+    history = RecordedHistory()
 
     class Meta:
         ordering = ["recommendation", "-version"]
@@ -113,7 +113,7 @@ class Verification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     verified_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = RecordedHistory()
 
     class Meta:
         ordering = ["recommendation", "-verified_at", "-pk"]

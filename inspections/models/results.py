@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from inspections.models.change_history import RecordedHistory
 from inspections.models.plans import Plan
 from inspections.models.self_inspection import private_storage
 from inspections.models.visits import ApprovedDocument
@@ -64,7 +64,7 @@ class ResultsReport(ApprovedDocument):
     docx = models.FileField(
         upload_to=issued_path, storage=private_storage, blank=True, editable=False
     )
-    history = HistoricalRecords()
+    history = RecordedHistory()
 
     class Meta:
         verbose_name = _("báo cáo kết quả kiểm tra")

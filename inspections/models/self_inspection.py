@@ -7,8 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from inspections.models.change_history import RecordedHistory
 from inspections.models.plans import Plan
 from inspections.models.reference import ContentArea
 from units.models import Agency
@@ -68,7 +68,7 @@ class Outline(models.Model):
         related_name="+",
         editable=False,
     )
-    history = HistoricalRecords()
+    history = RecordedHistory()
 
     class Meta:
         verbose_name = _("đề cương báo cáo")
@@ -227,7 +227,7 @@ class Submission(models.Model):
     )
     reviewed_at = models.DateTimeField(_("thời điểm xem xét"), null=True, blank=True)
     review_comment = models.TextField(_("ý kiến"), blank=True)
-    history = HistoricalRecords()
+    history = RecordedHistory()
 
     class Meta:
         ordering = ["request", "deliverable", "-version"]

@@ -7,9 +7,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from inspections.locking import Versioned
+from inspections.models.change_history import RecordedHistory
 from inspections.models.plans import Plan, PlanTarget, TargetMode
 from units.models import Agency
 
@@ -52,7 +52,7 @@ class Team(Versioned):
         _("chức vụ người ký"), max_length=100, blank=True, default="PHÓ CHỦ TỊCH"
     )
     signer_name = models.CharField(_("người ký"), max_length=100, blank=True)
-    history = HistoricalRecords()
+    history = RecordedHistory()
 
     class Meta:
         ordering = ["plan", "pk"]
@@ -92,7 +92,7 @@ class TeamMember(models.Model):
     )
     role = models.CharField(_("nhiệm vụ trong đoàn"), max_length=10, choices=TeamRole.choices)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
-    history = HistoricalRecords()
+    history = RecordedHistory()
 
     class Meta:
         ordering = ["order", "pk"]
@@ -127,7 +127,7 @@ class TeamTarget(models.Model):
         on_delete=models.CASCADE,
         related_name="assignment",
     )
-    history = HistoricalRecords()
+    history = RecordedHistory()
 
     class Meta:
         verbose_name = _("đối tượng của đoàn")
@@ -203,7 +203,7 @@ class Visit(models.Model):
     status = models.CharField(
         _("tình trạng"), max_length=10, choices=VisitStatus.choices, default=VisitStatus.SCHEDULED
     )
-    history = HistoricalRecords()
+    history = RecordedHistory()
 
     class Meta:
         ordering = ["date", "start_time", "pk"]
@@ -277,7 +277,7 @@ class Minutes(Versioned):
         related_name="+",
     )
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = RecordedHistory()
 
     class Meta:
         verbose_name = _("biên bản kiểm tra")
@@ -309,7 +309,7 @@ class Finding(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    history = HistoricalRecords()
+    history = RecordedHistory()
 
     class Meta:
         ordering = ["visit", "content_area__number", "pk"]
@@ -377,7 +377,7 @@ class Recommendation(models.Model):
     )
 
     objects = RecommendationQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = RecordedHistory()
 
     class Meta:
         ordering = ["due_date", "pk"]
@@ -449,7 +449,7 @@ class ConclusionNotice(ApprovedDocument):
     summary = models.TextField(_("nhận xét chung"), blank=True)
     symbol = models.CharField(_("ký hiệu"), max_length=40, default="TB-UBND")
     signer_name = models.CharField(_("người ký"), max_length=100, blank=True)
-    history = HistoricalRecords()
+    history = RecordedHistory()
 
     class Meta:
         ordering = ["plan", "agency__name"]

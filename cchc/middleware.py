@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, QueryDict
 
 UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -56,6 +57,9 @@ class TextNormalizationMiddleware:
     before (cchc/bodylimit.py)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        if not callable(getattr(HttpRequest, "_load_post_and_files", None)):
+            # Fail at start-up rather than leave forms uncleaned after a Django upgrade.
+            raise ImproperlyConfigured("HttpRequest._load_post_and_files is gone: see below.")
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

@@ -1,6 +1,6 @@
 """The size of a request's body is judged before anything reads it.
 
-Every request gets a limit, from its headers alone:
+Every request gets a limit, from its URL and headers alone:
 
 - without a signed-in session: `ANONYMOUS_REQUEST_MAX_BYTES` (the sign-in and password forms
   need a few hundred bytes);
@@ -16,7 +16,7 @@ body without a length (`Transfer-Encoding: chunked`, which gunicorn de-chunks an
 `FILE_UPLOAD_TEMP_DIR` past `FILE_UPLOAD_MAX_MEMORY_SIZE`): one byte more and the spool is
 dropped and the answer is 413; otherwise Django reads the spool as if the length had been
 declared (Django alone ignores a body without a length). The spool is closed, and its file
-deleted, when the response is done.
+deleted, as soon as the view has answered.
 
 This middleware comes before any other that could read the body; the text normalisation
 (cchc/middleware.py) reads it only when a view does.

@@ -84,15 +84,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything that could read the body: a body over the request's limit is answered 413
+    # unread (cchc/bodylimit.py). SecurityMiddleware looks at the headers only.
+    "cchc.bodylimit.BodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # request.client_address (cchc/client.py), also written on every log line of the request.
     "cchc.client.ClientAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    # Typed text composed to NFC, unstorable control characters dropped (cchc/middleware.py).
-    "cchc.middleware.TextNormalizationMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Typed text composed to NFC, unstorable control characters dropped, when a view first reads
+    # the form: after CSRF and sign-in have judged the request (cchc/middleware.py).
+    "cchc.middleware.TextNormalizationMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -311,7 +315,12 @@ LOGGING = {
 
 # Largest file a unit may upload (bytes).
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# Largest request body, judged before it is read (cchc/bodylimit.py): without a signed-in
+# session; signed in (Django's own limit, also applied when it parses a form); on an upload
+# view, UPLOAD_MAX_BYTES plus the form's other fields and multipart framing.
+ANONYMOUS_REQUEST_MAX_BYTES = 256 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+UPLOAD_OVERHEAD_BYTES = 1024 * 1024
 
 # Size of the demo/reference data and of pages.
 PAGE_SIZE = env.int("PAGE_SIZE", default=50)

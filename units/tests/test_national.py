@@ -184,8 +184,7 @@ def test_a_newer_release_records_what_changed_from_a_date(national_registry):
 
 def _departments(province) -> dict[str, Agency]:
     return {
-        a.code: a
-        for a in Agency.objects.filter(unit=province).exclude(kind=Agency.Kind.COMMITTEE)
+        a.code: a for a in Agency.objects.filter(unit=province).exclude(kind=Agency.Kind.COMMITTEE)
     }
 
 

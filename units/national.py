@@ -17,9 +17,9 @@ holds, keyed by official code and era:
   (added, renamed, ended) from a date (`changes_from`, by default the release's data date) —
   the old record ends the day before and the new one begins, linked as its successor — and never
   rewrites the history before the reform: changes to the legacy lists are listed, not applied;
-- successor links from the conversion table are added, never removed: a commune's successors are
-  the new communes it went to (several when it was partly merged), a district's are the new
-  communes its communes went to, a province's the new province;
+- successor links from the conversion table are added with the records they join, never
+  removed: a commune's successors are the new communes it went to (several when it was partly
+  merged), a district's are the new communes its communes went to, a province's the new province;
 - every generated unit has its People's Committee, and every province the departments of the
   standard list of its era (`BEFORE_DEPARTMENTS`, `AFTER_DEPARTMENTS`), except those it already
   holds (a province with separate culture-and-sports and tourism departments is not given the
@@ -534,6 +534,7 @@ class _Units:
     def __init__(self) -> None:
         self.by_key: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
         self.by_pk: dict[int, dict[str, Any]] = {}
+        self.created: set[int] = set()  # written by this run
         for row in AdministrativeUnit.objects.values(
             "pk", "code", "province_id", "source", "source_digest", *UNIT_FIELDS
         ):
@@ -679,6 +680,7 @@ def _load_level(specs, units, registry, report, upgrade, day, new_links) -> None
         created = AdministrativeUnit.objects.bulk_create([u for u, _s in to_create], batch_size=500)
         for unit in created:
             units.add(_unit_row(unit))
+            units.created.add(unit.pk)
             report.created[unit.level] += 1
         by_spec = {(s.era, s.code, u.valid_from): u for u, s in to_create}
         for old_pk, spec in successor_of.items():
@@ -748,6 +750,8 @@ def _end_missing(registry, units, report, upgrade, day) -> None:
 
 
 def _load_links(registry, units, report, new_links) -> None:
+    """The table's links with at least one end written by this run: a link between records the
+    product already held is theirs to keep or remove (a link removed by hand stays removed)."""
     existing = set(UnitSuccession.objects.values_list("predecessor_id", "successor_id"))
     wanted = list(new_links)
     for old_code, new_codes in registry.successors.items():
@@ -756,7 +760,7 @@ def _load_links(registry, units, report, new_links) -> None:
             continue
         for new_code in sorted(new_codes):
             new = units.current(AFTER, new_code)
-            if new is not None:
+            if new is not None and (old["pk"] in units.created or new["pk"] in units.created):
                 wanted.append((old["pk"], new["pk"]))
     links = []
     for pair in wanted:

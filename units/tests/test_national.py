@@ -123,26 +123,29 @@ def test_the_product_records_the_library_lacks_are_kept(national_registry):
     assert national_registry.kept == 264  # the hand-made fixtures' codes
 
 
-def test_a_corrected_record_is_left_alone_and_listed(national_registry, capsys):
+def test_corrections_are_left_alone_and_listed(national_registry, capsys):
+    """A unit renamed, a department changed and a successor link removed by an administrator
+    stay as they are; the unit is listed as a conflict with its code."""
     commune = unit("00004", AFTER_DAY)
     assert commune.is_generated
     commune.name = "Phường Ba Đình (đã sửa)"
     commune.save()
+    office = Agency.objects.get(unit=unit("40", AFTER_DAY), code="VPUBND")
+    office.short_name = "Văn phòng"
+    office.save()
+    link = UnitSuccession.objects.filter(successor=unit("00008", AFTER_DAY))
+    removed = link.first()
+    removed.delete()
     call_command("load_national_registry")
     out = capsys.readouterr().out
     assert "Xung đột" in out and "00004 Phường Ba Đình" in out
+    assert "0 cơ quan cập nhật" in out and "0 quan hệ kế thừa mới" in out
     assert unit("00004", AFTER_DAY).name == "Phường Ba Đình (đã sửa)"
-
-
-def test_a_corrected_department_is_left_alone(national_registry):
-    nghe_an = unit("40", AFTER_DAY)
-    office = Agency.objects.get(unit=nghe_an, code="VPUBND")
-    office.short_name = "Văn phòng"
-    office.save()
-    report = national_registry_load()
-    assert report.agencies_updated == 0
     office.refresh_from_db()
     assert office.short_name == "Văn phòng"
+    assert not UnitSuccession.objects.filter(
+        predecessor=removed.predecessor_id, successor=removed.successor_id
+    ).exists()
 
 
 def _newer_release():

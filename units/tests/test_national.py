@@ -12,8 +12,11 @@ import datetime
 import pytest
 import vietnam_provinces as vp
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
-from cchc.test import KG_2023, unit
+from cchc.test import KG_2023, client_for, unit
 from units.models import AdministrativeUnit, Agency, Level, UnitSuccession
 from units.national import (
     AFTER,
@@ -24,6 +27,7 @@ from units.national import (
     national_registry_load,
     registry_from_library,
 )
+from units.tests.test_views import SESSION_OVERHEAD
 
 pytestmark = pytest.mark.django_db
 
@@ -234,3 +238,17 @@ def test_hand_made_department_lists_are_kept(national_registry):
     ca_mau = _departments(unit("96", AFTER_DAY))
     assert set(ca_mau) == {d.code for d in AFTER_DEPARTMENTS}
     assert not ca_mau["SNV"].is_generated and ca_mau["STP"].is_generated
+
+
+def test_pages_keep_their_query_counts_at_national_scale(national_registry):
+    """The directory's pinned query counts (test_views.py) hold with the whole country loaded,
+    and the admin's lists stay small (their province filter lists the provinces in use only)."""
+    client = client_for("noivu")
+    for name in ("units:unit-list", "units:agency-list"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse(name), {"on": "2023-06-01"}).status_code == 200
+        assert len(queries) == 6 + SESSION_OVERHEAD
+    admin = client_for("admin")
+    for url in ("/admin/units/administrativeunit/", "/admin/units/agency/"):
+        response = admin.get(url)
+        assert response.status_code == 200 and len(response.content) < 500_000

@@ -360,8 +360,11 @@ def units_import(*, rows: list[tuple[int, dict[str, Any]]]) -> ImportResult:
             row.instance = _save(AdministrativeUnit, row.instance, values, result)
         for row in parsed:
             wanted = {p.instance.pk if isinstance(p, _UnitRow) else p.pk for p in row.predecessors}
-            current = set(row.instance.predecessors.values_list("pk", flat=True))
-            if wanted != current:
+            current = dict(row.instance.predecessors.values_list("pk", "source"))
+            # Links to units of the national registry are the national load's: a file written
+            # without them (the shipped fixtures) does not remove them.
+            wanted |= {pk for pk, source in current.items() if source}
+            if wanted != set(current):
                 row.instance.predecessors.set(wanted)
             unit_committee_ensure(unit=row.instance)
     return result

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import io
 
 import pytest
 import vietnam_provinces as vp
@@ -118,6 +119,16 @@ def test_a_second_run_changes_nothing(national_registry):
         Agency.objects.count(),
         UnitSuccession.objects.count(),
     )
+
+
+def test_reloading_the_fixtures_keeps_the_national_links(national_registry):
+    """`make run` loads the fixtures again before the national registry: the links the load
+    added to hand-made units (former An Giang's communes, former Cà Mau and Bạc Liêu) stay."""
+    links = UnitSuccession.objects.count()
+    call_command("load_reference_data", stdout=io.StringIO())
+    assert UnitSuccession.objects.count() == links
+    assert _codes(unit("96", AFTER_DAY).predecessors.all()) == {"96", "95"}
+    assert not national_registry_load().changed
 
 
 def test_the_product_records_the_library_lacks_are_kept(national_registry):

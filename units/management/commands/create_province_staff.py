@@ -13,7 +13,8 @@ from django.db import transaction
 
 from units.models import AdministrativeUnit, Agency, Level, Membership, Role, today
 
-PASSWORD_VARIABLE = "CCHC_STAFF_PASSWORD"
+# The name of the environment variable that holds the password, not a password.
+PASSWORD_VARIABLE = "CCHC_STAFF_PASSWORD"  # nosec B105
 
 
 class Command(BaseCommand):

@@ -460,7 +460,10 @@ class LoadReport:
         )
 
     def lines(self, verbose: bool = False) -> list[str]:
-        created = ", ".join(f"{n} {level}" for level, n in self.created.items() if n) or "0"
+        created = (
+            ", ".join(f"{n} {str(Level(level).label).lower()}" for level, n in self.created.items())
+            or "0"
+        )
         out = [
             f"Danh mục quốc gia ({self.release}) nạp trong {self.seconds:.1f} giây: "
             f"{created} đơn vị mới, {self.unchanged} không đổi, {self.kept} giữ nguyên bản đã có "

@@ -97,159 +97,51 @@ class Department:
 
 D = Agency.Kind
 _BEFORE_MERGERS = DEPARTMENT_MERGERS - ONE_DAY
+
+
+def _lasted(code: str, name: str, short: str, kind: str = D.DEPARTMENT, parent: str = ""):
+    """A department that lasted until the reform and went on in the new province."""
+    return Department(code, name, short, kind, parent, ends=LAST_DAY_BEFORE, merged_into=code)
+
+
+def _merged(code: str, name: str, short: str, into: str):
+    """A department the February–March 2025 mergers ended."""
+    return Department(code, name, short, D.DEPARTMENT, ends=_BEFORE_MERGERS, merged_into=into)
+
+
 # The departments of every province before the February–March 2025 mergers (Decrees 24/2014 and
-# 107/2020), the two created by the mergers, and where each went (Decree 45/2025); the provinces'
+# 107/2020), the one created by the mergers, and where each went (Decree 45/2025); the provinces'
 # own extras (Ban Dân tộc, Sở Ngoại vụ, separate tourism departments) come through the import.
 BEFORE_DEPARTMENTS = (
-    Department("SNV", "Sở Nội vụ", "Nội vụ", D.DEPARTMENT, ends=LAST_DAY_BEFORE, merged_into="SNV"),
-    Department(
-        "STP", "Sở Tư pháp", "Tư pháp", D.DEPARTMENT, ends=LAST_DAY_BEFORE, merged_into="STP"
-    ),
-    Department(
-        "STC", "Sở Tài chính", "Tài chính", D.DEPARTMENT, ends=LAST_DAY_BEFORE, merged_into="STC"
-    ),
-    Department(
-        "SKHĐT",
-        "Sở Kế hoạch và Đầu tư",
-        "Kế hoạch và Đầu tư",
-        D.DEPARTMENT,
-        ends=_BEFORE_MERGERS,
-        merged_into="STC",
-    ),
-    Department(
-        "SLĐTBXH",
-        "Sở Lao động - Thương binh và Xã hội",
-        "Lao động - Thương binh và Xã hội",
-        D.DEPARTMENT,
-        ends=_BEFORE_MERGERS,
-        merged_into="SNV",
-    ),
-    Department(
-        "SGTVT",
-        "Sở Giao thông vận tải",
-        "Giao thông vận tải",
-        D.DEPARTMENT,
-        ends=_BEFORE_MERGERS,
-        merged_into="SXD",
-    ),
-    Department(
-        "STNMT",
-        "Sở Tài nguyên và Môi trường",
-        "Tài nguyên và Môi trường",
-        D.DEPARTMENT,
-        ends=_BEFORE_MERGERS,
-        merged_into="SNNMT",
-    ),
-    Department(
-        "STTTT",
-        "Sở Thông tin và Truyền thông",
-        "Thông tin và Truyền thông",
-        D.DEPARTMENT,
-        ends=_BEFORE_MERGERS,
-        merged_into="SKHCN",
-    ),
-    Department(
-        "SNNPTNT",
-        "Sở Nông nghiệp và Phát triển nông thôn",
-        "Nông nghiệp và Phát triển nông thôn",
-        D.DEPARTMENT,
-        ends=_BEFORE_MERGERS,
-        merged_into="SNNMT",
-    ),
-    Department(
-        "SKHCN",
-        "Sở Khoa học và Công nghệ",
-        "Khoa học và Công nghệ",
-        D.DEPARTMENT,
-        ends=LAST_DAY_BEFORE,
-        merged_into="SKHCN",
-    ),
-    Department(
-        "SVHTTDL",
-        "Sở Văn hóa, Thể thao và Du lịch",
-        "Văn hóa, Thể thao và Du lịch",
-        D.DEPARTMENT,
-        ends=LAST_DAY_BEFORE,
-        merged_into="SVHTTDL",
-    ),
-    Department(
-        "SGDĐT",
-        "Sở Giáo dục và Đào tạo",
-        "Giáo dục và Đào tạo",
-        D.DEPARTMENT,
-        ends=LAST_DAY_BEFORE,
-        merged_into="SGDĐT",
-    ),
-    Department("SYT", "Sở Y tế", "Y tế", D.DEPARTMENT, ends=LAST_DAY_BEFORE, merged_into="SYT"),
-    Department(
-        "SCT",
-        "Sở Công Thương",
-        "Công Thương",
-        D.DEPARTMENT,
-        ends=LAST_DAY_BEFORE,
-        merged_into="SCT",
-    ),
-    Department(
-        "SXD", "Sở Xây dựng", "Xây dựng", D.DEPARTMENT, ends=LAST_DAY_BEFORE, merged_into="SXD"
-    ),
-    Department(
-        "TTr",
-        "Thanh tra {tỉnh}",
-        "Thanh tra {tỉnh}",
-        D.INSPECTORATE,
-        ends=LAST_DAY_BEFORE,
-        merged_into="TTr",
-    ),
-    Department(
-        "VPUBND",
-        "Văn phòng Ủy ban nhân dân {tỉnh}",
-        "Văn phòng UBND {tỉnh}",
-        D.OFFICE,
-        ends=LAST_DAY_BEFORE,
-        merged_into="VPUBND",
-    ),
-    Department(
-        "TTPVHCC",
-        "Trung tâm Phục vụ hành chính công {tỉnh}",
-        "Trung tâm Phục vụ hành chính công",
-        D.CENTRE,
-        parent="VPUBND",
-        ends=LAST_DAY_BEFORE,
-        merged_into="TTPVHCC",
-    ),
-    Department(
-        "SNNMT",
-        "Sở Nông nghiệp và Môi trường",
-        "Nông nghiệp và Môi trường",
-        D.DEPARTMENT,
-        starts=DEPARTMENT_MERGERS,
-        ends=LAST_DAY_BEFORE,
-        merged_into="SNNMT",
-    ),
-)
+    _lasted("SNV", "Sở Nội vụ", "Nội vụ"),
+    _lasted("STP", "Sở Tư pháp", "Tư pháp"),
+    _lasted("STC", "Sở Tài chính", "Tài chính"),
+    _merged("SKHĐT", "Sở Kế hoạch và Đầu tư", "Kế hoạch và Đầu tư", into="STC"),
+    _merged("SLĐTBXH", "Sở Lao động - Thương binh và Xã hội", "Lao động - Thương binh và Xã hội",
+            into="SNV"),
+    _merged("SGTVT", "Sở Giao thông vận tải", "Giao thông vận tải", into="SXD"),
+    _merged("STNMT", "Sở Tài nguyên và Môi trường", "Tài nguyên và Môi trường", into="SNNMT"),
+    _merged("STTTT", "Sở Thông tin và Truyền thông", "Thông tin và Truyền thông", into="SKHCN"),
+    _merged("SNNPTNT", "Sở Nông nghiệp và Phát triển nông thôn",
+            "Nông nghiệp và Phát triển nông thôn", into="SNNMT"),
+    _lasted("SKHCN", "Sở Khoa học và Công nghệ", "Khoa học và Công nghệ"),
+    _lasted("SVHTTDL", "Sở Văn hóa, Thể thao và Du lịch", "Văn hóa, Thể thao và Du lịch"),
+    _lasted("SGDĐT", "Sở Giáo dục và Đào tạo", "Giáo dục và Đào tạo"),
+    _lasted("SYT", "Sở Y tế", "Y tế"),
+    _lasted("SCT", "Sở Công Thương", "Công Thương"),
+    _lasted("SXD", "Sở Xây dựng", "Xây dựng"),
+    _lasted("TTr", "Thanh tra {tỉnh}", "Thanh tra {tỉnh}", D.INSPECTORATE),
+    _lasted("VPUBND", "Văn phòng Ủy ban nhân dân {tỉnh}", "Văn phòng UBND {tỉnh}", D.OFFICE),
+    _lasted("TTPVHCC", "Trung tâm Phục vụ hành chính công {tỉnh}",
+            "Trung tâm Phục vụ hành chính công", D.CENTRE, parent="VPUBND"),
+    Department("SNNMT", "Sở Nông nghiệp và Môi trường", "Nông nghiệp và Môi trường",
+               D.DEPARTMENT, starts=DEPARTMENT_MERGERS, ends=LAST_DAY_BEFORE, merged_into="SNNMT"),
+)  # fmt: skip
 # The departments of every province from 1 July 2025 (Decree 45/2025).
-AFTER_DEPARTMENTS = (
-    Department("SNV", "Sở Nội vụ", "Nội vụ", D.DEPARTMENT),
-    Department("STP", "Sở Tư pháp", "Tư pháp", D.DEPARTMENT),
-    Department("STC", "Sở Tài chính", "Tài chính", D.DEPARTMENT),
-    Department("SXD", "Sở Xây dựng", "Xây dựng", D.DEPARTMENT),
-    Department("SNNMT", "Sở Nông nghiệp và Môi trường", "Nông nghiệp và Môi trường", D.DEPARTMENT),
-    Department("SKHCN", "Sở Khoa học và Công nghệ", "Khoa học và Công nghệ", D.DEPARTMENT),
-    Department(
-        "SVHTTDL", "Sở Văn hóa, Thể thao và Du lịch", "Văn hóa, Thể thao và Du lịch", D.DEPARTMENT
-    ),
-    Department("SGDĐT", "Sở Giáo dục và Đào tạo", "Giáo dục và Đào tạo", D.DEPARTMENT),
-    Department("SYT", "Sở Y tế", "Y tế", D.DEPARTMENT),
-    Department("SCT", "Sở Công Thương", "Công Thương", D.DEPARTMENT),
-    Department("TTr", "Thanh tra {tỉnh}", "Thanh tra {tỉnh}", D.INSPECTORATE),
-    Department("VPUBND", "Văn phòng Ủy ban nhân dân {tỉnh}", "Văn phòng UBND {tỉnh}", D.OFFICE),
-    Department(
-        "TTPVHCC",
-        "Trung tâm Phục vụ hành chính công {tỉnh}",
-        "Trung tâm Phục vụ hành chính công",
-        D.CENTRE,
-        parent="VPUBND",
-    ),
+AFTER_DEPARTMENTS = tuple(
+    Department(d.code, d.name, d.short_name, d.kind, d.parent)
+    for d in BEFORE_DEPARTMENTS
+    if d.ends == LAST_DAY_BEFORE
 )
 # A province that holds one of these codes already has the department under another shape.
 COVERED_BY = {"SVHTTDL": ("SVHTT", "SDL")}

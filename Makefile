@@ -35,6 +35,7 @@ run: setup
 setup: system-deps venv
 	DEBUG=$${DEBUG:-true} $(PY) manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(PY) manage.py load_reference_data
+	DEBUG=$${DEBUG:-true} $(PY) manage.py load_national_registry
 	DEBUG=$${DEBUG:-true} $(PY) manage.py load_content_areas
 	DEBUG=$${DEBUG:-true} $(PY) manage.py load_holidays
 	DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo_users

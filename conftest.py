@@ -32,6 +32,24 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_reference_and_demo_data()
 
 
+@pytest.fixture(scope="module")
+def national_registry(django_db_setup, django_db_blocker):
+    """The whole country from `vietnam-provinces` on top of the shipped registry, for the tests
+    of one module; rolled back when the module ends, because the other tests count the units of
+    the shipped registry. Yields the load's report."""
+    from django.db import connection, transaction
+
+    from units.national import national_registry_load
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        report = national_registry_load()
+        # Check the deferred foreign keys of the load now, at this level: otherwise PostgreSQL
+        # checks them again at the end of every test (each test's savepoint is rolled back).
+        connection.check_constraints()
+        yield report
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
 def private_files(tmp_path, monkeypatch):
     """Every file field in private storage writes to a temporary folder instead (a field's

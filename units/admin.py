@@ -80,7 +80,10 @@ class AdministrativeUnitAdmin(ImportFromFileMixin, admin.ModelAdmin):
     import_columns = ("code", "name", "short_name", "level", "kind", "parent_code", "valid_from",
                       "valid_to", "predecessor_codes", "note")  # fmt: skip
     list_display = ["code", "name", "level", "kind", "parent", "valid_from", "valid_to"]
-    list_filter = ["level", "kind", "province", "valid_from", "valid_to"]
+    # Only the provinces in use: a plain filter would list every one of the ~14,000 units.
+    list_filter = ["level", "kind", ("province", admin.RelatedOnlyFieldListFilter), "source",
+                   "valid_from", "valid_to"]  # fmt: skip
+    readonly_fields = ["source"]
     search_fields = ["code", "name", "search_name"]
     list_select_related = ["parent"]
     raw_id_fields = ["parent"]
@@ -107,7 +110,9 @@ class AgencyAdmin(ImportFromFileMixin, admin.ModelAdmin):
     import_columns = ("unit_code", "code", "name", "short_name", "abbreviation", "kind", "parent",
                       "valid_from", "valid_to", "merged_into", "note")  # fmt: skip
     list_display = ["name", "abbreviation", "kind", "unit", "valid_from", "valid_to", "merged_into"]
-    list_filter = ["kind", "province", "unit__level", "valid_to"]
+    list_filter = ["kind", ("province", admin.RelatedOnlyFieldListFilter), "unit__level", "source",
+                   "valid_to"]  # fmt: skip
+    readonly_fields = ["source"]
     search_fields = ["name", "search_name", "abbreviation", "code", "unit__name"]
     list_select_related = ["unit", "merged_into"]
     raw_id_fields = ["unit", "parent", "merged_into"]

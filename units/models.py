@@ -74,6 +74,26 @@ class Dated(models.Model):
         return self.is_valid_on(today())
 
 
+class Generated(models.Model):
+    """Whether a record was written by the national registry load (`units/national.py`).
+
+    `source` names the library release that wrote it (empty: typed in, imported or shipped as a
+    hand-made fixture); `source_digest` is a checksum of the values it wrote. A generated record
+    whose values no longer match its checksum was corrected by an administrator, and the load
+    leaves it alone.
+    """
+
+    source = models.CharField(_("nguồn"), max_length=60, blank=True, editable=False)
+    source_digest = models.CharField(max_length=32, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_generated(self) -> bool:
+        return bool(self.source)
+
+
 class Level(models.TextChoices):
     PROVINCE = "province", _("Cấp tỉnh")
     DISTRICT = "district", _("Cấp huyện")
@@ -110,7 +130,7 @@ class UnitQuerySet(DatedQuerySet):
         return frozenset(seen)
 
 
-class AdministrativeUnit(Dated):
+class AdministrativeUnit(Generated, Dated):
     class Kind(models.TextChoices):
         TINH = "tinh", _("Tỉnh")
         THANH_PHO_TW = "thanh_pho_tw", _("Thành phố trực thuộc trung ương")
@@ -249,7 +269,7 @@ class AgencyQuerySet(DatedQuerySet):
         return self.filter(province_id__in=province_ids)
 
 
-class Agency(Dated):
+class Agency(Generated, Dated):
     """An organisation: a People's Committee, a department (sở), the inspectorate, a centre…
 
     Agencies are what issues documents, is inspected and reports; administrative units are places.

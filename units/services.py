@@ -360,8 +360,11 @@ def units_import(*, rows: list[tuple[int, dict[str, Any]]]) -> ImportResult:
             row.instance = _save(AdministrativeUnit, row.instance, values, result)
         for row in parsed:
             wanted = {p.instance.pk if isinstance(p, _UnitRow) else p.pk for p in row.predecessors}
-            current = set(row.instance.predecessors.values_list("pk", flat=True))
-            if wanted != current:
+            current = dict(row.instance.predecessors.values_list("pk", "source"))
+            # Links to units of the national registry are the national load's: a file written
+            # without them (the shipped fixtures) does not remove them.
+            wanted |= {pk for pk, source in current.items() if source}
+            if wanted != set(current):
                 row.instance.predecessors.set(wanted)
             unit_committee_ensure(unit=row.instance)
     return result
@@ -385,11 +388,17 @@ def _save(model, instance, values: dict[str, Any], result: ImportResult):
     return instance
 
 
+def committee_name(kind: str, short_name: str) -> str:
+    """ "Ủy ban nhân dân huyện An Biên"; a centrally governed city is a “thành phố”."""
+    if kind == AdministrativeUnit.Kind.THANH_PHO_TW:
+        kind = AdministrativeUnit.Kind.THANH_PHO
+    return f"Ủy ban nhân dân {str(AdministrativeUnit.Kind(kind).label).lower()} {short_name}"
+
+
 def unit_committee_ensure(*, unit: AdministrativeUnit) -> Agency:
     """Every administrative unit has its People's Committee, valid for the same period."""
-    kind_label = str(AdministrativeUnit.Kind(unit.kind).label).lower()
     values = {
-        "name": f"Ủy ban nhân dân {kind_label} {unit.short_name}",
+        "name": committee_name(unit.kind, unit.short_name),
         "short_name": unit.short_name,
         "abbreviation": "UBND",
         "kind": Agency.Kind.COMMITTEE,

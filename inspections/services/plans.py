@@ -378,14 +378,18 @@ def _carry_all(agency: Agency, day: datetime.date, notes: list[str]) -> list[Age
     successors = agency_successors_on(agency, day)
     if successors != [agency]:
         if successors:
-            notes.append(
-                _("%(old)s không còn ngày %(day)s, thay bằng: %(new)s.")
-                % {
-                    "old": agency.name,
-                    "day": day.strftime("%d/%m/%Y"),
-                    "new": ", ".join(a.name for a in successors),
-                }
-            )
+            note = _("%(old)s không còn ngày %(day)s, thay bằng: %(new)s.") % {
+                "old": agency.name,
+                "day": day.strftime("%d/%m/%Y"),
+                "new": ", ".join(a.name for a in successors),
+            }
+            # Across the 2025 reform the successors belong to the new province (Đắk Nông's
+            # districts went to Lâm Đồng): name it.
+            provinces = {a.province_id for a in successors} - {agency.province_id}
+            if provinces:
+                names = AdministrativeUnit.objects.filter(pk__in=provinces).order_by("name")
+                note += " " + _("Thuộc %s.") % ", ".join(u.name for u in names)
+            notes.append(note)
         else:
             notes.append(
                 _("%(old)s không còn ngày %(day)s và không có đơn vị kế thừa: đã bỏ.")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('units', '0001_initial'),
+        ('units', '0002_password_reset_requests'),
     ]
 
     operations = [

@@ -15,6 +15,7 @@ import itertools
 import re
 import struct
 import zipfile
+import zlib
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
@@ -142,6 +143,46 @@ def pdf_without_pages() -> bytes:
 def pdf_broken_cross_reference() -> bytes:
     """Offsets in the cross-reference table point nowhere: readers must guess (“repair”)."""
     return re.sub(rb"\d{10} 00000 n", b"0000000001 00000 n", pdf_bytes())
+
+
+@functools.cache
+def pdf_object_stream_bomb(unpacked: int = 500 * 1024 * 1024) -> bytes:
+    """One object in a Flate object stream padded with `unpacked` bytes of spaces (about 1000:1),
+    with the cross-reference stream that compressed objects need."""
+    head, body = b"5 0 ", b"<< /A 1 >>"
+    packer = zlib.compressobj(9)
+    packed = packer.compress(head + body)
+    spaces = b" " * (1024 * 1024)
+    for _ in range(unpacked // len(spaces)):
+        packed += packer.compress(spaces)
+    packed += packer.flush()
+    out = bytearray(b"%PDF-1.5\n")
+    offsets = {}
+    for number, text in [
+        (1, b"<< /Type /Catalog /Pages 2 0 R /Extra 5 0 R >>"),
+        (2, b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
+        (3, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"),
+        (
+            4,
+            b"<< /Type /ObjStm /N 1 /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
+            % (len(head), len(packed))
+            + packed
+            + b"\nendstream",
+        ),
+    ]:
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n" % number + text + b"\nendobj\n"
+    xref = len(out)
+    rows = b"\x00" + struct.pack(">IH", 0, 65535)
+    rows += b"".join(b"\x01" + struct.pack(">IH", offsets[n], 0) for n in (1, 2, 3, 4))
+    rows += b"\x02" + struct.pack(">IH", 4, 0) + b"\x01" + struct.pack(">IH", xref, 0)
+    out += (
+        b"6 0 obj\n<< /Type /XRef /Size 7 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n"
+        % len(rows)
+        + rows
+        + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref
+    )
+    return bytes(out)
 
 
 # --- Office --------------------------------------------------------------------------------

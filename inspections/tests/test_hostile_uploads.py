@@ -154,6 +154,9 @@ CORPUS = {
     "html after the pdf end": Bad(
         "bao-cao.pdf", hostile.pdf_with_html_after_eof, "dữ liệu lạ nằm sau phần kết thúc"
     ),
+    "pdf whose object stream unpacks to 500 MB": Bad(
+        "bao-cao.pdf", hostile.pdf_object_stream_bomb, "cấu trúc phức tạp bất thường", MB
+    ),
     "pdf without pages": Bad("bao-cao.pdf", hostile.pdf_without_pages, "không có trang nào"),
     "docx with a renamed vba part": Bad(
         "bao-cao.docx", hostile.docx_with_renamed_vba, "có chứa macro"

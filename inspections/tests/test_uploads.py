@@ -414,6 +414,32 @@ def test_pdf_with_other_dangerous_actions_is_refused(action):
     assert refusal("baocao.pdf", pdf_bytes(action)).code == "pdf_active"
 
 
+def test_pdf_text_that_merely_mentions_javascript_is_accepted():
+    """Names are found by parsing: a title that says “/JavaScript” is a string, not a name."""
+    content = pdf_bytes(b"/Title (Hu\\)ong dan /JavaScript /JS \\(/Launch\\)) /Subject <2f4a53>")
+    assert check_upload(upload("baocao.pdf", content)).kind == "pdf"
+
+
+def test_pdf_with_too_many_objects_is_refused(monkeypatch):
+    monkeypatch.setattr("inspections.uploads.PDF_MAX_OBJECTS", 2)  # pdf_bytes() has three
+    error = refusal("baocao.pdf", pdf_bytes())
+    assert error.code == "pdf_too_complex"
+    assert "phức tạp bất thường" in error.messages[0]
+    monkeypatch.setattr("inspections.uploads.PDF_MAX_OBJECTS", 3)
+    assert check_upload(upload("baocao.pdf", pdf_bytes())).kind == "pdf"
+
+
+def test_pdf_whose_object_stream_unpacks_to_too_much_is_refused_before_parsing():
+    """500 KB that qpdf would unpack to 500 MB in memory to read the one object inside."""
+    from inspections.tests.hostile_files import pdf_object_stream_bomb
+
+    content = pdf_object_stream_bomb()
+    assert len(content) < 1024 * 1024
+    assert refusal("baocao.pdf", content).code == "pdf_too_complex"
+    small = pdf_object_stream_bomb(4 * 1024 * 1024)  # the same shape, under the limit
+    assert check_upload(upload("baocao.pdf", small)).kind == "pdf"
+
+
 @pytest.mark.parametrize("tail", [b"", b"\n", b"\r\n", b"  \r\n\0"])
 def test_pdf_with_a_little_whitespace_after_eof_is_accepted(tail):
     assert check_upload(upload("baocao.pdf", pdf_bytes() + tail)).kind == "pdf"

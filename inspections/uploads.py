@@ -322,6 +322,8 @@ def _detect(file: Upload, head: bytes, size: int, shown: str) -> str:
             params=params,
         )
     if head.startswith(b"\xd0\xcf\x11\xe0"):
+        if _is_encrypted_office(file):
+            raise _office_encrypted(params)
         raise ValidationError(
             _(
                 "Tệp “%(name)s” là tài liệu Word/Excel định dạng cũ (.doc/.xls): hãy mở bằng "
@@ -413,15 +415,7 @@ def _check_zip_directory(members: list[zipfile.ZipInfo], params: dict[str, str])
                 params={**params, "member": _shown(member.filename)},
             )
         if member.flag_bits & 0x1:
-            raise ValidationError(
-                _(
-                    "Tệp “%(name)s” được đặt mật khẩu (mã hóa) nên không kiểm tra được: hãy gỡ "
-                    "mật khẩu (trong Word/Excel: Tệp → Thông tin → Bảo vệ tài liệu → Mã hóa bằng "
-                    "mật khẩu, xóa mật khẩu), lưu lại rồi tải lên."
-                ),
-                code="encrypted",
-                params=params,
-            )
+            raise _office_encrypted(params)
         total += member.file_size
         ratio = member.file_size / max(member.compress_size, 1)
         if total > ZIP_MAX_TOTAL or (member.file_size > ZIP_RATIO_FROM and ratio > ZIP_MAX_RATIO):
@@ -508,6 +502,31 @@ def _ole_has_vba(data: bytes) -> bool:
     except Exception:  # malformed OLE raises many kinds; the part is refused either way
         return False
     return any(name.upper() in _VBA_ENTRIES for path in entries for name in path)
+
+
+def _is_encrypted_office(file: Upload) -> bool:
+    """Whether an OLE compound file is a password-protected .docx/.xlsx: Office wraps those in
+    an OLE file with an EncryptedPackage stream."""
+    file.seek(0)
+    try:
+        with olefile.OleFileIO(io.BytesIO(file.read())) as ole:
+            return ole.exists("EncryptedPackage")
+    except Exception:  # malformed OLE raises many kinds; it is refused either way
+        return False
+    finally:
+        file.seek(0)
+
+
+def _office_encrypted(params: dict[str, str]) -> ValidationError:
+    return ValidationError(
+        _(
+            "Tệp “%(name)s” được đặt mật khẩu (mã hóa) nên không kiểm tra được: hãy gỡ "
+            "mật khẩu (trong Word/Excel: Tệp → Thông tin → Bảo vệ tài liệu → Mã hóa bằng "
+            "mật khẩu, xóa mật khẩu), lưu lại rồi tải lên."
+        ),
+        code="encrypted",
+        params=params,
+    )
 
 
 def _macro(params: dict[str, str]) -> ValidationError:

@@ -543,6 +543,16 @@ def test_office_ole_and_activex_content_types_are_refused(content_type):
     assert refusal("baocao.docx", content).code == "ole_object"
 
 
+def test_password_protected_docx_is_refused_as_encrypted_not_as_old_format():
+    """Office wraps a password-protected .docx in an OLE file with an EncryptedPackage."""
+    from inspections.tests.hostile_files import cfb
+
+    content = cfb({"EncryptionInfo": b"\x04\x00\x04\x00", "EncryptedPackage": b"\x00" * 64})
+    error = refusal("baocao.docx", content)
+    assert error.code == "encrypted"
+    assert "mật khẩu" in error.messages[0]
+
+
 def test_office_content_types_that_cannot_be_read_are_refused_as_damaged():
     content = zip_bytes({**DOCX_PARTS, "[Content_Types].xml": b"<Types><Default"})
     assert refusal("baocao.docx", content).code == "damaged"

@@ -386,7 +386,15 @@ def _check_zip(file: Upload, size: int, params: dict[str, str]) -> str:
         with zipfile.ZipFile(_Reader(file, size)) as archive:  # type: ignore[arg-type]
             kind = _check_zip_directory(archive.infolist(), params)
             _check_office_parts(archive, params)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as error:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        ValueError,
+        NotImplementedError,  # a compression method zipfile cannot unpack
+        RuntimeError,  # an encrypted member that the directory did not flag
+        zlib.error,
+    ) as error:
         raise damaged from error
     finally:
         file.seek(0)

@@ -553,6 +553,19 @@ def test_password_protected_docx_is_refused_as_encrypted_not_as_old_format():
     assert "mật khẩu" in error.messages[0]
 
 
+def test_office_part_with_an_unknown_compression_method_is_refused_as_damaged():
+    """Method 99 (WinZip AES) or any other zipfile cannot unpack: damaged, not a server error."""
+    import struct
+
+    data = bytearray(zip_bytes(DOCX_PARTS))
+    for signature, at in ((b"PK\x01\x02", 10), (b"PK\x03\x04", 8)):
+        start = data.find(signature)
+        while start >= 0:
+            data[start + at : start + at + 2] = struct.pack("<H", 99)
+            start = data.find(signature, start + 4)
+    assert refusal("baocao.docx", bytes(data)).code == "damaged"
+
+
 def test_office_content_types_that_cannot_be_read_are_refused_as_damaged():
     content = zip_bytes({**DOCX_PARTS, "[Content_Types].xml": b"<Types><Default"})
     assert refusal("baocao.docx", content).code == "damaged"

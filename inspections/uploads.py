@@ -92,7 +92,7 @@ PDF_MAX_OBJECTS = 100_000
 PDF_OBJECT_STREAMS_MAX_BYTES = 64 * MB  # unpacked, all object streams together
 
 # Office content types (lower case) that declare macros, ActiveX controls or OLE objects.
-_MACRO_CONTENT_TYPES = ("vbaproject", "vbadata", "macroenabled", "macrosheet", "ms-excel.intl")
+_MACRO_CONTENT_TYPES = ("vbaproject", "vbadata", "macroenabled", "macrosheet")
 _OLE_CONTENT_TYPES = ("oleobject", "activex")
 CONTENT_TYPES_MAX = 1 * MB  # a real [Content_Types].xml is a few kilobytes
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

@@ -529,6 +529,24 @@ def test_office_file_with_an_embedded_ole_object_is_refused():
 @pytest.mark.parametrize(
     "content_type",
     [
+        b"application/vnd.ms-excel.macrosheet+xml",  # Excel 4.0 macros
+        b"application/vnd.ms-excel.intlmacrosheet+xml",
+        b"application/vnd.ms-word.vbaData+xml",
+    ],
+)
+def test_office_macro_content_types_are_refused(content_type):
+    from inspections.tests.hostile_files import with_parts
+
+    default = b'<Default Extension="bin" ContentType="' + content_type + b'"/>'
+    content = with_parts(
+        xlsx_bytes(), {"xl/x.bin": b"x"}, content_types=(b"<Default ", default + b"<Default ")
+    )
+    assert refusal("bangdiem.xlsx", content).code == "macro"
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
         b"application/vnd.openxmlformats-officedocument.oleObject",
         b"application/vnd.ms-office.activeX+xml",
     ],

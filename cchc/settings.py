@@ -322,5 +322,12 @@ ANONYMOUS_REQUEST_MAX_BYTES = 256 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 UPLOAD_OVERHEAD_BYTES = 1024 * 1024
 
+# Limits of a unit/agency list imported by an administrator (CSV or .xlsx), checked before the
+# sheet is parsed: file size, size once unpacked (.xlsx), data rows and columns.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=30 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=50)
+
 # Size of the demo/reference data and of pages.
 PAGE_SIZE = env.int("PAGE_SIZE", default=50)

@@ -7,24 +7,34 @@ scripts). Every refusal is a `ValidationError` in Vietnamese that says what is w
 user should do, because the person uploading is not the person who could read a log.
 
 The type is decided from the content, never from the name or the browser's MIME type, both of
-which the uploader controls. ZIP-based formats are judged from their central directory only:
-nothing is ever extracted.
+which the uploader controls. A PDF is judged by parsing it with qpdf (through pikepdf): it must
+open without repair, have pages, not be encrypted, and no object anywhere in it (object streams
+included) may name JavaScript, a launch or other dangerous action, an embedded file or an XFA
+form. A Word/Excel package is judged from its central directory (sizes, paths, encryption), its
+declared content types and the first bytes of every part: a part that is an OLE compound file
+(a VBA project or an embedded object, whatever its name) is opened with olefile and refused.
+Nothing is written to disk while checking.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import olefile
+import pikepdf
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from lxml import etree
 
 ALLOWED = ("pdf", "docx", "xlsx")
 
@@ -43,14 +53,52 @@ ZIP_MAX_TOTAL = 200 * MB
 ZIP_MAX_RATIO = 100
 ZIP_RATIO_FROM = 1 * MB  # small members compress very well legitimately (XML full of repeats)
 
-PDF_SCAN_BYTES = 1 * MB
-PDF_TAIL_BYTES = 2048
 SNIFF_BYTES = 1024
 STEM_MAX = 100
 
-# A PDF name ends at whitespace or a delimiter, so `/JS` must be followed by one of those to be
-# the JavaScript key (and not, say, `/JSomething`); `/JavaScript` and `/Launch` are distinctive.
-_PDF_ACTIVE = re.compile(rb"/JavaScript|/Launch|/JS(?=[\s()<>\[\]{}/%])")
+# What may follow a PDF's last %%EOF: a line end and a little padding, nothing that could be a
+# second document (HTML, a ZIP) glued behind the first.
+PDF_EOF_TOLERANCE = 16
+PDF_WHITESPACE = b"\0\t\n\f\r "
+
+# Names that make a PDF active, wherever they stand (dictionary key or value, any object, object
+# streams included). qpdf decodes `#xx` escapes, so `/J#61vaScript` is `/JavaScript` here.
+# URI links and GoTo (within the document) stay allowed: reports are full of them.
+_PDF_ACTIVE_NAMES = frozenset(
+    {
+        "/JavaScript",  # action type, and the document-level scripts of the names tree
+        "/JS",  # the script of a JavaScript or Rendition action
+        "/Launch",  # runs a program or opens a local file
+        "/SubmitForm",  # sends form data to an address
+        "/ImportData",  # reads form data from a file
+        "/GoToR",  # opens another file
+        "/GoToE",  # opens an embedded file
+        "/RichMedia",  # Flash and other embedded players
+    }
+)
+_PDF_EMBEDDED_NAMES = frozenset({"/EmbeddedFile", "/EmbeddedFiles", "/EF"})
+_PDF_XFA_NAMES = frozenset({"/XFA"})
+_PDF_WATCHED = re.compile(
+    rb"/("
+    + b"|".join(
+        re.escape(name[1:].encode())
+        for name in sorted(_PDF_ACTIVE_NAMES | _PDF_EMBEDDED_NAMES | _PDF_XFA_NAMES, key=len)[::-1]
+    )
+    + rb")(?=[\0\t\n\f\r /<>\[\]()%{}]|$)"
+)
+_PDF_LITERAL_STRING = re.compile(rb"\((?:[^\\()]|\\.)*\)", re.DOTALL)
+# Checking takes about 7 s per 100,000 objects; a 20 MB report has a few thousand.
+PDF_MAX_OBJECTS = 100_000
+PDF_OBJECT_STREAMS_MAX_BYTES = 64 * MB  # unpacked, all object streams together
+
+# Office content types (lower case) that declare macros, ActiveX controls or OLE objects.
+_MACRO_CONTENT_TYPES = ("vbaproject", "vbadata", "macroenabled", "macrosheet")
+_OLE_CONTENT_TYPES = ("oleobject", "activex")
+CONTENT_TYPES_MAX = 1 * MB  # a real [Content_Types].xml is a few kilobytes
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLE_READ_MAX = 20 * MB  # an OLE part is refused either way; larger ones are not opened
+# Storages and streams that hold a VBA project (Office 2007+, Word 97, Excel 97).
+_VBA_ENTRIES = frozenset({"VBA", "_VBA_PROJECT", "_VBA_PROJECT_CUR", "MACROS"})
 
 # Extensions that safe_name treats as the old extension to replace; anything else after the last
 # dot is part of the name ("Báo cáo v1.2" keeps its ".2").
@@ -198,7 +246,6 @@ def check_upload(
 
     digest = hashlib.sha256()
     head = bytearray()
-    tail = b""
     size = 0
     file.seek(0)
     try:
@@ -207,9 +254,8 @@ def check_upload(
             if size > max_bytes:
                 raise too_big()
             digest.update(chunk)
-            if len(head) < PDF_SCAN_BYTES:
-                head += chunk[: PDF_SCAN_BYTES - len(head)]
-            tail = (tail + chunk)[-PDF_TAIL_BYTES:]
+            if len(head) < SNIFF_BYTES:
+                head += chunk[: SNIFF_BYTES - len(head)]
     finally:
         file.seek(0)
 
@@ -246,7 +292,7 @@ def check_upload(
             params={**params, "extension": extension, "right": kind},
         )
     if kind == "pdf":
-        _check_pdf(head_bytes, tail, params)
+        _check_pdf(file, params)
 
     return CheckedUpload(
         name=safe_name(file.name or "", kind),
@@ -276,6 +322,8 @@ def _detect(file: Upload, head: bytes, size: int, shown: str) -> str:
             params=params,
         )
     if head.startswith(b"\xd0\xcf\x11\xe0"):
+        if _is_encrypted_office(file):
+            raise _office_encrypted(params)
         raise ValidationError(
             _(
                 "Tệp “%(name)s” là tài liệu Word/Excel định dạng cũ (.doc/.xls): hãy mở bằng "
@@ -336,12 +384,26 @@ def _check_zip(file: Upload, size: int, params: dict[str, str]) -> str:
     )
     try:
         with zipfile.ZipFile(_Reader(file, size)) as archive:  # type: ignore[arg-type]
-            members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as error:
+            kind = _check_zip_directory(archive.infolist(), params)
+            _check_office_parts(archive, params)
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        ValueError,
+        NotImplementedError,  # a compression method zipfile cannot unpack
+        RuntimeError,  # an encrypted member that the directory did not flag
+        zlib.error,
+    ) as error:
         raise damaged from error
     finally:
         file.seek(0)
+    return kind
 
+
+def _check_zip_directory(members: list[zipfile.ZipInfo], params: dict[str, str]) -> str:
+    """Paths, encryption, sizes and the parts that make a package Word or Excel, from the
+    central directory alone."""
     total = 0
     names: set[str] = set()
     for member in members:
@@ -361,15 +423,7 @@ def _check_zip(file: Upload, size: int, params: dict[str, str]) -> str:
                 params={**params, "member": _shown(member.filename)},
             )
         if member.flag_bits & 0x1:
-            raise ValidationError(
-                _(
-                    "Tệp “%(name)s” được đặt mật khẩu (mã hóa) nên không kiểm tra được: hãy gỡ "
-                    "mật khẩu (trong Word/Excel: Tệp → Thông tin → Bảo vệ tài liệu → Mã hóa bằng "
-                    "mật khẩu, xóa mật khẩu), lưu lại rồi tải lên."
-                ),
-                code="encrypted",
-                params=params,
-            )
+            raise _office_encrypted(params)
         total += member.file_size
         ratio = member.file_size / max(member.compress_size, 1)
         if total > ZIP_MAX_TOTAL or (member.file_size > ZIP_RATIO_FROM and ratio > ZIP_MAX_RATIO):
@@ -383,15 +437,7 @@ def _check_zip(file: Upload, size: int, params: dict[str, str]) -> str:
                 params=params,
             )
         if parts[-1].lower() == "vbaproject.bin":
-            raise ValidationError(
-                _(
-                    "Tệp “%(name)s” có chứa macro (mã VBA): hãy lưu lại dưới dạng không có macro "
-                    "(Word: “Tài liệu Word (*.docx)”, Excel: “Sổ làm việc Excel (*.xlsx)”) hoặc "
-                    "xuất ra PDF rồi tải lên."
-                ),
-                code="macro",
-                params=params,
-            )
+            raise _macro(params)
         names.add(member.filename.lower())
 
     if "[content_types].xml" in names:
@@ -410,24 +456,126 @@ def _check_zip(file: Upload, size: int, params: dict[str, str]) -> str:
     )
 
 
-def _check_pdf(head: bytes, tail: bytes, params: dict[str, str]) -> None:
-    """Refuse PDFs that declare scripts or launch actions near the start, and PDFs whose end
-    marker is missing (most often an upload cut short or a file saved half-way).
+def _check_office_parts(archive: zipfile.ZipFile, params: dict[str, str]) -> None:
+    """Refuse macros, ActiveX controls and OLE objects, found by the content types the package
+    declares and by the content of every part, whatever its name: a VBA project or an embedded
+    object is an OLE compound file (D0 CF 11 E0…), which no ordinary part of a .docx/.xlsx is.
 
-    This is a screen for the common case, not a sanitiser: a determined author can hide active
-    content in compressed object streams or past the first megabyte.
+    Raises ValueError for a [Content_Types].xml that cannot be read (the caller says damaged).
     """
-    if _PDF_ACTIVE.search(head):
-        raise ValidationError(
-            _(
-                "Tệp “%(name)s” là PDF có chứa mã chạy tự động (JavaScript hoặc lệnh mở chương "
-                "trình): hãy mở tệp và in lại ra PDF (In → Microsoft Print to PDF / Lưu dạng "
-                "PDF), không kèm tập lệnh, rồi tải lên."
-            ),
-            code="pdf_active",
-            params=params,
-        )
-    if b"%%EOF" not in tail:
+    for content_type in _content_types(archive):
+        if any(marker in content_type for marker in _MACRO_CONTENT_TYPES):
+            raise _macro(params)
+        if any(marker in content_type for marker in _OLE_CONTENT_TYPES):
+            raise _ole_object(params)
+    for member in archive.infolist():
+        if member.is_dir() or member.file_size < len(OLE_MAGIC):
+            continue
+        with archive.open(member) as stream:
+            if stream.read(len(OLE_MAGIC)) != OLE_MAGIC:
+                continue
+        if member.file_size <= OLE_READ_MAX and _ole_has_vba(archive.read(member)):
+            raise _macro(params)
+        raise _ole_object(params)
+
+
+def _content_types(archive: zipfile.ZipFile) -> list[str]:
+    """Every ContentType declared in [Content_Types].xml (Default and Override), lower case."""
+    info = next(
+        (m for m in archive.infolist() if m.filename.lower() == "[content_types].xml"), None
+    )
+    if info is None or info.file_size > CONTENT_TYPES_MAX:
+        raise ValueError("missing or oversized [Content_Types].xml")
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
+    try:
+        root = etree.fromstring(archive.read(info), parser)
+    except etree.XMLSyntaxError as error:
+        raise ValueError("unreadable [Content_Types].xml") from error
+    return [
+        element.get("ContentType", "").lower()
+        for element in root.iter()
+        if isinstance(element.tag, str) and element.get("ContentType") is not None
+    ]
+
+
+def _ole_has_vba(data: bytes) -> bool:
+    """Whether the OLE compound file `data` holds a VBA project. A part that olefile cannot read
+    is answered False: it is refused all the same, as an embedded object."""
+    try:
+        # A BytesIO, never the bytes themselves: olefile takes short bytes for a file name.
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            entries = ole.listdir(streams=True, storages=True)
+    except Exception:  # malformed OLE raises many kinds; the part is refused either way
+        return False
+    return any(name.upper() in _VBA_ENTRIES for path in entries for name in path)
+
+
+def _is_encrypted_office(file: Upload) -> bool:
+    """Whether an OLE compound file is a password-protected .docx/.xlsx: Office wraps those in
+    an OLE file with an EncryptedPackage stream."""
+    file.seek(0)
+    try:
+        with olefile.OleFileIO(io.BytesIO(file.read())) as ole:
+            return ole.exists("EncryptedPackage")
+    except Exception:  # malformed OLE raises many kinds; it is refused either way
+        return False
+    finally:
+        file.seek(0)
+
+
+def _office_encrypted(params: dict[str, str]) -> ValidationError:
+    return ValidationError(
+        _(
+            "Tệp “%(name)s” được đặt mật khẩu (mã hóa) nên không kiểm tra được: hãy gỡ "
+            "mật khẩu (trong Word/Excel: Tệp → Thông tin → Bảo vệ tài liệu → Mã hóa bằng "
+            "mật khẩu, xóa mật khẩu), lưu lại rồi tải lên."
+        ),
+        code="encrypted",
+        params=params,
+    )
+
+
+def _macro(params: dict[str, str]) -> ValidationError:
+    return ValidationError(
+        _(
+            "Tệp “%(name)s” có chứa macro (mã VBA): hãy lưu lại dưới dạng không có macro "
+            "(Word: “Tài liệu Word (*.docx)”, Excel: “Sổ làm việc Excel (*.xlsx)”) hoặc "
+            "xuất ra PDF rồi tải lên."
+        ),
+        code="macro",
+        params=params,
+    )
+
+
+def _ole_object(params: dict[str, str]) -> ValidationError:
+    return ValidationError(
+        _(
+            "Tệp “%(name)s” có đối tượng nhúng (OLE, ActiveX — ví dụ tệp hay chương trình đính "
+            "kèm, công thức Equation cũ) có thể chứa mã chạy: hãy xóa đối tượng đó hoặc thay "
+            "bằng ảnh chụp, lưu lại dạng .docx/.xlsx (hoặc xuất ra PDF) rồi tải lên."
+        ),
+        code="ole_object",
+        params=params,
+    )
+
+
+def _check_pdf(file: Upload, params: dict[str, str]) -> None:
+    """Refuse a PDF that is cut short or has something glued after its end, that qpdf cannot
+    open without repairing it, that is encrypted, has no pages, or whose objects name active
+    content (scripts, launch and other dangerous actions, embedded files, XFA forms).
+
+    The whole file is in memory while it is parsed (it is at most UPLOAD_MAX_BYTES).
+    """
+    file.seek(0)
+    try:
+        data = file.read()
+    finally:
+        file.seek(0)
+
+    end = data.rfind(b"%%EOF")
+    if end < 0:
         raise ValidationError(
             _(
                 "Tệp “%(name)s” là PDF bị hỏng hoặc tải lên chưa trọn vẹn (thiếu phần kết thúc "
@@ -437,6 +585,170 @@ def _check_pdf(head: bytes, tail: bytes, params: dict[str, str]) -> None:
             code="pdf_truncated",
             params=params,
         )
+    after = data[end + len(b"%%EOF") :]
+    if len(after) > PDF_EOF_TOLERANCE or after.strip(PDF_WHITESPACE):
+        raise ValidationError(
+            _(
+                "Tệp “%(name)s” có dữ liệu lạ nằm sau phần kết thúc của tệp PDF (dấu hiệu tệp bị "
+                "ghép thêm nội dung khác hoặc bị làm giả): hãy mở tệp và in lại ra PDF (In → "
+                "Microsoft Print to PDF / Lưu dạng PDF) rồi tải lên tệp mới."
+            ),
+            code="pdf_trailing",
+            params=params,
+        )
+
+    # No repair: a file whose cross-reference table has to be rebuilt may show each reader
+    # different objects, so qpdf's view would prove nothing about what a viewer runs.
+    try:
+        pdf = pikepdf.open(io.BytesIO(data), attempt_recovery=False)
+    except pikepdf.PasswordError as error:
+        raise _pdf_encrypted(params) from error
+    except (pikepdf.PdfError, ValueError, RuntimeError) as error:
+        raise _pdf_damaged(params) from error
+    with pdf:
+        if pdf.is_encrypted:  # also RC4/AES files that open without a password
+            raise _pdf_encrypted(params)
+        try:
+            _check_pdf_size(pdf, params)
+            found = _pdf_active_names(pdf)
+            pages = len(pdf.pages)
+        except (pikepdf.PdfError, ValueError, RuntimeError, RecursionError) as error:
+            raise _pdf_damaged(params) from error
+
+    if found & _PDF_ACTIVE_NAMES:
+        raise ValidationError(
+            _(
+                "Tệp “%(name)s” là PDF có chứa mã chạy tự động (JavaScript, lệnh mở chương trình "
+                "hoặc tệp khác, gửi dữ liệu đi): hãy mở tệp và in lại ra PDF (In → Microsoft "
+                "Print to PDF / Lưu dạng PDF), không kèm tập lệnh, rồi tải lên."
+            ),
+            code="pdf_active",
+            params=params,
+        )
+    if found & _PDF_EMBEDDED_NAMES:
+        raise ValidationError(
+            _(
+                "Tệp “%(name)s” là PDF có tệp nhúng bên trong (tệp đính kèm trong PDF), không "
+                "kiểm tra được: hãy gỡ tệp đính kèm khỏi PDF hoặc in lại ra PDF (In → Microsoft "
+                "Print to PDF), rồi tải các tài liệu kèm theo lên thành tệp riêng."
+            ),
+            code="pdf_embedded",
+            params=params,
+        )
+    if found & _PDF_XFA_NAMES:
+        raise ValidationError(
+            _(
+                "Tệp “%(name)s” là biểu mẫu PDF động (XFA), chỉ một số phần mềm mở được và có "
+                "thể chứa mã chạy: hãy mở biểu mẫu, in lại ra PDF (In → Microsoft Print to PDF) "
+                "rồi tải lên."
+            ),
+            code="pdf_xfa",
+            params=params,
+        )
+    if pages == 0:
+        raise ValidationError(
+            _(
+                "Tệp “%(name)s” là PDF không có trang nào: hãy mở tài liệu gốc, xuất lại ra PDF "
+                "và kiểm tra tệp mở được, có đủ trang, rồi tải lên."
+            ),
+            code="pdf_no_pages",
+            params=params,
+        )
+
+
+def _check_pdf_size(pdf: pikepdf.Pdf, params: dict[str, str]) -> None:
+    """Refuse a PDF whose objects would cost too much to read, before any is read: too many of
+    them, or object streams that unpack to more than PDF_OBJECT_STREAMS_MAX_BYTES (qpdf unpacks
+    an object stream whole, so 500 KB of zeros would cost 500 MB of memory)."""
+    xref = pdf.get_xref_table()
+    if len(xref) > PDF_MAX_OBJECTS:
+        raise _pdf_too_complex(params)
+    budget = PDF_OBJECT_STREAMS_MAX_BYTES
+    for number in sorted({entry.obj_stream_number for entry in xref.values() if entry.type == 2}):
+        stream = pdf.get_object(number, 0)
+        if not isinstance(stream, pikepdf.Stream):
+            raise _pdf_damaged(params)
+        filters = stream.stream_dict.get("/Filter")
+        if isinstance(filters, pikepdf.Array) and len(filters) == 1:
+            filters = filters[0]
+        raw = stream.read_raw_bytes()
+        if filters is None:
+            budget -= len(raw)
+        elif filters == pikepdf.Name.FlateDecode:
+            budget -= _inflated_size(raw, budget, params)
+        else:  # writers use Flate for object streams; other filters are not worth the risk
+            raise _pdf_too_complex(params)
+        if budget < 0:
+            raise _pdf_too_complex(params)
+
+
+def _inflated_size(raw: bytes, budget: int, params: dict[str, str]) -> int:
+    """The unpacked size of Flate data, counted in chunks and given up past `budget`."""
+    inflater = zlib.decompressobj()
+    size = 0
+    pending = raw
+    try:
+        while pending and size <= budget:
+            size += len(inflater.decompress(pending, MB))
+            pending = inflater.unconsumed_tail
+    except zlib.error as error:
+        raise _pdf_damaged(params) from error
+    return size
+
+
+def _pdf_too_complex(params: dict[str, str]) -> ValidationError:
+    return ValidationError(
+        _(
+            "Tệp “%(name)s” là PDF có cấu trúc phức tạp bất thường (quá nhiều đối tượng hoặc dữ "
+            "liệu nén quá lớn) nên không kiểm tra được: hãy mở tệp và in lại ra PDF (In → "
+            "Microsoft Print to PDF), hoặc tách thành nhiều tệp, rồi tải lên."
+        ),
+        code="pdf_too_complex",
+        params=params,
+    )
+
+
+def _pdf_encrypted(params: dict[str, str]) -> ValidationError:
+    return ValidationError(
+        _(
+            "Tệp “%(name)s” là PDF được đặt mật khẩu hoặc mã hóa nên không kiểm tra được: hãy gỡ "
+            "mật khẩu/mã hóa (hoặc mở tệp và in lại ra PDF bằng Microsoft Print to PDF) rồi tải "
+            "lên."
+        ),
+        code="pdf_encrypted",
+        params=params,
+    )
+
+
+def _pdf_damaged(params: dict[str, str]) -> ValidationError:
+    return ValidationError(
+        _(
+            "Tệp “%(name)s” không đọc được như một tệp PDF hợp lệ (tệp bị hỏng, lưu dở, hoặc "
+            "không phải PDF thật dù có phần đầu giống PDF): hãy mở tài liệu gốc, xuất lại ra PDF "
+            "(hoặc In → Microsoft Print to PDF) rồi tải lên."
+        ),
+        code="pdf_damaged",
+        params=params,
+    )
+
+
+def _pdf_active_names(pdf: pikepdf.Pdf) -> set[str]:
+    """The watched names used anywhere in `pdf`, as dictionary keys or values.
+
+    `pdf.objects` lists every indirect object, those inside object streams too. qpdf writes each
+    one back in canonical form (`unparse`: names without needless `#xx` escapes, every parenthesis
+    inside a literal string escaped), so once literal strings are blanked out a name can be found
+    by a pattern, at C speed; walking the objects from Python took 70 s on a hostile file. Stream
+    data is not decoded: a script stream only runs when a dictionary names it, and those
+    dictionaries are read.
+    """
+    parts = [pdf.trailer.unparse(resolved=True)]
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Stream):
+            obj = obj.stream_dict
+        parts.append(obj.unparse(resolved=True))
+    text = _PDF_LITERAL_STRING.sub(b"()", b"\n".join(parts))
+    return {"/" + name.decode("ascii") for name in _PDF_WATCHED.findall(text)}
 
 
 class _Reader:

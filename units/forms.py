@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from units.models import AdministrativeUnit, Agency, Level
@@ -48,6 +49,14 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(
                 _("Chỉ nhận tệp .csv hoặc .xlsx: hãy lưu tệp dưới dạng đó.")
             )
-        if file.size > 5 * 1024 * 1024:
-            raise forms.ValidationError(_("Tệp lớn hơn 5 MB: hãy chia nhỏ danh mục."))
+        limit = settings.IMPORT_MAX_BYTES
+        if file.size > limit:
+            size = f"{limit / (1024 * 1024):.3f}".rstrip("0").rstrip(".").replace(".", ",")
+            raise forms.ValidationError(
+                _(
+                    "Tệp lớn hơn giới hạn %(limit)s MB: hãy chia danh mục thành nhiều tệp nhỏ rồi "
+                    "nhập lần lượt."
+                ),
+                params={"limit": size},
+            )
         return file

@@ -15,12 +15,15 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
+import zipfile
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -77,41 +80,233 @@ class ImportResult:
 
 
 def read_table(file: IO[bytes], filename: str) -> list[tuple[int, dict[str, Any]]]:
-    """Rows of a CSV (UTF-8) or Excel (.xlsx) file as (line number, {column: value})."""
-    suffix = Path(filename).suffix.lower()
-    if suffix == ".csv":
-        raw = file.read()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ImportRejected(
-                [RowError(0, _("Tệp CSV không ở mã UTF-8: hãy lưu lại tệp với mã hóa UTF-8."))]
-            ) from None
-        table = list(csv.reader(io.StringIO(text)))
-    elif suffix == ".xlsx":
-        from openpyxl import load_workbook
+    """Rows of a CSV (UTF-8) or Excel (.xlsx) file as (line number, {column: value}).
 
-        try:
-            workbook = load_workbook(file, read_only=True, data_only=True)
-        except Exception:  # openpyxl raises many kinds for a broken file
-            raise ImportRejected(
-                [RowError(0, _("Không đọc được tệp Excel: hãy kiểm tra tệp có phải .xlsx không."))]
-            ) from None
-        table = [list(row) for row in workbook.active.iter_rows(values_only=True)]
-        workbook.close()
-    else:
+    The limits (IMPORT_MAX_BYTES, IMPORT_MAX_UNCOMPRESSED_BYTES, IMPORT_MAX_ROWS,
+    IMPORT_MAX_COLUMNS) are checked before a sheet is parsed where the file declares its size
+    (the ZIP directory, the sheet's dimension), and while rows are streamed otherwise: reading
+    stops at the first row past the limit, so a small file that unpacks to a million rows costs
+    no more than the limit.
+    """
+    limits = _Limits.from_settings()
+    suffix = Path(filename).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
         raise ImportRejected(
             [RowError(0, _("Chỉ nhận tệp .csv hoặc .xlsx; tệp đã chọn là “%s”.") % filename)]
         )
-    if not table:
-        raise ImportRejected([RowError(0, _("Tệp trống: dòng đầu phải là tên các cột."))])
-    header = [str(h or "").strip().lower() for h in table[0]]
-    rows = []
-    for number, values in enumerate(table[1:], start=2):
-        if all(v in (None, "") for v in values):
-            continue
-        rows.append((number, dict(zip(header, values, strict=False))))
+    raw = file.read(limits.bytes + 1)
+    if len(raw) > limits.bytes:
+        raise _too_big(_("lớn hơn giới hạn %(limit)s MB"), limits.bytes)
+    table = _csv_rows(raw, limits) if suffix == ".csv" else _xlsx_rows(raw, limits)
+    try:
+        header_row = next(table, None)
+        if header_row is None:
+            raise ImportRejected([RowError(0, _("Tệp trống: dòng đầu phải là tên các cột."))])
+        header = [str(h or "").strip().lower() for h in header_row]
+        rows = []
+        for number, values in enumerate(table, start=2):
+            if number - 1 > limits.rows:
+                raise _too_many_rows(limits.rows)
+            if all(v in (None, "") for v in values):
+                continue
+            rows.append((number, dict(zip(header, values, strict=False))))
+    finally:
+        table.close()  # stops the reading of the sheet, and closes the workbook
     return rows
+
+
+@dataclass(frozen=True)
+class _Limits:
+    bytes: int
+    uncompressed: int
+    rows: int
+    columns: int
+
+    @classmethod
+    def from_settings(cls) -> _Limits:
+        return cls(
+            bytes=settings.IMPORT_MAX_BYTES,
+            uncompressed=settings.IMPORT_MAX_UNCOMPRESSED_BYTES,
+            rows=settings.IMPORT_MAX_ROWS,
+            columns=settings.IMPORT_MAX_COLUMNS,
+        )
+
+
+def _csv_rows(raw: bytes, limits: _Limits) -> Iterator[list[Any]]:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRejected(
+            [RowError(0, _("Tệp CSV không ở mã UTF-8: hãy lưu lại tệp với mã hóa UTF-8."))]
+        ) from None
+    reader = csv.reader(io.StringIO(text))
+    try:
+        for row in reader:
+            if len(row) > limits.columns:
+                raise _too_many_columns(limits.columns)
+            yield row
+    except csv.Error:
+        raise ImportRejected(
+            [
+                RowError(
+                    reader.line_num,
+                    _(
+                        "tệp CSV sai định dạng (dấu ngoặc kép không đóng hoặc một ô quá dài): "
+                        "hãy mở tệp bằng Excel, kiểm tra dòng này rồi lưu lại dạng CSV UTF-8."
+                    ),
+                )
+            ]
+        ) from None
+
+
+# A worksheet's declared extent, e.g. <dimension ref="A1:K250"/>, near the start of its XML.
+_DIMENSION = re.compile(
+    rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]{1,3})?(\d+)?(?::([A-Z]{1,3})(\d+))?\""
+)
+_DIMENSION_SCAN = 64 * 1024
+
+
+def _xlsx_rows(raw: bytes, limits: _Limits) -> Iterator[tuple[Any, ...]]:
+    from openpyxl import load_workbook
+
+    unreadable = ImportRejected(
+        [RowError(0, _("Không đọc được tệp Excel: hãy kiểm tra tệp có phải .xlsx không."))]
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            _check_xlsx_package(archive, limits)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError):
+        raise unreadable from None
+    try:
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a broken file
+        raise unreadable from None
+    try:
+        for row in workbook.active.iter_rows(values_only=True):
+            if len(row) > limits.columns:
+                raise _too_many_columns(limits.columns)
+            yield row
+    except ImportRejected:
+        raise
+    except Exception:  # a broken sheet surfaces while rows are streamed
+        raise unreadable from None
+    finally:
+        workbook.close()
+
+
+def _check_xlsx_package(archive: zipfile.ZipFile, limits: _Limits) -> None:
+    """Refuse from the ZIP directory, each sheet's declared dimension and a count of its row and
+    cell tags, before openpyxl parses anything (openpyxl reads a sheet without a dimension in
+    full just to size it)."""
+    members = archive.infolist()
+    if sum(member.file_size for member in members) > limits.uncompressed:
+        raise _too_big(_("khi giải nén lớn hơn %(limit)s MB"), limits.uncompressed)
+    for member in members:
+        if not re.fullmatch(r"xl/worksheets/[^/]+\.xml", member.filename):
+            continue
+        with archive.open(member) as stream:
+            match = _DIMENSION.search(stream.read(_DIMENSION_SCAN))
+        if match:
+            first_column, first_row, last_column, last_row = (
+                group.decode("ascii") if group else None for group in match.groups()
+            )
+            if last_row is not None:
+                if int(last_row) - int(first_row or 1) > limits.rows:  # the header is one more
+                    raise _too_many_rows(limits.rows)
+                width = _column_number(last_column) - _column_number(first_column or "A") + 1
+                if width > limits.columns:
+                    raise _too_many_columns(limits.columns)
+        rows, cells = _count_tags(archive, member, limits)
+        if rows > limits.rows + 1:
+            raise _too_many_rows(limits.rows)
+        if cells > (limits.rows + 1) * limits.columns:
+            raise _too_many_columns(limits.columns)
+
+
+# Every row and cell element of a sheet begins so (any namespace prefix); a string value cannot
+# contain a raw "<", so counting these is an upper bound of what openpyxl would read.
+_ROW_TAG = re.compile(rb"<(?:\w{1,32}:)?row[\s>/]")
+_CELL_TAG = re.compile(rb"<(?:\w{1,32}:)?c[\s>/]")
+
+
+def _count_tags(
+    archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: _Limits
+) -> tuple[int, int]:
+    """Row and cell elements in a worksheet, counted on the unpacked bytes in chunks; counting
+    stops once either is past its limit."""
+    rows = cells = 0
+    carry = b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(1024 * 1024):
+            data = carry + chunk
+            # Up to the last "<": every tag before it is whole (a tag cannot contain "<").
+            cut = data.rfind(b"<")
+            cut = len(data) if cut < 0 else cut
+            rows += len(_ROW_TAG.findall(data, 0, cut))
+            cells += len(_CELL_TAG.findall(data, 0, cut))
+            if rows > limits.rows + 1 or cells > (limits.rows + 1) * limits.columns:
+                break
+            carry = data[cut:]
+        else:
+            rows += len(_ROW_TAG.findall(carry))
+            cells += len(_CELL_TAG.findall(carry))
+    return rows, cells
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
+
+
+def _vietnamese_number(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def _too_big(what: str, limit: int) -> ImportRejected:
+    size = f"{limit / (1024 * 1024):.3f}".rstrip("0").rstrip(".").replace(".", ",")
+    return ImportRejected(
+        [
+            RowError(
+                0,
+                _("Tệp %(what)s: hãy chia danh mục thành nhiều tệp nhỏ rồi nhập lần lượt.")
+                % {"what": what % {"limit": size}},
+            )
+        ]
+    )
+
+
+def _too_many_rows(limit: int) -> ImportRejected:
+    return ImportRejected(
+        [
+            RowError(
+                0,
+                _(
+                    "Tệp có nhiều hơn %(limit)s dòng dữ liệu (giới hạn mỗi lần nhập): hãy xóa các "
+                    "dòng thừa ở cuối bảng (kể cả dòng trống đã định dạng) hoặc chia danh mục "
+                    "thành nhiều tệp rồi nhập lần lượt."
+                )
+                % {"limit": _vietnamese_number(limit)},
+            )
+        ]
+    )
+
+
+def _too_many_columns(limit: int) -> ImportRejected:
+    return ImportRejected(
+        [
+            RowError(
+                0,
+                _(
+                    "Tệp có nhiều hơn %(limit)s cột (giới hạn mỗi lần nhập): hãy chỉ giữ các cột "
+                    "của danh mục, xóa các cột thừa bên phải (kể cả cột trống đã định dạng) rồi "
+                    "nhập lại."
+                )
+                % {"limit": _vietnamese_number(limit)},
+            )
+        ]
+    )
 
 
 def _text(row: dict[str, Any], column: str) -> str:

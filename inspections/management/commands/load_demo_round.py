@@ -15,8 +15,10 @@ already has a team.
 from __future__ import annotations
 
 import datetime
+import io
 import random
 
+import pikepdf
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
@@ -45,10 +47,19 @@ from units.models import Level
 from units.services import agency_by_ref
 
 DAY = datetime.date(2023, 8, 6)
-PDF = (
-    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
-    b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-)
+
+
+def _blank_pdf() -> bytes:
+    """One blank A4 page, the placeholder of every uploaded file, written by qpdf so that it
+    passes the upload check; the same bytes on every run (static ID)."""
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page(page_size=(595, 842))
+        buffer = io.BytesIO()
+        pdf.save(buffer, static_id=True)
+        return buffer.getvalue()
+
+
+PDF = _blank_pdf()
 
 STRENGTHS = {
     1: "Ban hành kế hoạch cải cách hành chính năm kịp thời, phân công rõ trách nhiệm.",

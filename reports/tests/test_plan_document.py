@@ -26,7 +26,6 @@ CORRECTIONS = {
     "tháng 08 năm": "tháng 8 năm",
     "tổ chức thực kiểm tra": "tổ chức thực hiện kiểm tra",
     "Phục tra": "Phúc tra",
-    "Văn phòng Ủy ban nhân dân tỉnh.": "Văn phòng UBND tỉnh.",
     "giải quyết. / *eml*": "giải quyết./.",
 }
 MM = 72 / 25.4

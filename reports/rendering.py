@@ -265,7 +265,7 @@ def render_pdf(doc: OfficialDocument) -> bytes:
     second, which every process that merely imports this module (URL conf, management commands)
     would otherwise pay.
     """
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
     from weasyprint.urls import FatalURLFetchingError
 
     blocks = [_block_context(b) for b in doc.blocks]
@@ -288,12 +288,69 @@ def render_pdf(doc: OfficialDocument) -> bytes:
     )
     page = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=_static_fetcher())
     try:
-        return page.write_pdf()
+        document = page.render()
+        if balance := balancing_css(document):
+            # Laid out again only when a table would leave a nearly empty page.
+            page = HTML(
+                string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=_static_fetcher()
+            )
+            document = page.render(stylesheets=[CSS(string=balance)])
+        return document.write_pdf()
     except FatalURLFetchingError as error:
         # A BaseException in WeasyPrint; Django only turns Exceptions into a 500 page.
         raise ImproperlyConfigured(
             f"The official document stylesheet or fonts under {STATIC_DIR} cannot be read: {error}"
         ) from error
+
+
+# No page but the last may be used less than this (a fifth of the text area's height).
+MIN_PAGE_FILL = 0.2
+KEPT_ROWS = 3  # table rows Word keeps with the note under the table
+
+
+def _page_rows(page: Any) -> tuple[list[tuple[str, float, float]], float, float, float]:
+    """The appendix rows on a laid-out page as (id, top, height), the lowest content edge, and
+    the page's content area (top, height), in CSS pixels."""
+    box = page._page_box
+    top, height = box.content_box_y(), box.height
+    rows: list[tuple[str, float, float]] = []
+    bottom = top
+    for child in box.descendants():
+        if getattr(child, "is_for_root_element", False) or not hasattr(child, "position_y"):
+            continue
+        if getattr(child, "element_tag", None) == "tr" and child.element is not None:
+            row = child.element.get("data-row")
+            if row:
+                rows.append((row, child.position_y, child.margin_height()))
+        if child.children if hasattr(child, "children") else False:
+            continue
+        bottom = max(bottom, child.position_y + child.margin_height())
+    return rows, bottom, top, height
+
+
+def balancing_css(document: Any) -> str:
+    """Rules that move rows of an appendix table to its next page when that page would otherwise
+    hold only a few of them: no page but the last is used less than a fifth (the issue of a
+    landscape page holding one line). Empty when every page is full enough."""
+    rules = []
+    pages = [_page_rows(page) for page in document.pages]
+    for i in range(1, len(pages) - 1):
+        _rows, bottom, top, height = pages[i]
+        previous = pages[i - 1][0]
+        if not previous or (bottom - top) / height >= MIN_PAGE_FILL:
+            continue
+        # The page continues the table that ends the page before: its last rows, or its note.
+        table = previous[-1][0].split("-")[0]
+        before = [r for r in previous if r[0].split("-")[0] == table]
+        if len(before) < 4:
+            continue
+        wanted = MIN_PAGE_FILL * height * 1.25 - (bottom - top)
+        moved, gained = 0, 0.0
+        while gained < wanted and moved < len(before) // 2:
+            moved += 1
+            gained += before[-moved][2]
+        rules.append(f'tr[data-row="{before[-moved][0]}"] {{ break-before: page; }}')
+    return "\n".join(rules)
 
 
 def _appendix_context(doc: OfficialDocument, appendix: Appendix) -> dict[str, Any]:
@@ -699,7 +756,13 @@ def _add_appendix(
         _add_block(word, block)
 
     if appendix.columns:
-        _add_appendix_table(word, appendix, text_width)
+        table = _add_appendix_table(word, appendix, text_width)
+        if appendix.note:
+            # The note never stands alone on a page: the table's last rows go with it.
+            for row in table.rows[-KEPT_ROWS:]:
+                for cell in row.cells:
+                    for paragraph in cell.paragraphs:
+                        paragraph.paragraph_format.keep_with_next = True
     if appendix.note:
         note = word.add_paragraph()
         note.paragraph_format.space_before = Pt(6)
@@ -707,7 +770,7 @@ def _add_appendix(
         _run(note, appendix.note, size=NOTE_SIZE, italic=True)
 
 
-def _add_appendix_table(word: DocxDocument, appendix: Appendix, text_width: Emu) -> None:
+def _add_appendix_table(word: DocxDocument, appendix: Appendix, text_width: Emu) -> Table:
     fractions = fitted_fractions(appendix, text_width)
     widths = [Emu(int(text_width * fraction)) for fraction in fractions]
     widths[-1] = Emu(text_width - sum(widths[:-1]))
@@ -725,6 +788,7 @@ def _add_appendix_table(word: DocxDocument, appendix: Appendix, text_width: Emu)
         for cell, text in zip(row.cells, cells, strict=True):
             align = WD_ALIGN_PARAGRAPH.CENTER if cell_is_figure(text) else WD_ALIGN_PARAGRAPH.LEFT
             _run(_cell_paragraph(cell, first=True, align=align), text, size=TABLE_SIZE, bold=bold)
+    return table
 
 
 def _shrink_section_break(word: DocxDocument) -> None:

@@ -330,9 +330,8 @@ class Command(BaseCommand):
         services.results_report_save(
             report=report,
             summary=(
-                "Thực hiện Kế hoạch, Sở Nội vụ đã tham mưu thành lập 02 Đoàn kiểm tra; từ tháng "
-                "9 đến tháng 11 năm 2023 các Đoàn đã kiểm tra trực tiếp tại các cơ quan, đơn vị, "
-                "địa phương theo Kế hoạch."
+                "Thực hiện Kế hoạch, Sở Nội vụ đã tham mưu thành lập 02 Đoàn kiểm tra; các Đoàn "
+                "đã kiểm tra trực tiếp tại các cơ quan, đơn vị, địa phương theo Kế hoạch."
             ),
             assessment=(
                 "Các cơ quan, đơn vị, địa phương đã quan tâm chỉ đạo, triển khai nhiệm vụ cải "

@@ -6,16 +6,19 @@ table headers never broken and no page nearly empty."""
 from __future__ import annotations
 
 import re
+import subprocess
 
 import pytest
 from pypdf import PdfReader
 from pypdf.generic import ContentStream
 
-from reports.rendering import MIN_PAGE_FILL, NATION, _text_width
+from reports.documents import BlockStyle
+from reports.rendering import MIN_PAGE_FILL, NATION, _text_width, block_line
 from reports.tests.round_documents import (
     MM,
     TYPES,
     bold_runs,
+    nfc,
     pdf_pages,
     pdf_text,
     render_round,
@@ -288,3 +291,46 @@ def test_results_report_appendix_header_stt_never_wraps(files):
 def test_nation_line_stays_whole(files):
     for name in TYPES:
         assert NATION in pdf_text(files[name].pdf), name
+
+
+def _page_lines(path) -> list[list[str]]:
+    """Each page's lines as laid out, the page number left out."""
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return [
+        [" ".join(line.split()) for line in page.splitlines() if line.strip()][1:]
+        if i
+        else [" ".join(line.split()) for line in page.splitlines() if line.strip()]
+        for i, page in enumerate(nfc(out).split("\f"))
+        if page.strip()
+    ]
+
+
+@pytest.mark.parametrize("name", TYPES)
+def test_no_heading_ends_a_page(files, name):
+    document = files[name].document
+    headings = [
+        block_line(b)
+        for b in document.blocks
+        if b.style in (BlockStyle.SECTION, BlockStyle.ITEM, BlockStyle.CENTRED)
+    ]
+    pages = _page_lines(files[name].pdf)
+    for number, lines in enumerate(pages[:-1], start=1):
+        last = lines[-1]
+        assert not any(h == last or h.startswith(last) for h in headings), (number, last)
+
+
+@pytest.mark.parametrize("name", TYPES)
+def test_the_signature_never_stands_alone_on_a_page(files, name):
+    document = files[name].document
+    signer = (document.signature or document.signatures[-1]).signer_name
+    ending = " ".join(block_line(document.blocks[-1]).split()[-3:])
+    pages = _page_lines(files[name].pdf)
+    (page,) = [p for p in pages if any(signer in line for line in p)][-1:]
+    assert ending in " ".join(page)
+
+
+def test_the_plans_first_page_is_full(files):
+    """The heading II and its first point no longer leave a third of page 1 empty."""
+    assert pdf_pages(files["plan"].pdf)[0].fill() > 0.9

@@ -16,9 +16,11 @@ from django.core.management import call_command
 from django.db import transaction
 
 from reports.documents import OfficialDocument
+from reports.samples import TYPES
+
+__all__ = ["MM", "TYPES", "Rendered", "pdf_pages", "pdf_text", "render_round", "split_numbers"]
 
 MM = 72 / 25.4
-TYPES = ("plan", "decision", "outline", "schedule", "minutes", "conclusion", "results")
 
 
 @dataclass(frozen=True)
@@ -34,31 +36,12 @@ class _Rollback(Exception):
 
 def build_round_documents() -> dict[str, OfficialDocument]:
     """One document of each type from the demo round (the database must hold it)."""
-    from inspections.models import ConclusionNotice, Minutes, Plan, ResultsReport
-    from inspections.services import round_results
-    from reports.outline_document import outline_document
-    from reports.plan_document import plan_document, plan_for_document
-    from reports.results_document import results_document
-    from reports.visit_documents import (
-        conclusion_document,
-        minutes_document,
-        schedule_notice,
-        team_decision,
-    )
+    from inspections.models import Plan
+    from reports.samples import document_builders
 
-    plan = Plan.objects.get(year=2023, number=23)
-    team = plan.teams.order_by("pk").first()
-    minutes = Minutes.objects.filter(visit__plan=plan).order_by("visit__date", "pk").first()
-    notice = ConclusionNotice.objects.filter(plan=plan, status="issued").order_by("pk").first()
-    return {
-        "plan": plan_document(plan_for_document(plan.pk)),
-        "decision": team_decision(team),
-        "outline": outline_document(plan.outline),
-        "schedule": schedule_notice(team),
-        "minutes": minutes_document(minutes),
-        "conclusion": conclusion_document(notice),
-        "results": results_document(ResultsReport.objects.get(plan=plan), round_results(plan)),
-    }
+    builders = document_builders(Plan.objects.get(year=2023, number=23))
+    assert tuple(builders) == TYPES, tuple(builders)
+    return {name: build() for name, build in builders.items()}
 
 
 def render_round(folder: Path, blocker) -> dict[str, Rendered]:

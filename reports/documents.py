@@ -61,6 +61,10 @@ class Appendix:
     # Start on a new page (the first appendix always does); False lets a short table follow the
     # one before it on the same page, so that no page is left nearly empty.
     new_page: bool = True
+    # The italic line under the title; empty = "(Kèm theo <document> …)" of the document.
+    reference: str = ""
+    # The title in capitals (a table's name); False keeps it as given (a plan's summary).
+    title_upper: bool = True
 
     def __post_init__(self) -> None:
         if not self.columns and not self.blocks:

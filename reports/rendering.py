@@ -357,8 +357,8 @@ def _appendix_context(doc: OfficialDocument, appendix: Appendix) -> dict[str, An
     text_width = LANDSCAPE_TEXT_WIDTH if appendix.landscape else TEXT_WIDTH
     return {
         "label": appendix.label,
-        "title": appendix.title,
-        "reference": inline_html(doc.appendix_reference()),
+        "title": appendix.title.upper() if appendix.title_upper else appendix.title,
+        "reference": inline_html(appendix.reference or doc.appendix_reference()),
         "landscape": appendix.landscape,
         "new_page": appendix.new_page or appendix is doc.appendices[0],
         "blocks": [_block_context(b) for b in appendix.blocks],
@@ -738,8 +738,8 @@ def _add_appendix(
     for i, (text, bold, italic) in enumerate(
         (
             (appendix.label, True, False),
-            (appendix.title.upper(), True, False),
-            (doc.appendix_reference(), False, True),
+            (appendix.title.upper() if appendix.title_upper else appendix.title, True, False),
+            (appendix.reference or doc.appendix_reference(), False, True),
         )
     ):
         if not text:

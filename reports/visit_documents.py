@@ -4,8 +4,6 @@ conclusion notice to a unit (TB)."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.db.models import Prefetch
 
 from inspections.models import (
@@ -28,7 +26,13 @@ from reports.documents import (
     nd30_date,
     number_symbol,
 )
-from reports.plan_document import issuer_header
+from reports.plan_document import (
+    chief_of,
+    decider,
+    issuer_header,
+    local_government_bases,
+    plan_reference,
+)
 
 
 def _signature(team: Team) -> Signature:
@@ -37,16 +41,6 @@ def _signature(team: Team) -> Signature:
     of the committee as a body."""
     lines = [team.signing_capacity, team.signer_title] if team.signing_capacity else ["CHỦ TỊCH"]
     return Signature([line.upper() for line in lines if line], team.signer_name)
-
-
-# Legal bases of a decision of the chairman, each law with its date (Decree 30, appendix III).
-LOCAL_GOVERNMENT_LAWS_2015 = [
-    "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
-    "Căn cứ Luật sửa đổi, bổ sung một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính "
-    "quyền địa phương ngày 22 tháng 11 năm 2019;",
-]
-LOCAL_GOVERNMENT_LAW_2025 = ["Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;"]
-LAW_2025_IN_FORCE = datetime.date(2025, 7, 1)
 
 
 ROLE_RANK = {role: rank for rank, role in enumerate(TeamRole)}
@@ -59,13 +53,6 @@ def members_in_order(team: Team) -> list:
     return sorted(members, key=lambda m: (ROLE_RANK.get(m.role, len(ROLE_RANK)), m.order, m.pk))
 
 
-def local_government_bases(day: datetime.date | None) -> list[str]:
-    """The law in force on the decision's date: the 2025 law replaced the 2015 one on 01/07/2025."""
-    if day is not None and day >= LAW_2025_IN_FORCE:
-        return list(LOCAL_GOVERNMENT_LAW_2025)
-    return list(LOCAL_GOVERNMENT_LAWS_2015)
-
-
 def team_title(team: Team) -> str:
     """ "Đoàn kiểm tra số 1 công tác cải cách hành chính năm 2023"; a team whose name already
     says what it inspects keeps it as it is, so that nothing repeats."""
@@ -73,22 +60,6 @@ def team_title(team: Team) -> str:
     if "cải cách hành chính" in name.lower():
         return name
     return f"{name} công tác cải cách hành chính năm {team.plan.year}"
-
-
-def plan_reference(plan: Plan) -> str:
-    """ "Kế hoạch số 23/KH-UBND ngày 06/08/2023 của Ủy ban nhân dân tỉnh Kiên Giang"."""
-    return (
-        f"Kế hoạch số {plan.number_display} ngày {doc_date(plan.document_date)} "
-        f"của {plan.issuer.name}"
-    )
-
-
-def chief_of(agency) -> str:
-    """The head of an agency as named in "Theo đề nghị của …": "Giám đốc Sở Nội vụ"."""
-    if agency is None:
-        return "Giám đốc Sở Nội vụ"
-    heads = {"committee": "Chủ tịch", "office": "Chánh", "inspectorate": "Chánh"}
-    return f"{heads.get(agency.kind, 'Giám đốc')} {agency.name}"
 
 
 def drafting_unit(plan: Plan) -> str:
@@ -138,10 +109,7 @@ def team_decision(team: Team) -> OfficialDocument:
             "Điều 3.",
         )
     )
-    if plan.issuer.kind == "committee":
-        authority = f"CHỦ TỊCH ỦY BAN NHÂN DÂN {issuer_lines[-1]}"
-    else:
-        authority = chief_of(plan.issuer).upper()
+    authority = decider(plan.issuer, issuer_lines)
     return OfficialDocument(
         parent_body=parent_body,
         issuer_lines=issuer_lines,

@@ -18,9 +18,20 @@ from django.db import transaction
 from reports.documents import OfficialDocument
 from reports.samples import TYPES
 
-__all__ = ["MM", "TYPES", "Rendered", "pdf_pages", "pdf_text", "render_round", "split_numbers"]
+__all__ = [
+    "ALL_TYPES",
+    "MM",
+    "TYPES",
+    "Rendered",
+    "pdf_pages",
+    "pdf_text",
+    "render_round",
+    "split_numbers",
+]
 
 MM = 72 / 25.4
+# Every type, and the seed plan issued by a decision (the decision with the plan attached).
+ALL_TYPES = (*TYPES, "plan_decision")
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,16 @@ def build_round_documents() -> dict[str, OfficialDocument]:
     return {name: build() for name, build in builders.items()}
 
 
+def _plan_issued_by_decision() -> OfficialDocument:
+    """The seed plan as if issued by the chairman's decision 23/QĐ-UBND (its symbol says so)."""
+    from inspections.models import Plan
+    from reports.plan_document import plan_document, plan_for_document
+
+    plan = Plan.objects.get(year=2023, number=23)
+    Plan.objects.filter(pk=plan.pk).update(symbol="QĐ-UBND")
+    return plan_document(plan_for_document(plan.pk))
+
+
 def render_round(folder: Path, blocker) -> dict[str, Rendered]:
     """Load the demo round in a transaction, render every type, and roll the round back so that
     the other tests of the session find the database as it was."""
@@ -54,7 +75,9 @@ def render_round(folder: Path, blocker) -> dict[str, Rendered]:
         try:
             with transaction.atomic():
                 call_command("load_demo_round", stdout=io.StringIO())
-                for name, document in build_round_documents().items():
+                documents = build_round_documents()
+                documents["plan_decision"] = _plan_issued_by_decision()
+                for name, document in documents.items():
                     pdf, docx = folder / f"{name}.pdf", folder / f"{name}.docx"
                     pdf.write_bytes(render_pdf(document))
                     docx.write_bytes(render_docx(document))

@@ -15,6 +15,7 @@ from pypdf.generic import ContentStream
 from reports.documents import BlockStyle
 from reports.rendering import MIN_PAGE_FILL, NATION, _text_width, block_line
 from reports.tests.round_documents import (
+    ALL_TYPES,
     MM,
     TYPES,
     bold_runs,
@@ -32,7 +33,7 @@ HEADER_SPLIT_X = LEFT + 0.4 * (RIGHT - LEFT)
 # Types generated wholly from data: their dates are all in the dd/mm/yyyy form.
 GENERATED = ("decision", "outline", "schedule", "minutes", "conclusion", "results")
 DATE = re.compile(r"\d{2}/\d{2}/\d{4}")
-ISSUED = ("plan", "decision", "outline", "conclusion", "results")
+ISSUED = ("plan", "plan_decision", "decision", "outline", "conclusion", "results")
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +77,7 @@ def _rules(path, page_number: int = 0) -> list[tuple[float, float, float]]:
     return found
 
 
-@pytest.mark.parametrize("name", TYPES)
+@pytest.mark.parametrize("name", ALL_TYPES)
 def test_the_rule_under_the_issuer_is_a_third_to_a_half_of_its_name(files, name):
     document = files[name].document
     widest = max(
@@ -98,19 +99,19 @@ def test_the_rule_under_the_issuer_is_a_third_to_a_half_of_its_name(files, name)
     assert abs((x0 + x1) / 2 - centre) < 1 * MM
 
 
-@pytest.mark.parametrize("name", TYPES)
+@pytest.mark.parametrize("name", ALL_TYPES)
 def test_no_number_or_date_is_cut_across_lines(files, name):
     assert split_numbers(files[name].pdf) == []
 
 
-@pytest.mark.parametrize("name", TYPES)
+@pytest.mark.parametrize("name", ALL_TYPES)
 def test_no_page_but_the_last_is_nearly_empty(files, name):
     pages = pdf_pages(files[name].pdf)
     fills = [round(page.fill(), 2) for page in pages]
     assert all(fill >= MIN_PAGE_FILL for fill in fills[:-1]), fills
 
 
-@pytest.mark.parametrize("name", TYPES)
+@pytest.mark.parametrize("name", ALL_TYPES)
 def test_table_header_words_are_whole(files, name):
     words = {w.text for page in pdf_pages(files[name].pdf) for w in page.words}
     for appendix in files[name].document.appendices:
@@ -119,7 +120,7 @@ def test_table_header_words_are_whole(files, name):
                 assert word in words, (appendix.label, column)
 
 
-@pytest.mark.parametrize("name", [n for n in TYPES if n != "minutes"])
+@pytest.mark.parametrize("name", [n for n in ALL_TYPES if n != "minutes"])
 def test_lưu_line_names_the_records_office_the_drafting_unit_and_copies(files, name):
     text = pdf_text(files[name].pdf)
     assert re.search(r"- Lưu: VT, [^\s,()]+ \(\d+b\)\.", text), text[-300:]
@@ -131,7 +132,7 @@ def test_dates_in_running_text_are_dd_mm_yyyy(files, name):
     assert re.findall(r"(?<![\d/])(?:\d/\d{1,2}|\d{1,2}/\d)/\d{4}\b", text) == []
 
 
-@pytest.mark.parametrize("name", TYPES)
+@pytest.mark.parametrize("name", ALL_TYPES)
 def test_no_doubled_words(files, name):
     text = pdf_text(files[name].pdf)
     assert re.findall(r"\b([^\W\d]\w*(?: \w+){0,2}) \1\b", text) == []
@@ -307,7 +308,7 @@ def _page_lines(path) -> list[list[str]]:
     ]
 
 
-@pytest.mark.parametrize("name", TYPES)
+@pytest.mark.parametrize("name", ALL_TYPES)
 def test_no_heading_ends_a_page(files, name):
     document = files[name].document
     headings = [
@@ -321,7 +322,7 @@ def test_no_heading_ends_a_page(files, name):
         assert not any(h == last or h.startswith(last) for h in headings), (number, last)
 
 
-@pytest.mark.parametrize("name", TYPES)
+@pytest.mark.parametrize("name", ALL_TYPES)
 def test_the_signature_never_stands_alone_on_a_page(files, name):
     document = files[name].document
     signer = (document.signature or document.signatures[-1]).signer_name
@@ -334,3 +335,29 @@ def test_the_signature_never_stands_alone_on_a_page(files, name):
 def test_the_plans_first_page_is_full(files):
     """The heading II and its first point no longer leave a third of page 1 empty."""
     assert pdf_pages(files["plan"].pdf)[0].fill() > 0.9
+
+
+def test_a_plan_issued_by_decision_is_the_decision_with_the_plan_attached(files):
+    path = files["plan_decision"].pdf
+    text = pdf_text(path)
+    for expected in (
+        "Số: 23/QĐ-UBND",
+        "QUYẾT ĐỊNH Về việc ban hành Kế hoạch kiểm tra công tác cải cách hành chính năm 2023",
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH KIÊN GIANG",
+        "Căn cứ Kế hoạch số 272/KH-UBND ngày 23/12/2022 của Ủy ban nhân dân tỉnh về công tác "
+        "cải cách hành chính (CCHC) năm 2023;",
+        "QUYẾT ĐỊNH: Điều 1. Ban hành kèm theo Quyết định này Kế hoạch kiểm tra công tác cải "
+        "cách hành chính năm 2023.",
+        "- Như Điều 3;",
+        "KẾ HOẠCH Kiểm tra công tác cải cách hành chính năm 2023 (Ban hành kèm theo Quyết định "
+        "số 23/QĐ-UBND ngày 06 tháng 8 năm 2023 của Chủ tịch Ủy ban nhân dân tỉnh Kiên Giang)",
+        "I. MỤC ĐÍCH, YÊU CẦU",
+        "Văn phòng Ủy ban nhân dân tỉnh.",
+    ):
+        assert expected in text, expected
+    # The decision comes first and is signed; the plan starts a page of its own after it.
+    pages = _page_lines(path)
+    plan_page = next(i for i, p in enumerate(pages) if "KẾ HOẠCH" in p)
+    assert any("Nguyễn Thanh Nhân" in line for p in pages[:plan_page] for line in p)
+    assert not any("Nguyễn Thanh Nhân" in line for p in pages[plan_page:] for line in p)
+    assert any(t.strip() == "Điều 1." and bold for t, bold, _s in bold_runs(path))

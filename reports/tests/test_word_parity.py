@@ -21,8 +21,8 @@ import pytest
 from pypdf import PdfReader
 
 from reports.tests.round_documents import (
+    ALL_TYPES,
     MM,
-    TYPES,
     pdf_pages,
     pdf_text,
     render_round,
@@ -64,27 +64,27 @@ def pairs(django_db_setup, django_db_blocker, tmp_path_factory):
             "pdf",
             "--outdir",
             str(out),
-            *(str(rendered[name].docx) for name in TYPES),
+            *(str(rendered[name].docx) for name in ALL_TYPES),
         ],
         capture_output=True,
         check=True,
         timeout=300,
     )
-    return {name: (rendered[name].pdf, out / f"{name}.pdf") for name in TYPES}
+    return {name: (rendered[name].pdf, out / f"{name}.pdf") for name in ALL_TYPES}
 
 
 def _words(path) -> list[str]:
     return [w for w in pdf_text(path).split() if not PAGE_NUMBER.match(w)]
 
 
-@pytest.mark.parametrize("name", TYPES)
+@pytest.mark.parametrize("name", ALL_TYPES)
 def test_word_file_has_the_same_page_count(pairs, name):
     weasy, office = (len(PdfReader(path).pages) for path in pairs[name])
     longest = name == "results"
     assert abs(weasy - office) <= (1 if longest else 0), (weasy, office)
 
 
-@pytest.mark.parametrize("name", TYPES)
+@pytest.mark.parametrize("name", ALL_TYPES)
 def test_word_file_has_the_same_text_in_the_same_order(pairs, name):
     weasy, office = (_words(path) for path in pairs[name])
     assert collections.Counter(weasy) == collections.Counter(office)
@@ -92,7 +92,7 @@ def test_word_file_has_the_same_text_in_the_same_order(pairs, name):
     assert ratio >= (TABLE_ORDER if name in WITH_TABLES else 1.0), ratio
 
 
-@pytest.mark.parametrize("name", TYPES)
+@pytest.mark.parametrize("name", ALL_TYPES)
 def test_word_file_is_a4_with_the_same_margins(pairs, name):
     weasy, office = (pdf_pages(path) for path in pairs[name])
     for page, (ours, theirs) in enumerate(zip(weasy, office, strict=False), start=1):
@@ -110,7 +110,7 @@ def test_word_file_is_a4_with_the_same_margins(pairs, name):
         assert abs(min(w.y_min for w in a) - min(w.y_min for w in b)) <= 1 * MM, page
 
 
-@pytest.mark.parametrize("name", TYPES)
+@pytest.mark.parametrize("name", ALL_TYPES)
 def test_word_file_uses_only_times_metric_fonts(pairs, name):
     out = subprocess.run(
         ["pdffonts", str(pairs[name][1])], capture_output=True, text=True, check=True
@@ -119,6 +119,6 @@ def test_word_file_uses_only_times_metric_fonts(pairs, name):
     assert fonts and all(font.startswith(TIMES_METRIC) for font in fonts), fonts
 
 
-@pytest.mark.parametrize("name", TYPES)
+@pytest.mark.parametrize("name", ALL_TYPES)
 def test_word_file_cuts_no_number_across_lines(pairs, name):
     assert split_numbers(pairs[name][1]) == []

@@ -28,7 +28,7 @@ from reports.documents import (
     nd30_date,
     number_symbol,
 )
-from reports.plan_document import issuer_header
+from reports.plan_document import issuer_header, plan_reference
 
 # The drafting unit of the standing department's letters: its administrative reform division.
 DRAFTING_DIVISION = "CCHC"
@@ -241,8 +241,7 @@ def outline_document(outline: Outline) -> OfficialDocument:
     blocks = [
         Block(
             BlockStyle.PARAGRAPH,
-            f"Thực hiện Kế hoạch số {plan.number_display} ngày {doc_date(plan.document_date)} "
-            f"của {plan.issuer.name} về {plan.summary[:1].lower()}{plan.summary[1:]}, "
+            f"Thực hiện {plan_reference(plan)} về {plan.summary[:1].lower()}{plan.summary[1:]}, "
             f"{sender.name} đề nghị các cơ quan, đơn vị, địa phương tổ chức tự kiểm tra và báo cáo "
             "kết quả theo Đề cương kèm theo Công văn này, cụ thể như sau:",
         ),

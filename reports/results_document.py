@@ -20,7 +20,7 @@ from reports.documents import (
     number_symbol,
 )
 from reports.outline_document import DRAFTING_DIVISION
-from reports.plan_document import issuer_header
+from reports.plan_document import issuer_header, plan_reference
 from units.models import Level
 
 YES = "x"
@@ -230,8 +230,7 @@ def results_document(report: ResultsReport, data: RoundResults) -> OfficialDocum
         type_name="BÁO CÁO",
         summary=f"Kết quả kiểm tra công tác cải cách hành chính năm {plan.year}",
         preamble=[
-            f"Thực hiện Kế hoạch số {plan.number_display} ngày {doc_date(plan.document_date)} "
-            f"của {plan.issuer.name} về {plan.summary[:1].lower()}{plan.summary[1:]}, "
+            f"Thực hiện {plan_reference(plan)} về {plan.summary[:1].lower()}{plan.summary[1:]}, "
             f"{report.issuer.name} báo cáo kết quả như sau:"
         ],
         blocks=blocks,

@@ -318,15 +318,14 @@ def _page_rows(page: Any) -> tuple[list[tuple[str, float, float]], float, float,
     rows: list[tuple[str, float, float]] = []
     bottom = top
     for child in box.descendants():
-        if getattr(child, "is_for_root_element", False) or not hasattr(child, "position_y"):
+        if not hasattr(child, "position_y"):
             continue
         if getattr(child, "element_tag", None) == "tr" and child.element is not None:
             row = child.element.get("data-row")
             if row:
                 rows.append((row, child.position_y, child.margin_height()))
-        if child.children if hasattr(child, "children") else False:
-            continue
-        bottom = max(bottom, child.position_y + child.margin_height())
+        if not getattr(child, "children", None):  # a leaf: text or an empty box
+            bottom = max(bottom, child.position_y + child.margin_height())
     return rows, bottom, top, height
 
 

@@ -24,7 +24,12 @@ def percent(value) -> str:
 
 
 def _team(plan) -> str:
-    return ", ".join(t.agency.short_name for t in plan.team_agencies.all())
+    """ "Nội vụ, Tư pháp, …, Văn phòng Ủy ban nhân dân tỉnh": after "các Sở, ngành:" a department
+    is named by its field, any other agency by its full name."""
+    return ", ".join(
+        t.agency.short_name if t.agency.kind == Agency.Kind.DEPARTMENT else t.agency.name
+        for t in plan.team_agencies.all()
+    )
 
 
 PLACEHOLDERS: dict[str, Callable] = {

@@ -23,6 +23,8 @@ class BlockStyle(StrEnum):
     SUBITEM = "subitem"  # "a) Tập trung kiểm tra…" — regular
     PARAGRAPH = "paragraph"  # body text, first-line indent
     BULLET = "bullet"  # "- Cấp tỉnh: …"
+    ARTICLE = "article"  # "Điều 1. Thành lập …" — the label bold, the text regular
+    CENTRED = "centred"  # "QUYẾT ĐỊNH:" — a centred bold line between the bases and the articles
 
 
 @dataclass(frozen=True)
@@ -54,10 +56,19 @@ class Appendix:
     widths: list[float] = field(default_factory=list)  # relative column widths; empty = equal
     landscape: bool = True  # A4 landscape for wide tables, portrait otherwise
     note: str = ""  # optional italic line under the table ("Ghi chú: …", source of the figures)
+    # Text before the table (an outline's sections); an appendix of text only has no columns.
+    blocks: list[Block] = field(default_factory=list)
+    # Start on a new page (the first appendix always does); False lets a short table follow the
+    # one before it on the same page, so that no page is left nearly empty.
+    new_page: bool = True
+    # The italic line under the title; empty = "(Kèm theo <document> …)" of the document.
+    reference: str = ""
+    # The title in capitals (a table's name); False keeps it as given (a plan's summary).
+    title_upper: bool = True
 
     def __post_init__(self) -> None:
-        if not self.columns:
-            raise ValueError(f"{self.label}: an appendix table needs at least one column.")
+        if not self.columns and not self.blocks:
+            raise ValueError(f"{self.label}: an appendix needs a table or text.")
         for number, row in enumerate(self.rows, start=1):
             if len(row) != len(self.columns):
                 raise ValueError(
@@ -105,6 +116,16 @@ class OfficialDocument:
     # The issuer as named in running text ("Ủy ban nhân dân tỉnh Kiên Giang", "Sở Nội vụ"), for
     # the appendices' "(Kèm theo …)" line; empty = derived from `issuer_lines` (see issuer_phrase).
     issuer_name: str = ""
+    # A decision's authority line under the title ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH KIÊN GIANG").
+    authority: str = ""
+    # The place and date line; a document whose model has none (minutes) leaves it out.
+    dated: bool = True
+
+    @property
+    def is_letter(self) -> bool:
+        """An official letter (công văn) has no type name; its summary ("V/v …") stands under
+        the number in the header's left column."""
+        return not self.type_name
 
     def __post_init__(self) -> None:
         # The two closings take the same row: a document has one or the other, never both.
@@ -199,6 +220,37 @@ def nd30_date(place: str, day: datetime.date | None) -> str:
         return f"{place}, ngày      tháng      năm"
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def doc_date(day: datetime.date | None) -> str:
+    """ "06/08/2023": the one form of a date inside a document's running text and tables."""
+    return f"{day:%d/%m/%Y}" if day else "…"
+
+
+def archive_line(drafter: str, copies: int) -> str:
+    """ "Lưu: VT, SNV (2b).": the records office, the drafting unit and the copies kept."""
+    unit = f", {drafter}" if drafter else ""
+    return f"Lưu: VT{unit} ({copies}b)."
+
+
+# A number and its symbol ("30/TB-UBND", "1847/QĐ-TTg", a draft's "      /KH-UBND") or a date
+# ("06/08/2023"): printed on one line, never split at its slash or hyphen. "số" before it may
+# end a line, as in any text.
+UNBREAKABLE = re.compile(r"(?:\d+|…|(?<=:)[ ]{2,})/\w+(?:[-/]\w+)*")
+
+
+def unbreakable_parts(text: str) -> list[tuple[str, bool]]:
+    """The text cut into (part, keep together) pieces, in order."""
+    parts: list[tuple[str, bool]] = []
+    position = 0
+    for match in UNBREAKABLE.finditer(text):
+        if match.start() > position:
+            parts.append((text[position : match.start()], False))
+        parts.append((match.group(0), True))
+        position = match.end()
+    if position < len(text):
+        parts.append((text[position:], False))
+    return parts
 
 
 def number_symbol(number: int | None, symbol: str) -> str:

@@ -1,21 +1,235 @@
-"""The covering letter (công văn) that sends a plan's report outline to the units."""
+"""The covering letter (công văn) that sends a plan's report outline to the units, with the
+outline itself (đề cương) as its appendix.
+
+The outline follows the plan's content areas: the outline's own sections (editable by staff per
+plan, copied with it) in order, and under a section of results ("Kết quả thực hiện …") one
+numbered point per content area the plan covers, each saying what the unit must report and which
+figures it must give. The figures the product reads from the unit's report (the outline's fields,
+among them the two of the coverage rule) close it as a table, with the plan's threshold.
+"""
 
 from __future__ import annotations
 
+import datetime
+
 from django.utils import timezone
 
-from inspections.models import Outline, point_label
+from inspections.models import ContentArea, Outline, PlanItem, point_label
 from inspections.services import outline_sender
-from inspections.text import short_date
+from inspections.text import percent
 from reports.documents import (
+    Appendix,
     Block,
     BlockStyle,
     OfficialDocument,
     Signature,
+    archive_line,
+    doc_date,
     nd30_date,
     number_symbol,
 )
-from reports.plan_document import issuer_header
+from reports.plan_document import issuer_header, plan_reference
+
+# The drafting unit of the standing department's letters: its administrative reform division.
+DRAFTING_DIVISION = "CCHC"
+
+# What a unit reports under each content area of the 2021–2030 programme (Resolution 76/NQ-CP),
+# by the area's number: the matters to describe, then the figures to give.
+AREA_GUIDANCE: dict[int, tuple[str, list[str]]] = {
+    1: (
+        "Việc ban hành và thực hiện kế hoạch cải cách hành chính năm, kế hoạch tự kiểm tra; "
+        "tuyên truyền; gắn kết quả cải cách hành chính với thi đua, khen thưởng; xử lý trách "
+        "nhiệm người đứng đầu.",
+        ["Số nhiệm vụ trong kế hoạch cải cách hành chính năm; số đã hoàn thành"],
+    ),
+    2: (
+        "Việc xây dựng, ban hành, rà soát, kiểm tra văn bản quy phạm pháp luật thuộc thẩm quyền; "
+        "theo dõi thi hành pháp luật.",
+        ["Số văn bản quy phạm pháp luật đã ban hành; số văn bản đã rà soát; số văn bản phải xử lý"],
+    ),
+    3: (
+        "Việc công bố, công khai thủ tục hành chính; thực hiện cơ chế một cửa, một cửa liên "
+        "thông; giải quyết hồ sơ, xin lỗi người dân khi trễ hạn; tiếp nhận, xử lý phản ánh, "
+        "kiến nghị.",
+        [
+            "Tổng số hồ sơ tiếp nhận; số giải quyết đúng hạn; số trễ hạn; số văn bản xin lỗi",
+            "Số phản ánh, kiến nghị tiếp nhận; số đã xử lý",
+        ],
+    ),
+    4: (
+        "Việc sắp xếp tổ chức bộ máy; quy định chức năng, nhiệm vụ; thực hiện đề án vị trí việc "
+        "làm; phân cấp, ủy quyền.",
+        ["Số phòng, ban, đơn vị trực thuộc; số đầu mối giảm trong năm"],
+    ),
+    5: (
+        "Việc tuyển dụng, sử dụng, đánh giá, xếp loại cán bộ, công chức, viên chức; thực hiện "
+        "kỷ luật, kỷ cương hành chính và văn hóa công vụ.",
+        ["Số cán bộ, công chức, viên chức; số bị xử lý kỷ luật trong năm"],
+    ),
+    6: (
+        "Việc thực hiện cơ chế tự chủ tài chính; công khai ngân sách; quản lý, sử dụng tài sản "
+        "công.",
+        ["Số đơn vị sự nghiệp công lập tự chủ tài chính; số đơn vị đã công khai ngân sách"],
+    ),
+    7: (
+        "Việc ứng dụng công nghệ thông tin; cung cấp dịch vụ công trực tuyến; gửi, nhận văn bản "
+        "điện tử và sử dụng chữ ký số; số hóa hồ sơ, kết quả giải quyết thủ tục hành chính.",
+        [
+            "Số dịch vụ công trực tuyến toàn trình; tỷ lệ hồ sơ nộp trực tuyến (%)",
+            "Tỷ lệ văn bản gửi, nhận dưới dạng điện tử (%)",
+        ],
+    ),
+}
+RESULTS_SECTION = "kết quả thực hiện"
+SELF_ASSESSMENT = (
+    "Tự đánh giá ưu điểm, tồn tại, hạn chế và nguyên nhân; tỷ lệ tự kiểm tra đạt được so với "
+    "yêu cầu của Kế hoạch; đề xuất, kiến nghị với Ủy ban nhân dân tỉnh và các cơ quan có liên quan."
+)
+
+
+def subject(summary: str) -> str:
+    """The plan's summary as the object of "tự kiểm tra": "Kiểm tra công tác cải cách hành chính
+    năm 2023" → "công tác cải cách hành chính năm 2023", so nothing reads "tự kiểm tra kiểm tra"."""
+    text = " ".join(summary.split())
+    lower = text[:1].lower() + text[1:]
+    for verb in ("kiểm tra ", "phúc tra "):
+        if lower.startswith(verb):
+            return lower[len(verb) :]
+    return lower
+
+
+def plan_areas(outline: Outline) -> list[ContentArea]:
+    """The content areas the plan names in its points, else every area of the programme."""
+    chosen = {
+        area.pk: area
+        for item in PlanItem.objects.filter(plan=outline.plan).prefetch_related("content_areas")
+        for area in item.content_areas.all()
+    }
+    if chosen:
+        return sorted(chosen.values(), key=lambda a: a.number)
+    return list(ContentArea.objects.order_by("framework", "number"))
+
+
+def _area_blocks(area: ContentArea, position: int, depth: int) -> list[Block]:
+    what, figures = AREA_GUIDANCE.get(area.number, ("", []))
+    blocks = [Block(BlockStyle.ITEM, area.name, point_label(depth, position))]
+    if what:
+        blocks.append(Block(BlockStyle.PARAGRAPH, f"Nội dung báo cáo: {what}"))
+    blocks += [Block(BlockStyle.BULLET, f"Số liệu: {figure}.", "-") for figure in figures]
+    return blocks
+
+
+def outline_blocks(outline: Outline) -> list[Block]:
+    """The outline's numbered sections, with the plan's content areas under them."""
+    areas = plan_areas(outline)
+    sections = list(outline.sections.all())
+
+    def covers(section, area) -> bool:
+        if section.content_area_id:
+            return section.content_area_id == area.pk
+        title = section.title.casefold()
+        name = area.name.casefold()
+        return name.startswith(title) or title.startswith(name)
+
+    blocks: list[Block] = []
+    for i, section in enumerate(sections):
+        blocks.append(Block(BlockStyle.SECTION, section.title.upper(), point_label(0, i)))
+        blocks += [
+            Block(BlockStyle.PARAGRAPH, p.strip()) for p in section.guidance.splitlines() if p
+        ]
+        if not section.guidance.strip() and "đánh giá" in section.title.casefold():
+            blocks.append(Block(BlockStyle.PARAGRAPH, f"Nội dung báo cáo: {SELF_ASSESSMENT}"))
+        own = [a for a in areas if covers(section, a)]
+        for area in own:
+            what, figures = AREA_GUIDANCE.get(area.number, ("", []))
+            if what:
+                blocks.append(Block(BlockStyle.PARAGRAPH, f"Nội dung báo cáo: {what}"))
+            blocks += [Block(BlockStyle.BULLET, f"Số liệu: {f}.", "-") for f in figures]
+        if RESULTS_SECTION in section.title.casefold():
+            rest = [a for a in areas if not any(covers(s, a) for s in sections)]
+            for j, area in enumerate(rest):
+                blocks += _area_blocks(area, j, 1)
+    if outline.wants_unit_plan:
+        blocks.append(
+            Block(
+                BlockStyle.PARAGRAPH,
+                "Gửi kèm báo cáo: Kế hoạch tự kiểm tra công tác cải cách hành chính của cơ quan, "
+                "đơn vị, địa phương.",
+            )
+        )
+    return blocks
+
+
+def outline_appendix(outline: Outline, topic: str) -> Appendix:
+    """The outline as the letter's appendix: its sections, then the figures the product reads
+    from each report as a table, with the coverage rate and the plan's threshold under them."""
+    plan = outline.plan
+    blocks = outline_blocks(outline)
+    fields = list(outline.fields.all())
+    rows = [
+        [str(i), f.label, f.get_kind_display(), "Bắt buộc" if f.required else ""]
+        for i, f in enumerate(fields, start=1)
+    ]
+    roles = {f.role: i for i, f in enumerate(fields, start=1) if f.role}
+    if "coverage_total" in roles and "coverage_done" in roles:
+        rows.append(
+            [
+                str(len(fields) + 1),
+                f"Tỷ lệ tự kiểm tra = ({roles['coverage_done']}) / ({roles['coverage_total']}) "
+                f"× 100%; Kế hoạch yêu cầu đạt từ "
+                f"{percent(plan.self_inspection_threshold)} trở lên",
+                "%",
+                "Bắt buộc",
+            ]
+        )
+    if rows:
+        sections = sum(1 for b in blocks if b.style == BlockStyle.SECTION)
+        blocks.append(Block(BlockStyle.SECTION, "BIỂU SỐ LIỆU", point_label(0, sections)))
+        blocks.append(
+            Block(
+                BlockStyle.PARAGRAPH,
+                "Các chỉ tiêu dưới đây ghi vào mục Báo cáo tự kiểm tra của phần mềm; phần mềm "
+                "kiểm tra đủ các chỉ tiêu bắt buộc và tính tỷ lệ tự kiểm tra.",
+            )
+        )
+    return Appendix(
+        "ĐỀ CƯƠNG",
+        f"Báo cáo kết quả tự kiểm tra {topic}",
+        ["STT", "Chỉ tiêu", "Kiểu số liệu", "Ghi chú"] if rows else [],
+        rows,
+        widths=[0.6, 6, 1.6, 1.4] if rows else [],
+        landscape=False,
+        blocks=blocks,
+    )
+
+
+def _deadline_blocks(outline: Outline, day: datetime.date) -> list[Block]:
+    """Who reports by when. A deadline of the plan already passed on the letter's date is not
+    repeated as if it were still ahead: units that missed it report with the targets."""
+    plan = outline.plan
+    blocks = [
+        Block(
+            BlockStyle.BULLET,
+            "Cơ quan, đơn vị, địa phương thuộc đối tượng kiểm tra gửi báo cáo trước ngày "
+            f"{doc_date(outline.target_deadline)}.",
+            "-",
+        )
+    ]
+    deadline = plan.self_report_deadline
+    if outline.include_non_targets and deadline:
+        if deadline >= day:
+            text = (
+                "Cơ quan, đơn vị, địa phương không thuộc đối tượng kiểm tra gửi báo cáo trước "
+                f"ngày {doc_date(deadline)}."
+            )
+        else:
+            text = (
+                "Cơ quan, đơn vị, địa phương không thuộc đối tượng kiểm tra chưa gửi báo cáo theo "
+                f"thời hạn của Kế hoạch (ngày {doc_date(deadline)}) gửi báo cáo trước ngày "
+                f"{doc_date(outline.target_deadline)}."
+            )
+        blocks.append(Block(BlockStyle.BULLET, text, "-"))
+    return blocks
 
 
 def outline_document(outline: Outline) -> OfficialDocument:
@@ -23,51 +237,29 @@ def outline_document(outline: Outline) -> OfficialDocument:
     day = outline.letter_date or timezone.localdate()
     sender = outline_sender(outline, day)
     parent_body, issuer_lines = issuer_header(sender)
+    topic = subject(plan.summary)
     blocks = [
         Block(
             BlockStyle.PARAGRAPH,
-            f"Thực hiện Kế hoạch số {plan.number_display} ngày {short_date(plan.document_date)} "
-            f"của {plan.issuer.name} về {plan.summary[0].lower()}{plan.summary[1:]}, "
+            f"Thực hiện {plan_reference(plan)} về {plan.summary[:1].lower()}{plan.summary[1:]}, "
             f"{sender.name} đề nghị các cơ quan, đơn vị, địa phương tổ chức tự kiểm tra và báo cáo "
-            "kết quả theo đề cương kèm theo Công văn này, cụ thể như sau:",
+            "kết quả theo Đề cương kèm theo Công văn này, cụ thể như sau:",
         ),
-        Block(
-            BlockStyle.BULLET,
-            "Cơ quan, đơn vị, địa phương thuộc đối tượng kiểm tra gửi báo cáo trước ngày "
-            f"{short_date(outline.target_deadline)}.",
-            "-",
-        ),
-    ]
-    if outline.include_non_targets and plan.self_report_deadline:
-        blocks.append(
-            Block(
-                BlockStyle.BULLET,
-                "Cơ quan, đơn vị, địa phương không thuộc đối tượng kiểm tra gửi báo cáo trước ngày "
-                f"{short_date(plan.self_report_deadline)}.",
-                "-",
-            )
-        )
-    blocks.append(
+        *_deadline_blocks(outline, day),
         Block(
             BlockStyle.PARAGRAPH,
             "Báo cáo có chữ ký, đóng dấu, gửi qua Phần mềm kiểm tra công tác cải cách hành chính "
             "(mục Báo cáo tự kiểm tra); khó khăn, vướng mắc phản ánh tại cùng mục.",
+        ),
+    ]
+    blocks += [Block(BlockStyle.PARAGRAPH, p) for p in outline.guidance.splitlines() if p.strip()]
+    blocks.append(
+        Block(
+            BlockStyle.PARAGRAPH,
+            f"{sender.name} đề nghị các cơ quan, đơn vị, địa phương quan tâm thực hiện./.",
         )
     )
-    blocks += [Block(BlockStyle.PARAGRAPH, p) for p in outline.guidance.splitlines() if p.strip()]
-    blocks.append(Block(BlockStyle.ITEM, "ĐỀ CƯƠNG BÁO CÁO KẾT QUẢ TỰ KIỂM TRA"))
-    for i, section in enumerate(outline.sections.all()):
-        blocks.append(Block(BlockStyle.SECTION, section.title.upper(), point_label(0, i)))
-        blocks += [
-            Block(BlockStyle.PARAGRAPH, p) for p in section.guidance.splitlines() if p.strip()
-        ]
-    fields = list(outline.fields.all())
-    if fields:
-        blocks.append(Block(BlockStyle.ITEM, "Số liệu báo cáo"))
-        blocks += [
-            Block(BlockStyle.BULLET, f"{f.label} ({f.get_kind_display().lower()})", "-")
-            for f in fields
-        ]
+    appendix = outline_appendix(outline, topic)
     return OfficialDocument(
         parent_body=parent_body,
         issuer_lines=issuer_lines,
@@ -76,7 +268,7 @@ def outline_document(outline: Outline) -> OfficialDocument:
             sender.province.short_name, outline.letter_date if outline.letter_number else None
         ),
         type_name="",
-        summary=f"V/v gửi đề cương báo cáo tự kiểm tra {plan.summary[0].lower()}{plan.summary[1:]}",
+        summary=f"V/v đề cương báo cáo kết quả tự kiểm tra {topic}",
         preamble=["Kính gửi: Các cơ quan, đơn vị, địa phương trên địa bàn tỉnh."],
         blocks=blocks,
         signature=Signature(
@@ -85,7 +277,19 @@ def outline_document(outline: Outline) -> OfficialDocument:
             ],
             signer_name=outline.signer_name,
         ),
-        recipients=["Như trên;", "UBND tỉnh (để b/c);", "Lưu: VT, CCHC."],
+        recipients=[
+            "Như trên;",
+            "UBND tỉnh (để b/c);",
+            archive_line(_drafting(outline), plan.archive_copies),
+        ],
         draft=outline.letter_number is None,
         title=f"CV-{outline.letter_number or 'du-thao'}-{outline.letter_symbol}",
+        issuer_name=sender.name,
+        appendices=[appendix],
     )
+
+
+def _drafting(outline: Outline) -> str:
+    """The drafting unit: the part of the letter's symbol after the issuer ("SNV-CCHC" → "CCHC")."""
+    parts = outline.letter_symbol.split("-", 1)
+    return parts[1] if len(parts) == 2 and parts[1] else DRAFTING_DIVISION

@@ -35,6 +35,8 @@ from urllib.request import url2pathname
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.template.loader import render_to_string
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from docx import Document
 from docx.enum.section import WD_ORIENTATION, WD_SECTION_START
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
@@ -45,7 +47,14 @@ from docx.shared import Cm, Emu, Mm, Pt
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-from reports.documents import Appendix, Block, BlockStyle, OfficialDocument, Signature
+from reports.documents import (
+    Appendix,
+    Block,
+    BlockStyle,
+    OfficialDocument,
+    Signature,
+    unbreakable_parts,
+)
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -80,6 +89,7 @@ SIGNATURE_SPACE = Cm(3)  # room for the signature and the seal
 # Parties signing side by side have half the text width each; at 13 pt (the decree allows 13–14)
 # "ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA" fits on one line (78 of 82 mm), at 14 pt it would not.
 PARTY_AUTHORITY_SIZE = Pt(13)
+LETTER_SUMMARY_SIZE = Pt(12)  # "V/v …" under a letter's number (the decree: 12–13 pt)
 RULE = 6  # border width in eighths of a point: 0.75 pt, like the PDF
 
 # Appendices. A landscape page is the portrait sheet turned a quarter, binding edge at the top.
@@ -159,6 +169,69 @@ P_PR_ORDER = (
 # Shared by both formats ---------------------------------------------------------------------------
 
 
+# The rule under the issuing body: a third to a half of the name it underlines (Decree 30,
+# appendix I); 40 % of the widest issuer line, measured on the font at 13 pt bold.
+ISSUER_RULE_SHARE = 0.4
+ISSUER_SIZE = 13
+# Appendix table cells: 4 pt of padding each side and half-point rules, in both formats.
+CELL_PADDING_PT = 4.0
+
+
+def issuer_rule_width(doc: OfficialDocument) -> Emu:
+    widest = max(
+        (_text_width(line.upper(), size=ISSUER_SIZE, bold=True) for line in doc.issuer_lines),
+        default=Emu(0),
+    )
+    return Emu(int(widest * ISSUER_RULE_SHARE))
+
+
+def fitted_fractions(appendix: Appendix, text_width: Emu) -> list[float]:
+    """Each column's share of the table, widened where needed so that its longest header word
+    (bold 12 pt, plus the cell padding) fits on one line: "STT" never wraps to "ST/T". The width
+    a narrow column gains is taken from the columns that have room to spare, in proportion."""
+    shares = appendix.column_fractions()
+    total = float(text_width)
+    needed = []
+    for column in appendix.columns:
+        words = column.split() or [""]
+        widest = max(float(_text_width(w, size=TABLE_SIZE.pt, bold=True)) for w in words)
+        needed.append((widest + Pt(2 * CELL_PADDING_PT + 2)) / total)
+    if sum(needed) >= 1:  # cannot all fit: give each what it needs, scaled down
+        return [n / sum(needed) for n in needed]
+    for _ in range(len(shares)):
+        short = [i for i, s in enumerate(shares) if s < needed[i] - 1e-9]
+        if not short:
+            break
+        lacking = sum(needed[i] - shares[i] for i in short)
+        for i in short:
+            shares[i] = needed[i]
+        spare = {i: shares[i] - needed[i] for i in range(len(shares)) if i not in short}
+        room = sum(spare.values())
+        for i, extra in spare.items():
+            shares[i] -= lacking * extra / room
+    return shares
+
+
+def inline_html(text: str) -> SafeString:
+    """Escaped text with every number-and-symbol or date kept on one line."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html('<span class="nb">{}</span>', part) if keep else part,)
+            for part, keep in unbreakable_parts(text)
+        ),
+    )
+
+
+def _block_context(block: Block) -> dict[str, Any]:
+    if block.style == BlockStyle.ARTICLE and block.label:
+        html = format_html("<b>{}</b> {}", block.label, inline_html(block.text))
+    else:
+        html = inline_html(block_line(block))
+    return {"style": block.style.value, "html": html}
+
+
 def block_line(block: Block) -> str:
     """The printed line of a block: its label, one space, its text.
 
@@ -194,21 +267,37 @@ def render_pdf(doc: OfficialDocument) -> bytes:
     second, which every process that merely imports this module (URL conf, management commands)
     would otherwise pay.
     """
-    from weasyprint import HTML
+    from weasyprint import CSS, HTML
     from weasyprint.urls import FatalURLFetchingError
 
+    blocks = [_block_context(b) for b in doc.blocks]
+    last_block = blocks.pop() if blocks and (doc.signature or doc.signatures) else None
     html = render_to_string(
         TEMPLATE,
         {
             "doc": doc,
-            "blocks": [{"style": b.style.value, "line": block_line(b)} for b in doc.blocks],
+            "number_html": inline_html(doc.number_symbol),
+            "summary_html": inline_html(doc.summary),
+            "issuer_rule_pt": f"{issuer_rule_width(doc).pt:.2f}",
+            "bases": [inline_html(b) for b in doc.bases],
+            "preamble": [inline_html(p) for p in doc.preamble],
+            "blocks": blocks,
+            "last_block": last_block,
+            "recipients": [inline_html(r) for r in doc.recipients],
             "pdf_title": document_title(doc),
             "appendices": [_appendix_context(doc, appendix) for appendix in doc.appendices],
         },
     )
     page = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=_static_fetcher())
     try:
-        return page.write_pdf()
+        document = page.render()
+        if balance := balancing_css(document):
+            # Laid out again only when a table would leave a nearly empty page.
+            page = HTML(
+                string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=_static_fetcher()
+            )
+            document = page.render(stylesheets=[CSS(string=balance)])
+        return document.write_pdf()
     except FatalURLFetchingError as error:
         # A BaseException in WeasyPrint; Django only turns Exceptions into a 500 page.
         raise ImproperlyConfigured(
@@ -216,18 +305,74 @@ def render_pdf(doc: OfficialDocument) -> bytes:
         ) from error
 
 
+# No page but the last may be used less than this (a fifth of the text area's height).
+MIN_PAGE_FILL = 0.2
+KEPT_ROWS = 3  # table rows Word keeps with the note under the table
+
+
+def _page_rows(page: Any) -> tuple[list[tuple[str, float, float]], float, float, float]:
+    """The appendix rows on a laid-out page as (id, top, height), the lowest content edge, and
+    the page's content area (top, height), in CSS pixels."""
+    box = page._page_box
+    top, height = box.content_box_y(), box.height
+    rows: list[tuple[str, float, float]] = []
+    bottom = top
+    for child in box.descendants():
+        if not hasattr(child, "position_y"):
+            continue
+        if getattr(child, "element_tag", None) == "tr" and child.element is not None:
+            row = child.element.get("data-row")
+            if row:
+                rows.append((row, child.position_y, child.margin_height()))
+        if not getattr(child, "children", None):  # a leaf: text or an empty box
+            bottom = max(bottom, child.position_y + child.margin_height())
+    return rows, bottom, top, height
+
+
+def balancing_css(document: Any) -> str:
+    """Rules that move rows of an appendix table to its next page when that page would otherwise
+    hold only a few of them: no page but the last is used less than a fifth (the issue of a
+    landscape page holding one line). Empty when every page is full enough."""
+    rules = []
+    pages = [_page_rows(page) for page in document.pages]
+    for i in range(1, len(pages) - 1):
+        _rows, bottom, top, height = pages[i]
+        previous = pages[i - 1][0]
+        if not previous or (bottom - top) / height >= MIN_PAGE_FILL:
+            continue
+        # The page continues the table that ends the page before: its last rows, or its note.
+        table = previous[-1][0].split("-")[0]
+        before = [r for r in previous if r[0].split("-")[0] == table]
+        if len(before) < 4:
+            continue
+        wanted = MIN_PAGE_FILL * height * 1.25 - (bottom - top)
+        moved, gained = 0, 0.0
+        while gained < wanted and moved < len(before) // 2:
+            moved += 1
+            gained += before[-moved][2]
+        rules.append(f'tr[data-row="{before[-moved][0]}"] {{ break-before: page; }}')
+    return "\n".join(rules)
+
+
 def _appendix_context(doc: OfficialDocument, appendix: Appendix) -> dict[str, Any]:
+    text_width = LANDSCAPE_TEXT_WIDTH if appendix.landscape else TEXT_WIDTH
     return {
         "label": appendix.label,
-        "title": appendix.title,
-        "reference": doc.appendix_reference(),
+        "title": appendix.title.upper() if appendix.title_upper else appendix.title,
+        "reference": inline_html(appendix.reference or doc.appendix_reference()),
         "landscape": appendix.landscape,
-        "widths": [f"{fraction * 100:.3f}%" for fraction in appendix.column_fractions()],
+        "new_page": appendix.new_page or appendix is doc.appendices[0],
+        "blocks": [_block_context(b) for b in appendix.blocks],
+        "widths": [f"{fraction * 100:.3f}%" for fraction in fitted_fractions(appendix, text_width)]
+        if appendix.columns
+        else [],
         "columns": appendix.columns,
         "rows": [
             {
                 "total": is_total_row(row),
-                "cells": [{"text": text, "figure": cell_is_figure(text)} for text in row],
+                "cells": [
+                    {"html": inline_html(text), "figure": cell_is_figure(text)} for text in row
+                ],
             }
             for row in appendix.rows
         ],
@@ -288,17 +433,21 @@ def render_docx(doc: OfficialDocument) -> bytes:
         _body_paragraph(word, basis, italic=True)
     for text in doc.preamble:
         _body_paragraph(word, text)
+    paragraph = None
     for block in doc.blocks:
-        bold = block.style in (BlockStyle.SECTION, BlockStyle.ITEM)
-        paragraph = _body_paragraph(word, block_line(block), bold=bold)
-        if bold:
-            paragraph.paragraph_format.keep_with_next = True
+        paragraph = _add_block(word, block)
+    if paragraph is not None and (doc.signature or doc.signatures):
+        # The last paragraph goes with the closing: a signature never stands alone on a page.
+        paragraph.paragraph_format.keep_with_next = True
+        paragraph.paragraph_format.keep_together = True
     if doc.signatures:
         _add_signatures_table(word, doc.signatures)
     elif doc.signature or doc.recipients:
         _add_closing_table(word, doc)
-    for appendix in doc.appendices:
-        _add_appendix(word, doc, appendix)
+    landscape = False
+    for i, appendix in enumerate(doc.appendices):
+        _add_appendix(word, doc, appendix, first=i == 0, after_landscape=landscape)
+        landscape = appendix.landscape
 
     out = io.BytesIO()
     word.save(out)
@@ -416,7 +565,8 @@ def _add_header_table(word: DocxDocument, doc: OfficialDocument) -> None:
     for i, (text, bold) in enumerate(lines):
         paragraph = _cell_paragraph(issuer, first=i == 0)
         _run(paragraph, text.upper(), size=Pt(13), bold=bold)
-    _rule(issuer, width=Emu(left_width // 3), available=left_width)
+
+    _rule(issuer, width=issuer_rule_width(doc), available=left_width)
 
     _run(_cell_paragraph(nation, first=True), NATION, size=Pt(13), bold=True)
     _run(_cell_paragraph(nation), MOTTO, size=Pt(14), bold=True)
@@ -424,14 +574,25 @@ def _add_header_table(word: DocxDocument, doc: OfficialDocument) -> None:
 
     for cell, text, size, italic in (
         (number, doc.number_symbol, Pt(13), False),
-        (place_date, doc.place_date, Pt(14), True),
+        (place_date, doc.place_date if doc.dated else "", Pt(14), True),
     ):
         paragraph = _cell_paragraph(cell, first=True)
         paragraph.paragraph_format.space_before = Pt(6)
         _run(paragraph, text, size=size, italic=italic)
+    if doc.is_letter and doc.summary:
+        paragraph = _cell_paragraph(number)
+        paragraph.paragraph_format.space_before = Pt(3)
+        _run(paragraph, doc.summary, size=LETTER_SUMMARY_SIZE)
 
 
 def _add_title(word: DocxDocument, doc: OfficialDocument) -> None:
+    """Type name, summary and a short rule; a decision's authority line under them. An official
+    letter has none of these (its summary is in the header), only the gap before "Kính gửi"."""
+    if doc.is_letter:
+        gap = word.add_paragraph()
+        gap.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        gap.paragraph_format.line_spacing = Pt(12)
+        return
     first = True
     for text, upper in ((doc.type_name, True), (doc.summary, False)):
         if not text:
@@ -445,6 +606,14 @@ def _add_title(word: DocxDocument, doc: OfficialDocument) -> None:
         first = False
     rule = _rule(word, width=Cm(4), available=TEXT_WIDTH)
     rule.paragraph_format.space_after = Pt(12)
+    if doc.authority:
+        rule.paragraph_format.keep_with_next = True
+        paragraph = word.add_paragraph()
+        fmt = paragraph.paragraph_format
+        fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        fmt.space_after = Pt(12)
+        fmt.keep_with_next = True
+        _run(paragraph, doc.authority.upper(), size=BODY_SIZE, bold=True)
 
 
 def _body_paragraph(
@@ -456,7 +625,30 @@ def _body_paragraph(
     fmt.first_line_indent = FIRST_LINE_INDENT
     fmt.space_after = PARAGRAPH_SPACING
     fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    fmt.widow_control = True
     _run(paragraph, text, size=BODY_SIZE, bold=bold, italic=italic)
+    return paragraph
+
+
+def _add_block(word: DocxDocument, block: Block) -> Paragraph:
+    """One body block: headings bold and kept with what follows; an article's label bold."""
+    if block.style == BlockStyle.ARTICLE and block.label:
+        paragraph = _body_paragraph(word, "")
+        _run(paragraph, block.label, size=BODY_SIZE, bold=True)
+        _run(paragraph, f" {block.text}", size=BODY_SIZE)
+        return paragraph
+    if block.style == BlockStyle.CENTRED:
+        paragraph = _body_paragraph(word, block_line(block), bold=True)
+        fmt = paragraph.paragraph_format
+        fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        fmt.first_line_indent = Pt(0)
+        fmt.space_before = PARAGRAPH_SPACING
+        fmt.keep_with_next = True
+        return paragraph
+    bold = block.style in (BlockStyle.SECTION, BlockStyle.ITEM)
+    paragraph = _body_paragraph(word, block_line(block), bold=bold)
+    if bold:
+        paragraph.paragraph_format.keep_with_next = True
     return paragraph
 
 
@@ -509,33 +701,47 @@ def _add_signatures_table(word: DocxDocument, signatures: list[Signature]) -> No
         _run(paragraph, signature.signer_name, size=BODY_SIZE, bold=True)
 
 
-def _add_appendix(word: DocxDocument, doc: OfficialDocument, appendix: Appendix) -> None:
-    """An appendix in a section of its own, starting a new page, landscape where it says so.
+def _add_appendix(
+    word: DocxDocument,
+    doc: OfficialDocument,
+    appendix: Appendix,
+    *,
+    first: bool,
+    after_landscape: bool,
+) -> None:
+    """An appendix in a section of its own, starting a new page, landscape where it says so; one
+    that may share a page (`new_page` False) and keeps the orientation of the one before just
+    follows it.
 
     The section keeps counting pages from the one before; it has its own header (no different
     first page: its first page is not the document's) so that the number stays centred on a text
     area of another width.
     """
-    section = word.add_section(WD_SECTION_START.NEW_PAGE)
-    _shrink_section_break(word)
-    if appendix.landscape:
-        section.orientation = WD_ORIENTATION.LANDSCAPE
-        section.page_width, section.page_height = PAGE_HEIGHT, PAGE_WIDTH
-        section.top_margin = LANDSCAPE_MARGIN_TOP
-        section.bottom_margin = LANDSCAPE_MARGIN_BOTTOM
-        section.left_margin = LANDSCAPE_MARGIN_LEFT
-        section.right_margin = LANDSCAPE_MARGIN_RIGHT
-        text_width = LANDSCAPE_TEXT_WIDTH
+    text_width = LANDSCAPE_TEXT_WIDTH if appendix.landscape else TEXT_WIDTH
+    if first or appendix.new_page or appendix.landscape != after_landscape:
+        section = word.add_section(WD_SECTION_START.NEW_PAGE)
+        _shrink_section_break(word)
+        if appendix.landscape:
+            section.orientation = WD_ORIENTATION.LANDSCAPE
+            section.page_width, section.page_height = PAGE_HEIGHT, PAGE_WIDTH
+            section.top_margin = LANDSCAPE_MARGIN_TOP
+            section.bottom_margin = LANDSCAPE_MARGIN_BOTTOM
+            section.left_margin = LANDSCAPE_MARGIN_LEFT
+            section.right_margin = LANDSCAPE_MARGIN_RIGHT
+        else:
+            _set_page(section)
+        section.different_first_page_header_footer = False
+        _set_section_header(section, draft=doc.draft, text_width=text_width)
+        space_before = Pt(0)
     else:
-        _set_page(section)
-        text_width = TEXT_WIDTH
-    section.different_first_page_header_footer = False
-    _set_section_header(section, draft=doc.draft, text_width=text_width)
+        space_before = Pt(24)
 
-    for text, bold, italic in (
-        (appendix.label, True, False),
-        (appendix.title.upper(), True, False),
-        (doc.appendix_reference(), False, True),
+    for i, (text, bold, italic) in enumerate(
+        (
+            (appendix.label, True, False),
+            (appendix.title.upper() if appendix.title_upper else appendix.title, True, False),
+            (appendix.reference or doc.appendix_reference(), False, True),
+        )
     ):
         if not text:
             continue
@@ -543,10 +749,31 @@ def _add_appendix(word: DocxDocument, doc: OfficialDocument, appendix: Appendix)
         fmt = paragraph.paragraph_format
         fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
         fmt.keep_with_next = True
+        if i == 0:
+            fmt.space_before = space_before
         _run(paragraph, text, size=BODY_SIZE, bold=bold, italic=italic)
     paragraph.paragraph_format.space_after = Pt(12)
+    for block in appendix.blocks:
+        _add_block(word, block)
 
-    widths = [Emu(int(text_width * fraction)) for fraction in appendix.column_fractions()]
+    if appendix.columns:
+        table = _add_appendix_table(word, appendix, text_width)
+        if appendix.note:
+            # The note never stands alone on a page: the table's last rows go with it.
+            for row in table.rows[-KEPT_ROWS:]:
+                for cell in row.cells:
+                    for paragraph in cell.paragraphs:
+                        paragraph.paragraph_format.keep_with_next = True
+    if appendix.note:
+        note = word.add_paragraph()
+        note.paragraph_format.space_before = Pt(6)
+        note.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        _run(note, appendix.note, size=NOTE_SIZE, italic=True)
+
+
+def _add_appendix_table(word: DocxDocument, appendix: Appendix, text_width: Emu) -> Table:
+    fractions = fitted_fractions(appendix, text_width)
+    widths = [Emu(int(text_width * fraction)) for fraction in fractions]
     widths[-1] = Emu(text_width - sum(widths[:-1]))
     table = _grid_table(word, widths, rows=1 + len(appendix.rows), text_width=text_width)
     header, *body = table.rows
@@ -562,11 +789,7 @@ def _add_appendix(word: DocxDocument, doc: OfficialDocument, appendix: Appendix)
         for cell, text in zip(row.cells, cells, strict=True):
             align = WD_ALIGN_PARAGRAPH.CENTER if cell_is_figure(text) else WD_ALIGN_PARAGRAPH.LEFT
             _run(_cell_paragraph(cell, first=True, align=align), text, size=TABLE_SIZE, bold=bold)
-    if appendix.note:
-        note = word.add_paragraph()
-        note.paragraph_format.space_before = Pt(6)
-        note.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-        _run(note, appendix.note, size=NOTE_SIZE, italic=True)
+    return table
 
 
 def _shrink_section_break(word: DocxDocument) -> None:
@@ -644,14 +867,17 @@ def _fixed_table(
             element.set(qn("w:val"), "nil")
         borders.append(element)
     _insert_in_order(tbl_pr, borders, TBL_PR_ORDER)
-    if not ruled:
-        margins = OxmlElement("w:tblCellMar")
-        for edge in ("left", "right"):
-            element = OxmlElement(f"w:{edge}")
-            element.set(qn("w:w"), "0")
-            element.set(qn("w:type"), "dxa")
-            margins.append(element)
-        _insert_in_order(tbl_pr, margins, TBL_PR_ORDER)
+    # No padding in the layout tables; in ruled tables the PDF's 2 pt / 4 pt (in twentieths).
+    padding = (
+        {"top": 40, "left": 80, "bottom": 40, "right": 80} if ruled else {"left": 0, "right": 0}
+    )
+    margins = OxmlElement("w:tblCellMar")
+    for edge, twips in padding.items():
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:w"), str(twips))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    _insert_in_order(tbl_pr, margins, TBL_PR_ORDER)
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
         for cell in column.cells:
@@ -701,10 +927,24 @@ def _rule(container: Any, *, width: Emu, available: Emu) -> Paragraph:
 def _run(
     paragraph: Paragraph, text: str, *, size: Pt, bold: bool = False, italic: bool = False
 ) -> None:
-    run = paragraph.add_run(text)
-    run.font.size = size
-    run.bold = bold or None  # None inherits, so Word users can restyle the text
-    run.italic = italic or None
+    """Runs of text; a number and its symbol, or a date, is kept on one line as in the PDF: its
+    hyphens become Word's non-breaking hyphens (shown and copied as "-"). The slash is left as
+    typed (a joiner after it would defeat searching the text); the parity test checks that
+    LibreOffice keeps such numbers whole."""
+    for part, keep in unbreakable_parts(text) or [("", False)]:
+        run = paragraph.add_run("" if keep else part)
+        run.font.size = size
+        run.bold = bold or None  # None inherits, so Word users can restyle the text
+        run.italic = italic or None
+        if keep:
+            for i, piece in enumerate(part.split("-")):
+                if i:
+                    run._r.append(OxmlElement("w:noBreakHyphen"))
+                if piece:
+                    element = OxmlElement("w:t")
+                    element.text = piece
+                    element.set(qn("xml:space"), "preserve")
+                    run._r.append(element)
 
 
 @functools.cache

@@ -7,17 +7,20 @@ from __future__ import annotations
 
 from inspections.models import FindingKind, ResultsReport
 from inspections.services.results import LEVELS, RoundResults
-from inspections.text import percent, short_date
+from inspections.text import percent
 from reports.documents import (
     Appendix,
     Block,
     BlockStyle,
     OfficialDocument,
     Signature,
+    archive_line,
+    doc_date,
     nd30_date,
     number_symbol,
 )
-from reports.plan_document import issuer_header
+from reports.outline_document import DRAFTING_DIVISION
+from reports.plan_document import issuer_header, plan_reference
 from units.models import Level
 
 YES = "x"
@@ -35,7 +38,7 @@ def _notice(result) -> str:
     notice = result.notice
     if notice is None:
         return ""
-    return f"{notice.number:02d}/{notice.symbol} ngày {short_date(notice.issued_on)}"
+    return f"{notice.number:02d}/{notice.symbol} ngày {doc_date(notice.issued_on)}"
 
 
 def _coverage(row) -> str:
@@ -51,8 +54,11 @@ def _overview(report: ResultsReport, data: RoundResults) -> list[Block]:
     levels = ", ".join(
         f"{Level(level).label.lower()} {count}" for level, count in by_level.items() if count
     )
+    dates = sorted(v.date for result in data.targets for v in result.visits)
+    period = f"Từ ngày {doc_date(dates[0])} đến ngày {doc_date(dates[-1])}, " if dates else ""
     figures = (
-        f"Đoàn kiểm tra đã kiểm tra {data.visited}/{len(data.targets)} đối tượng theo Kế hoạch"
+        f"{period}{'đ' if period else 'Đ'}oàn kiểm tra đã kiểm tra {data.visited}/"
+        f"{len(data.targets)} đối tượng theo Kế hoạch"
         f"{f' ({levels})' if levels else ''}; đã ban hành {data.concluded} thông báo kết luận "
         f"kiểm tra."
     )
@@ -130,7 +136,7 @@ def _appendices(data: RoundResults) -> list[Appendix]:
                 r.target.agency.name,
                 str(Level(r.target.agency.unit.level).label),
                 r.target.get_kind_display(),
-                "; ".join(short_date(v.date) for v in r.visits),
+                "; ".join(doc_date(v.date) for v in r.visits),
                 r.state,
                 str(r.findings.get(FindingKind.STRENGTH, 0)),
                 str(r.findings.get(FindingKind.SHORTCOMING, 0)),
@@ -149,8 +155,8 @@ def _appendices(data: RoundResults) -> list[Appendix]:
                 str(i),
                 row.request.agency.name,
                 YES if row.request.is_target else "",
-                short_date(row.request.deadline),
-                short_date(row.latest.submitted_at) if row.latest else "",
+                doc_date(row.request.deadline),
+                doc_date(row.latest.submitted_at) if row.latest else "",
                 YES if row.latest and row.latest.late else "",
                 percent(row.latest.coverage)
                 if row.latest and row.latest.coverage is not None
@@ -187,7 +193,7 @@ def _appendices(data: RoundResults) -> list[Appendix]:
                 str(i),
                 r.responsible.name,
                 r.text,
-                short_date(r.due_date),
+                doc_date(r.due_date),
                 str(r.report_count),
                 r.get_status_display(),
             ]
@@ -224,13 +230,15 @@ def results_document(report: ResultsReport, data: RoundResults) -> OfficialDocum
         type_name="BÁO CÁO",
         summary=f"Kết quả kiểm tra công tác cải cách hành chính năm {plan.year}",
         preamble=[
-            f"Thực hiện Kế hoạch số {plan.number_display} ngày {short_date(plan.document_date)} "
-            f"của {plan.issuer.name} về {plan.summary[:1].lower()}{plan.summary[1:]}, "
+            f"Thực hiện {plan_reference(plan)} về {plan.summary[:1].lower()}{plan.summary[1:]}, "
             f"{report.issuer.name} báo cáo kết quả như sau:"
         ],
         blocks=blocks,
         signature=Signature(authority_lines=authority, signer_name=report.signer_name),
-        recipients=[*_lines(report.recipients), "Lưu: VT."],
+        recipients=[
+            *_lines(report.recipients),
+            archive_line(DRAFTING_DIVISION, plan.archive_copies),
+        ],
         draft=not issued,
         title=f"BC-{report.number or 'du-thao'}-ket-qua-kiem-tra-{plan.year}",
         issuer_name=report.issuer.name,

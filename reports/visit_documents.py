@@ -16,80 +16,141 @@ from inspections.models import (
     letter,
     roman,
 )
-from inspections.text import short_date
 from reports.documents import (
     Block,
     BlockStyle,
     OfficialDocument,
     Signature,
+    archive_line,
+    doc_date,
     nd30_date,
     number_symbol,
 )
-from reports.plan_document import issuer_header
+from reports.plan_document import (
+    chief_of,
+    decider,
+    issuer_header,
+    local_government_bases,
+    plan_reference,
+)
 
 
 def _signature(team: Team) -> Signature:
-    lines = ["TM. ỦY BAN NHÂN DÂN", team.signing_capacity, team.signer_title]
+    """The chairman decides ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …" is the authority line), so the
+    decision is signed by the chairman or for him ("KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH"), not on behalf
+    of the committee as a body."""
+    lines = [team.signing_capacity, team.signer_title] if team.signing_capacity else ["CHỦ TỊCH"]
     return Signature([line.upper() for line in lines if line], team.signer_name)
+
+
+ROLE_RANK = {role: rank for rank, role in enumerate(TeamRole)}
+
+
+def members_in_order(team: Team) -> list:
+    """The members as a decision lists them: the lead, the deputies, the members, the secretary,
+    each group in the order they were added."""
+    members = list(team.members.select_related("agency"))
+    return sorted(members, key=lambda m: (ROLE_RANK.get(m.role, len(ROLE_RANK)), m.order, m.pk))
+
+
+def team_title(team: Team) -> str:
+    """ "Đoàn kiểm tra số 1 công tác cải cách hành chính năm 2023"; a team whose name already
+    says what it inspects keeps it as it is, so that nothing repeats."""
+    name = " ".join(team.name.split())
+    if "cải cách hành chính" in name.lower():
+        return name
+    return f"{name} công tác cải cách hành chính năm {team.plan.year}"
+
+
+def drafting_unit(plan: Plan) -> str:
+    """The drafting unit in a committee document's "Lưu:" line: the plan's, else the standing
+    agency's abbreviation (the department that prepares the round's documents)."""
+    if plan.archive_initials:
+        return plan.archive_initials
+    return plan.standing_agency.abbreviation if plan.standing_agency else ""
 
 
 def team_decision(team: Team) -> OfficialDocument:
     plan = team.plan
     parent_body, issuer_lines = issuer_header(plan.issuer)
-    members = list(team.members.select_related("agency"))
+    members = members_in_order(team)
+    issued = team.is_issued
+    title = team_title(team)
     blocks = [
-        Block(BlockStyle.PARAGRAPH, f"Thành lập {team.name} công tác cải cách hành chính năm "
-              f"{plan.year} theo Kế hoạch số {plan.number_display} ngày "
-              f"{short_date(plan.document_date)} của {plan.issuer.name}, gồm các thành viên:",
-              "Điều 1."),
-    ]  # fmt: skip
+        Block(BlockStyle.CENTRED, "QUYẾT ĐỊNH:"),
+        Block(
+            BlockStyle.ARTICLE,
+            f"Thành lập {title} theo {plan_reference(plan)}, gồm các ông (bà) có tên sau:",
+            "Điều 1.",
+        ),
+    ]
     for i, member in enumerate(members, start=1):
-        title = f", {member.title}" if member.title else ""
+        parts = [f"Ông/Bà {member.full_name}"]
+        if member.title:
+            parts.append(member.title)
+        parts.append(member.agency.name)
+        end = "." if i == len(members) else ";"
         blocks.append(
             Block(
                 BlockStyle.PARAGRAPH,
-                f"{i}. {member.full_name}{title}, {member.agency.name} — "
-                f"{TeamRole(member.role).label}.",
+                f"{i}. {', '.join(parts)} — {TeamRole(member.role).label}{end}",
             )
         )
     tasks = [p.strip() for p in team.tasks.splitlines() if p.strip()]
-    blocks.append(Block(BlockStyle.PARAGRAPH, tasks[0] if tasks else "", "Điều 2."))
+    blocks.append(Block(BlockStyle.ARTICLE, tasks[0] if tasks else "", "Điều 2."))
     blocks += [Block(BlockStyle.PARAGRAPH, p) for p in tasks[1:]]
+    standing = plan.standing_agency
     blocks.append(
         Block(
-            BlockStyle.PARAGRAPH,
+            BlockStyle.ARTICLE,
             "Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng Ủy ban nhân dân tỉnh, "
-            "Giám đốc Sở Nội vụ, Thủ trưởng các cơ quan, đơn vị có liên quan và các thành viên "
+            f"{chief_of(standing)}, Thủ trưởng các cơ quan, đơn vị có liên quan và các ông (bà) "
             "có tên tại Điều 1 chịu trách nhiệm thi hành Quyết định này./.",
             "Điều 3.",
         )
     )
-    issued = team.is_issued
+    authority = decider(plan.issuer, issuer_lines)
     return OfficialDocument(
         parent_body=parent_body,
         issuer_lines=issuer_lines,
         number_symbol=number_symbol(team.decision_number, team.decision_symbol),
         place_date=nd30_date(plan.place, team.decision_date if issued else None),
         type_name="QUYẾT ĐỊNH",
-        summary=f"Về việc thành lập {team.name} công tác cải cách hành chính năm {plan.year}",
+        summary=f"Về việc thành lập {title}",
+        authority=authority,
         bases=[
-            "Căn cứ Luật Tổ chức chính quyền địa phương;",
-            f"Căn cứ Kế hoạch số {plan.number_display} ngày {short_date(plan.document_date)} "
-            f"của {plan.issuer.name} về {plan.summary[0].lower()}{plan.summary[1:]};",
-            "Theo đề nghị của Giám đốc Sở Nội vụ.",
+            *local_government_bases(team.decision_date),
+            f"Căn cứ {plan_reference(plan)} về {plan.summary[:1].lower()}{plan.summary[1:]};",
+            f"Theo đề nghị của {chief_of(standing)}.",
         ],
         blocks=blocks,
         signature=_signature(team),
-        recipients=["Như Điều 3;", "CT, các PCT UBND tỉnh;", "Lưu: VT, NC."],
+        recipients=[
+            "Như Điều 3;",
+            "CT, các PCT UBND tỉnh;",
+            archive_line(drafting_unit(plan), plan.archive_copies),
+        ],
         draft=not issued,
         title=f"QD-{team.decision_number or 'du-thao'}-{plan.year}",
     )
 
 
+def _team_slug(team: Team) -> str:
+    """The team in a file name: "doan-1" for "Đoàn kiểm tra số 1", else its id."""
+    digits = "".join(ch for ch in team.name if ch.isdigit())
+    return f"doan-{digits or team.pk}"
+
+
 def schedule_notice(team: Team) -> OfficialDocument:
-    """Announced visits only: an unannounced visit never appears in a document units receive."""
+    """Announced visits only: an unannounced visit never appears in a document units receive.
+
+    The team issues its notice itself, under the committee that formed it: header, symbol
+    (TB-ĐKT) and signature ("TM. ĐOÀN KIỂM TRA" / "TRƯỞNG ĐOÀN") are the team's. The notice has
+    no register of its own yet: its number and date are left blank, as on a draft, and filled
+    in by hand when it is signed.
+    """
     plan = team.plan
-    parent_body, issuer_lines = issuer_header(plan.issuer)
+    parent_body, issuer_lines = _team_header(plan, team)
     visits = (
         Visit.objects.filter(team=team, announced=True)
         .exclude(status="cancelled")
@@ -99,23 +160,35 @@ def schedule_notice(team: Team) -> OfficialDocument:
     blocks = [
         Block(
             BlockStyle.PARAGRAPH,
-            f"Thực hiện Kế hoạch số {plan.number_display} ngày {short_date(plan.document_date)}"
-            f" của {plan.issuer.name}, {team.name} thông báo lịch kiểm tra như sau:",
+            f"Thực hiện {plan_reference(plan)} về {plan.summary[:1].lower()}{plan.summary[1:]}"
+            + (
+                f" và Quyết định số {team.decision_number:02d}/{team.decision_symbol} ngày "
+                f"{doc_date(team.decision_date)} của Chủ tịch {plan.issuer.name} về việc thành "
+                f"lập {team_title(team)}"
+                if team.is_issued
+                else ""
+            )
+            + f", {team.name} thông báo lịch kiểm tra như sau:",
         )
     ]
     for i, visit in enumerate(visits, start=1):
-        when = (
-            f"{visit.start_time:%H giờ %M}, ngày {short_date(visit.date)}"
-            if visit.start_time.minute
-            else f"{visit.start_time:%H} giờ, ngày {short_date(visit.date)}"
-        )
+        when = f"{_clock(visit.start_time)}, ngày {doc_date(visit.date)}"
         blocks.append(Block(BlockStyle.ITEM, visit.agency.name, f"{i}."))
         blocks.append(Block(BlockStyle.BULLET, f"Thời gian: {when}.", "-"))
-        blocks.append(Block(BlockStyle.BULLET, f"Địa điểm: {visit.place}.", "-"))
+        blocks.append(Block(BlockStyle.BULLET, f"Địa điểm: {visit.place.rstrip('.')}.", "-"))
         if visit.attendees:
-            blocks.append(Block(BlockStyle.BULLET, f"Thành phần: {visit.attendees}", "-"))
+            blocks.append(
+                Block(BlockStyle.BULLET, f"Thành phần: {_sentence(visit.attendees)}", "-")
+            )
         if visit.prepare:
-            blocks.append(Block(BlockStyle.BULLET, f"Chuẩn bị: {visit.prepare}", "-"))
+            blocks.append(Block(BlockStyle.BULLET, f"Chuẩn bị: {_sentence(visit.prepare)}", "-"))
+    blocks.append(
+        Block(
+            BlockStyle.PARAGRAPH,
+            f"Đề nghị các cơ quan, đơn vị có tên trên chuẩn bị nội dung và bố trí thành phần "
+            f"làm việc với {team.name} theo lịch trên./.",
+        )
+    )
     lead = team.members.filter(role=TeamRole.LEAD).first()
     return OfficialDocument(
         parent_body=parent_body,
@@ -123,13 +196,23 @@ def schedule_notice(team: Team) -> OfficialDocument:
         number_symbol=number_symbol(None, "TB-ĐKT"),
         place_date=nd30_date(plan.place, None),
         type_name="THÔNG BÁO",
-        summary=f"Lịch kiểm tra công tác cải cách hành chính năm {plan.year}",
+        summary=f"Lịch kiểm tra công tác cải cách hành chính năm {plan.year} của {team.name}",
         blocks=blocks,
-        signature=Signature(["TRƯỞNG ĐOÀN"], lead.full_name if lead else ""),
-        recipients=["Các cơ quan, đơn vị có tên trên;", "Thành viên Đoàn kiểm tra;", "Lưu: VT."],
+        signature=Signature(["TM. ĐOÀN KIỂM TRA", "TRƯỞNG ĐOÀN"], lead.full_name if lead else ""),
+        recipients=[
+            "Các cơ quan, đơn vị có tên trên;",
+            "Thành viên Đoàn kiểm tra;",
+            archive_line("ĐKT", plan.archive_copies),
+        ],
         draft=False,
-        title=f"TB-lich-kiem-tra-{plan.year}",
+        title=f"TB-lich-kiem-tra-{_team_slug(team)}-{plan.year}",
     )
+
+
+def _sentence(text: str) -> str:
+    """A generated list item ends with exactly one full stop."""
+    text = " ".join(text.split())
+    return text if text.endswith((".", "!", "?")) else f"{text}."
 
 
 def conclusion_document(notice) -> OfficialDocument:
@@ -144,12 +227,15 @@ def conclusion_document(notice) -> OfficialDocument:
     blocks = [
         Block(
             BlockStyle.PARAGRAPH,
-            f"Thực hiện Kế hoạch số {plan.number_display} ngày {short_date(plan.document_date)} "
-            f"của {plan.issuer.name}, Đoàn kiểm tra đã kiểm tra công tác cải cách hành chính tại "
-            f"{notice.agency.name}. {plan.issuer.name} thông báo kết luận như sau:",
+            f"Thực hiện {plan_reference(plan)}, Đoàn kiểm tra đã kiểm tra công tác cải cách "
+            f"hành chính tại {notice.agency.name}. {plan.issuer.name} thông báo kết luận như sau:",
         )
     ]
-    blocks += [Block(BlockStyle.PARAGRAPH, p) for p in notice.summary.splitlines() if p.strip()]
+    blocks += [
+        Block(BlockStyle.PARAGRAPH, _introduces_list(p.strip()))
+        for p in notice.summary.splitlines()
+        if p.strip()
+    ]
     sections = (
         ("strength", "Ưu điểm"),
         ("good_model", "Mô hình hay, cách làm mới"),
@@ -162,19 +248,17 @@ def conclusion_document(notice) -> OfficialDocument:
             continue
         number += 1
         blocks.append(Block(BlockStyle.ITEM, title, f"{number}."))
-        blocks += [Block(BlockStyle.BULLET, f.description, "-") for f in chosen]
+        blocks += list_items([f.description for f in chosen])
     recommendations = [r for f in findings for r in f.recommendations.all()]
     if recommendations:
         number += 1
         blocks.append(Block(BlockStyle.ITEM, "Yêu cầu khắc phục", f"{number}."))
-        blocks += [
-            Block(
-                BlockStyle.BULLET,
-                f"{r.text} ({r.responsible.name}; thời hạn: {short_date(r.due_date)}).",
-                "-",
-            )
-            for r in recommendations
-        ]
+        blocks += list_items(
+            [
+                f"{_clause(r.text)} ({r.responsible.name}; thời hạn: {doc_date(r.due_date)})"
+                for r in recommendations
+            ]
+        )
     issued = notice.status == "issued"
     return OfficialDocument(
         parent_body=parent_body,
@@ -188,10 +272,35 @@ def conclusion_document(notice) -> OfficialDocument:
         signature=Signature(
             ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"], notice.signer_name
         ),
-        recipients=[f"{notice.agency.name};", "Sở Nội vụ;", "Lưu: VT, NC."],
+        recipients=[
+            f"{notice.agency.name};",
+            "Sở Nội vụ;",
+            archive_line(drafting_unit(plan), plan.archive_copies),
+        ],
         draft=not issued,
         title=f"TB-ket-luan-{notice.number or 'du-thao'}-{plan.year}",
     )
+
+
+def _clause(text: str) -> str:
+    """A typed sentence used as a list item or before a parenthesis: no closing punctuation."""
+    return " ".join(text.split()).rstrip(" .;,")
+
+
+def _introduces_list(text: str) -> str:
+    """A paragraph that announces what follows ends with a colon: "… như sau:"."""
+    stripped = text.rstrip(" .")
+    return f"{stripped}:" if stripped.endswith(("như sau", "sau đây", "gồm")) else text
+
+
+def list_items(texts: list[str], label: str = "-") -> list[Block]:
+    """A generated list as Vietnamese documents punctuate it: each item ends with a semicolon,
+    the last with a full stop; the first letter as typed."""
+    texts = [_clause(t) for t in texts if t.strip()]
+    return [
+        Block(BlockStyle.BULLET, f"{text}{'.' if i == len(texts) - 1 else ';'}", label)
+        for i, text in enumerate(texts)
+    ]
 
 
 # Minutes of a visit -------------------------------------------------------------------------------
@@ -251,7 +360,7 @@ def _finding_blocks(visit: Visit) -> list[Block]:
                 Block(
                     BlockStyle.BULLET,
                     f"Kiến nghị: {r.text.strip().rstrip('.')} (đơn vị thực hiện: "
-                    f"{r.responsible.name}; thời hạn: {r.due_date:%d/%m/%Y}).",
+                    f"{r.responsible.name}; thời hạn: {doc_date(r.due_date)}).",
                     "-",
                 )
                 for r in finding.recommendations.all()
@@ -259,36 +368,81 @@ def _finding_blocks(visit: Visit) -> list[Block]:
     return blocks
 
 
+def _names_in(text: str, members: list) -> list:
+    folded = " ".join(text.split()).casefold()
+    return [m for m in members if m.full_name and m.full_name.casefold() in folded]
+
+
+def _member_line(member) -> str:
+    """ "Ông/Bà Lê Văn Hùng, Phó Giám đốc Sở Nội vụ — Trưởng đoàn"."""
+    parts = [f"Ông/Bà {member.full_name}"]
+    if member.title:
+        title = member.title.strip()
+        agency = member.agency.name
+        parts.append(title if agency.casefold() in title.casefold() else f"{title} {agency}")
+    else:
+        parts.append(member.agency.name)
+    return f"{', '.join(parts)} — {TeamRole(member.role).label}"
+
+
+def team_present(minutes: Minutes, members: list) -> list[str]:
+    """The team's side of "Thành phần", one line a person with title and agency.
+
+    The lines typed in the minutes that name a member of the team are replaced by that member as
+    the decision lists them; only the named members were present. When no line names a member
+    (e.g. "Các thành viên Đoàn kiểm tra theo Quyết định …"), every member was, and only the
+    typed lines that name someone else ("Ông …", "Bà …": an invited officer) are kept."""
+    typed = _lines(minutes.team_attendees)
+    named = _names_in(minutes.team_attendees, members)
+    present = named or members
+    lines = [_member_line(m) for m in members if m in present]
+    for line in typed:
+        if _names_in(line, members):
+            continue
+        if named or line.casefold().startswith(("ông", "bà")):
+            lines.append(line)
+    return lines
+
+
+def unit_present(minutes: Minutes) -> list[str]:
+    """The unit's side of "Thành phần" as typed, one line a person; the unit's signer is named
+    first when the typed lines do not name him or her."""
+    lines = _lines(minutes.unit_attendees)
+    signer = minutes.unit_signer_name.strip()
+    if signer and signer.casefold() not in minutes.unit_attendees.casefold():
+        title = minutes.unit_signer_title.strip()
+        lines.insert(0, f"Ông/Bà {signer}{f', {title}' if title else ''}")
+    return lines
+
+
 def minutes_document(minutes: Minutes) -> OfficialDocument:
     """The minutes of a visit (biên bản kiểm tra), signed by both sides.
 
     Header: the team, under the People's Committee that formed it (see `_team_header`); the number
-    is left blank ("Số:      /BB-ĐKT") for the team's register, written by hand. The place before
-    the date is the locality of the inspected unit, where the minutes are drawn up (the meeting
-    room itself is named in the text), and the date is the visit's. The closing has no
-    recipients: the unit's representative signs on the left, the team lead on the right.
+    is left blank ("Số:      /BB-ĐKT") for the team's register (none is kept yet), written by hand.
+    As in the decree's model, the header has no place-and-date line: the time and place open the
+    text. "Thành phần" names each person present of both sides; the closing has no recipients:
+    the unit's representative signs on the left, the team lead on the right, both named.
 
     Queries: the minutes' visit, plan, issuer and team as loaded by the caller (select them),
-    then the team lead and the findings (three queries), whatever their number.
+    then the team's members and the findings (three queries), whatever their number.
     """
     visit = minutes.visit
     plan, team, agency = visit.plan, visit.team, visit.agency
     parent_body, issuer_lines = _team_header(plan, team)
-    basis = (
-        f"Thực hiện Kế hoạch số {plan.number_display} ngày {short_date(plan.document_date)} "
-        f"của {plan.issuer.name} về {plan.summary[0].lower()}{plan.summary[1:]}"
-    )
+    members = members_in_order(team)
+    basis = f"Thực hiện {plan_reference(plan)} về {plan.summary[:1].lower()}{plan.summary[1:]}"
     if team.is_issued:
         basis += (
             f"; Quyết định số {team.decision_number:02d}/{team.decision_symbol} ngày "
-            f"{short_date(team.decision_date)} của {plan.issuer.name} về việc thành lập "
-            f"{team.name} công tác cải cách hành chính năm {plan.year}"
+            f"{doc_date(team.decision_date)} của Chủ tịch {plan.issuer.name} về việc thành lập "
+            f"{team_title(team)}"
         )
     preamble = [
         f"{basis}.",
-        f"Hôm nay, vào lúc {_clock(visit.start_time)} ngày {short_date(visit.date)}, tại "
-        f"{visit.place}, {team.name} đã tiến hành kiểm tra công tác cải cách hành chính năm "
-        f"{plan.year} tại {agency.name}, cụ thể như sau:",
+        f"Hôm nay, vào lúc {_clock(visit.start_time)}, ngày {doc_date(visit.date)}, tại "
+        f"{visit.place.rstrip('.')}, {team.name} đã tiến hành kiểm tra công tác cải cách hành "
+        f"chính năm {plan.year} tại {agency.name}, cụ thể như sau:",
     ]
 
     sections: list[tuple[str, list[Block]]] = [
@@ -296,15 +450,12 @@ def minutes_document(minutes: Minutes) -> OfficialDocument:
             "THÀNH PHẦN",
             [
                 Block(BlockStyle.ITEM, "Đoàn kiểm tra", "1."),
-                *(Block(BlockStyle.BULLET, line, "-") for line in _lines(minutes.team_attendees)),
+                *list_items(team_present(minutes, members)),
                 Block(BlockStyle.ITEM, f"Đơn vị được kiểm tra: {agency.name}", "2."),
-                *(Block(BlockStyle.BULLET, line, "-") for line in _lines(minutes.unit_attendees)),
+                *list_items(unit_present(minutes)),
             ],
         ),
-        (
-            "NỘI DUNG KIỂM TRA",
-            [Block(BlockStyle.BULLET, line, "-") for line in _lines(minutes.checked)],
-        ),
+        ("NỘI DUNG KIỂM TRA", list_items(_lines(minutes.checked))),
         ("KẾT QUẢ KIỂM TRA", _finding_blocks(visit)),
     ]
     if conclusions := _lines(minutes.conclusions):
@@ -329,7 +480,7 @@ def minutes_document(minutes: Minutes) -> OfficialDocument:
         )
     )
 
-    lead = team.members.filter(role=TeamRole.LEAD).first()
+    lead = next((m for m in members if m.role == TeamRole.LEAD), None)
     unit_side = ["ĐẠI DIỆN ĐƠN VỊ ĐƯỢC KIỂM TRA"]
     if minutes.unit_signer_title.strip():
         unit_side.append(minutes.unit_signer_title.strip().upper())
@@ -338,6 +489,7 @@ def minutes_document(minutes: Minutes) -> OfficialDocument:
         issuer_lines=issuer_lines,
         number_symbol=number_symbol(None, "BB-ĐKT"),
         place_date=nd30_date(agency.unit.short_name, visit.date),
+        dated=False,
         type_name="BIÊN BẢN",
         summary=f"Kiểm tra công tác cải cách hành chính năm {plan.year} tại {agency.name}",
         preamble=preamble,

@@ -186,7 +186,7 @@ def test_schedule_notice_lists_announced_visits_only(team):
     url = reverse("reports:schedule-notice", args=[team.plan.pk, team.pk, "pdf"])
     text = _pdf_text(client_for("noivu").get(url))
     assert "THÔNG BÁO" in text and "Ủy ban nhân dân huyện An Biên" in text
-    assert "08 giờ, ngày 5/9/2023" in text
+    assert "08 giờ, ngày 05/09/2023" in text
     assert "Sở Tư pháp" not in text
 
 

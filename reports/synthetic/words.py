@@ -99,8 +99,7 @@ GOOD_MODELS = [
 SEVERITIES = [Severity.MINOR] * 5 + [Severity.MODERATE] * 3 + [Severity.SERIOUS] * 2
 SUMMARY = (
     "Thực hiện Kế hoạch số {plan}, Sở Nội vụ đã tham mưu thành lập {teams:02d} Đoàn kiểm tra; "
-    "từ tháng 5 đến tháng 10 năm {year} các Đoàn đã kiểm tra {visits} cơ quan, đơn vị, địa "
-    "phương theo Kế hoạch."
+    "các Đoàn đã kiểm tra {visits} cơ quan, đơn vị, địa phương theo Kế hoạch."
 )
 ASSESSMENT = (
     "Các cơ quan, đơn vị, địa phương đã quan tâm chỉ đạo, triển khai nhiệm vụ cải cách hành "

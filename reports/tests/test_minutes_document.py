@@ -98,16 +98,20 @@ def test_pdf_has_the_title_sections_and_both_signatures(visit):
         "UBND TỈNH KIÊN GIANG",
         "ĐOÀN KIỂM TRA SỐ 1",
         "Số: /BB-ĐKT",
-        "An Biên, ngày 05 tháng 02 năm 2024",
         "BIÊN BẢN",
         "Kiểm tra công tác cải cách hành chính năm 2023 tại Ủy ban nhân dân huyện An Biên",
         "Thực hiện Kế hoạch số 23/KH-UBND",
-        "vào lúc 08 giờ ngày 5/2/2024, tại Hội trường Ủy ban nhân dân huyện An Biên",
+        "Hôm nay, vào lúc 08 giờ, ngày 05/02/2024, tại Hội trường Ủy ban nhân dân huyện An Biên",
         "I. THÀNH PHẦN",
         "1. Đoàn kiểm tra",
-        "- Ông Võ Văn Ba, thư ký",
+        # Every member named in the minutes, with title and agency, in the decision's order.
+        f"- Ông/Bà {LEAD}, Sở Nội vụ — Trưởng đoàn;",
+        "- Ông/Bà Võ Văn Ba, Sở Tư pháp — Thư ký.",
+        "2. Đơn vị được kiểm tra: Ủy ban nhân dân huyện An Biên",
+        f"- Ông {UNIT_SIGNER}, Phó Chủ tịch UBND huyện.",
         "II. NỘI DUNG KIỂM TRA",
-        "- Bộ phận một cửa; 12 hồ sơ trễ hạn",
+        "- Báo cáo tự kiểm tra năm 2023;",
+        "- Bộ phận một cửa; 12 hồ sơ trễ hạn.",
         "III. KẾT QUẢ KIỂM TRA",
         "3. Nội dung khác",
         "a) Tồn tại, hạn chế (mức độ: trung bình): Còn hồ sơ trễ hạn chưa xin lỗi (2).",
@@ -125,6 +129,7 @@ def test_pdf_has_the_title_sections_and_both_signatures(visit):
     ):
         assert expected in text, expected
     assert "Nơi nhận" not in text
+    assert "ngày 05 tháng 02 năm 2024" not in text  # the minutes' header has no date line
     assert "Võ Văn Ba" not in text.rsplit("TRƯỞNG ĐOÀN KIỂM TRA", 1)[1]  # the lead signs
 
 
@@ -153,7 +158,7 @@ def test_the_issued_team_decision_is_cited(visit):
     _record(visit, findings=0)
     visit.refresh_from_db()
     document = minutes_document(visit.minutes)
-    assert "Quyết định số 01/QĐ-UBND ngày 15/8/2023" in document.preamble[0]
+    assert "Quyết định số 01/QĐ-UBND ngày 15/08/2023" in document.preamble[0]
     assert "Đoàn kiểm tra chưa ghi nhận kết quả kiểm tra." in [b.text for b in document.blocks]
 
 
@@ -188,6 +193,6 @@ def test_query_count_does_not_grow_with_findings(visit, findings):
     client = client_for("truongdoan")
     with CaptureQueriesContext(connection) as queries:
         assert client.get(_url(visit, "docx")).status_code == 200
-    # session, user, membership, lineage, visit, minutes with plan, issuer and team, team lead,
+    # session, user, membership, lineage, visit, minutes with plan, issuer and team, members,
     # findings with areas, recommendations with agencies; session refresh (3)
     assert len(queries) == 9 + 3

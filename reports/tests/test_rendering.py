@@ -493,8 +493,14 @@ def test_docx_parent_body_line_and_letter_without_type_name() -> None:
     issuer, number = word.tables[0].rows[0].cells[0], word.tables[0].rows[1].cells[0]
     assert nfc(issuer.text).startswith("UBND TỈNH KIÊN GIANG\nSỞ NỘI VỤ")
     assert not issuer.paragraphs[0].runs[0].bold
-    assert number.text == "Số:      /SNV-TTr"  # the blanks are kept for the number by hand
-    assert "KẾ HOẠCH" not in [p.text for p in word.paragraphs]
+    number_line, summary_line = number.paragraphs
+    assert number_line.text == "Số:      /SNV-TTr"  # the blanks are kept for the number by hand
+    # A letter's summary stands under its number in the left column, 12 pt, not as a title.
+    assert summary_line.text == letter.summary
+    assert all(run.font.size == Pt(12) and not run.bold for run in summary_line.runs)
+    assert summary_line.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    paragraphs = [p.text for p in word.paragraphs]
+    assert "KẾ HOẠCH" not in paragraphs and letter.summary not in paragraphs
 
 
 # Shared helpers -----------------------------------------------------------------------------------
@@ -589,16 +595,17 @@ def test_pdf_parties_sign_side_by_side_captions_and_names_level(tmp_path: Path) 
     assert not [w for w in page if w.text == "Nơi"]
 
 
-def test_pdf_parties_captions_never_leave_their_names_on_another_page() -> None:
+def test_pdf_parties_captions_never_leave_their_names_or_the_last_line_on_another_page() -> None:
     pushed = False
     for lines in range(16, 32):  # a sweep that moves the closing across the end of page 1
         reader = PdfReader(io.BytesIO(render_pdf(parties_document(lines))))
         texts = [nfc(page.extract_text()) for page in reader.pages]
         caption = next(i for i, text in enumerate(texts) if "TRƯỞNG ĐOÀN" in text)
         name = next(i for i, text in enumerate(texts) if "Lê Văn Hùng" in text)
-        assert caption == name, lines
-        pushed = pushed or (caption == 1 and f"Dòng {lines}." in texts[0])
-    assert pushed, "the sweep never made the closing move to page 2 alone"
+        last = next(i for i, text in enumerate(texts) if f"Dòng {lines}." in text)
+        assert caption == name == last, lines  # the signatures never stand alone on a page
+        pushed = pushed or caption == 1
+    assert pushed, "the sweep never made the closing move to page 2"
 
 
 def test_docx_parties_table_has_captions_then_names_kept_together() -> None:

@@ -46,6 +46,14 @@ from inspections.uploads import check_upload
 from units.models import Level
 from units.services import agency_by_ref
 
+UNIT_LEADERS = ["Trần Văn Nam", "Lê Thị Hạnh", "Nguyễn Hoàng Phúc", "Phạm Thị Lan", "Võ Minh Đức"]
+UNIT_DEPUTY_TITLES = {
+    "committee": "Phó Chủ tịch",
+    "inspectorate": "Phó Chánh Thanh tra",
+    "office": "Phó Chánh Văn phòng",
+}
+UNIT_OFFICERS = ["Huỳnh Thị Mai", "Đặng Quốc Bảo", "Lý Thanh Tùng", "Ngô Thị Thảo"]
+
 DAY = datetime.date(2023, 8, 6)
 
 
@@ -240,14 +248,19 @@ class Command(BaseCommand):
     def _findings(self, visits) -> None:
         for i, visit in enumerate(visits):
             recorder = self.users["doanvien"]
+            # Invented people of the unit: who received the team and signs the minutes.
+            leader = UNIT_LEADERS[i % len(UNIT_LEADERS)]
+            officer = UNIT_OFFICERS[i % len(UNIT_OFFICERS)]
+            title = UNIT_DEPUTY_TITLES.get(visit.agency.kind, "Phó Giám đốc")
             services.minutes_save(
                 visit=visit, by=recorder,
                 team_attendees="Các thành viên Đoàn kiểm tra theo Quyết định thành lập Đoàn.",
-                unit_attendees="Lãnh đạo đơn vị; công chức phụ trách cải cách hành chính.",
+                unit_attendees=f"Ông/Bà {leader}, {title}\nÔng/Bà {officer}, công chức phụ "
+                "trách công tác cải cách hành chính",
                 checked="Báo cáo tự kiểm tra; hồ sơ, tài liệu; Bộ phận Một cửa; hồ sơ trễ hạn.",
                 conclusions="Đơn vị cơ bản thực hiện các nhiệm vụ cải cách hành chính.",
                 unit_opinion="Thống nhất với nội dung biên bản.",
-                unit_signer_name="", unit_signer_title="",
+                unit_signer_name=leader, unit_signer_title=title,
             )  # fmt: skip
             area = self.random.choice(list(STRENGTHS))
             services.finding_add(
@@ -328,9 +341,8 @@ class Command(BaseCommand):
         services.results_report_save(
             report=report,
             summary=(
-                "Thực hiện Kế hoạch, Sở Nội vụ đã tham mưu thành lập 02 Đoàn kiểm tra; từ tháng "
-                "9 đến tháng 11 năm 2023 các Đoàn đã kiểm tra trực tiếp tại các cơ quan, đơn vị, "
-                "địa phương theo Kế hoạch."
+                "Thực hiện Kế hoạch, Sở Nội vụ đã tham mưu thành lập 02 Đoàn kiểm tra; các Đoàn "
+                "đã kiểm tra trực tiếp tại các cơ quan, đơn vị, địa phương theo Kế hoạch."
             ),
             assessment=(
                 "Các cơ quan, đơn vị, địa phương đã quan tâm chỉ đạo, triển khai nhiệm vụ cải "

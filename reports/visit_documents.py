@@ -87,11 +87,13 @@ def team_decision(team: Team) -> OfficialDocument:
 
 
 def schedule_notice(team: Team) -> OfficialDocument:
-    """Announced visits only: an unannounced visit never appears in a document units receive."""
+    """Announced visits only: an unannounced visit, or any visit of an unannounced target, never
+    appears in a document units receive."""
     plan = team.plan
     parent_body, issuer_lines = issuer_header(plan.issuer)
     visits = (
-        Visit.objects.filter(team=team, announced=True)
+        Visit.objects.filter(team=team)
+        .exclude(pk__in=Visit.objects.secret())
         .exclude(status="cancelled")
         .select_related("agency")
         .order_by("date", "start_time")

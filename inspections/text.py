@@ -11,12 +11,16 @@ from collections.abc import Callable, Iterable
 
 from django.utils.translation import gettext as _
 
-from units.models import Agency, Level
+from units.models import Agency, Level, local_day
 
 
 def short_date(day) -> str:
-    """ "30/6/2023": the short form used inside Vietnamese administrative prose."""
-    return f"{day.day}/{day.month}/{day.year}" if day else "…"
+    """ "30/6/2023": the short form used inside Vietnamese administrative prose; a date-time
+    prints its date in Vietnam."""
+    if not day:
+        return "…"
+    day = local_day(day)
+    return f"{day.day}/{day.month}/{day.year}"
 
 
 def percent(value) -> str:

@@ -139,7 +139,8 @@ _CITATION = re.compile(
 # A document number with its year ("30/2020/NĐ-CP"), wherever it stands.
 _NUMBER = re.compile(r"\b\d+/\d{4}/\S+")
 # What a year of the plan looks like in its prose: "năm 2023", "30/6/2023", "tháng 8/2023".
-_YEAR = re.compile(r"(?:\b[Nn]ăm\s+|\b\d{1,2}/(?:\d{1,2}/)?)(\d{4})\b(?!/)")
+# A span of years ("năm 2021-2025") is a programme's period, not the plan's year: left alone.
+_YEAR = re.compile(r"(?:\b[Nn]ăm\s+|\b\d{1,2}/(?:\d{1,2}/)?)(\d{4})\b(?!/|\s?[-–]\s?\d)")
 
 
 def shift_years(text: str, old: int, new: int) -> tuple[str, list[str]]:

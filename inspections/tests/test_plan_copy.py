@@ -43,6 +43,7 @@ def copy(year: int, day: datetime.date | None = None) -> tuple[Plan, list[str]]:
         ("Kế hoạch số 272/KH-UBND ngày 23/12/2022 về công tác cải cách hành chính năm 2023", None),
         ("Nghị định 30/2020/NĐ-CP; Thông tư số 01/2023/TT-BNV", None),
         ("Chương trình CCHC giai đoạn 2021-2030", None),
+        ("Kế hoạch CCHC năm 2022 - 2025 của tỉnh", None),
         ("Kế hoạch kiểm tra năm [năm]", None),
     ],
 )  # fmt: skip

@@ -316,8 +316,11 @@ class PlanTargetQuerySet(models.QuerySet):
         if scope.role in ("staff", "leader"):
             return targets
         if scope.role == "team":
-            # One team per target, one membership per user and team: the join adds no rows.
-            return targets.filter(revealed_q() | Q(assignment__team__members__user=user))
+            from inspections.models.visits import TeamMember
+
+            # A subquery, not a join through the team's members (which would repeat the rows).
+            own = TeamMember.objects.filter(team__assignments__target=OuterRef("pk"), user=user)
+            return targets.filter(revealed_q() | Q(Exists(own)))
         if scope.role == "reporter":
             return targets.filter(revealed_q())
         return self.none()
@@ -325,6 +328,7 @@ class PlanTargetQuerySet(models.QuerySet):
 
 def revealed_q(day: datetime.date | None = None) -> Q:
     """The condition "this target is no longer secret on `day`" (default: today in Vietnam)."""
+    # Visits are defined in a module that imports this one.
     from inspections.models.visits import Visit, VisitStatus
 
     started = Visit.objects.filter(target_id=OuterRef("pk"), date__lte=day or today()).exclude(

@@ -21,7 +21,7 @@ from pypdf import PdfReader
 
 from cchc.test import client_for
 from inspections import services
-from inspections.models import CalendarFeed, PlanTarget, ReportRequest, Visit
+from inspections.models import CalendarFeed, PlanTarget, ReportRequest, TeamRole, Visit
 from inspections.tests.factories import schedule, seed, target, user
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +70,19 @@ def test_one_rule_who_sees_the_target(secret):
     assert seen("camau") == set()
     on_the_day(secret)
     assert NAME in seen("tuphap") and NAME in seen("anbien") and NAME in seen("truongdoan")
+
+
+def test_a_team_of_several_members_repeats_no_target(secret, team):
+    services.team_member_add(
+        team=team, user=user("truongdoan"), full_name="Lê Văn Hai",
+        agency=target("91/STP").agency, role=TeamRole.MEMBER,
+    )  # fmt: skip
+    total = seed().targets.count()
+    for name in ("doanvien", "truongdoan"):
+        visible = PlanTarget.objects.visible_to(user(name)).filter(plan=seed())
+        assert visible.count() == total and NAME in seen(name)
+        page = client_for(name).get(reverse("inspections:plan-list")).context["page"]
+        assert [p.target_count for p in page if p.pk == seed().pk] == [total]
 
 
 def test_a_cancelled_visit_reveals_nothing(secret):

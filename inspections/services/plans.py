@@ -164,6 +164,8 @@ def plan_warnings(plan: Plan) -> list[str]:
         )
     if plan.period_start and plan.period_start < plan.document_date:
         warnings.append(_("Thời gian kiểm tra bắt đầu trước ngày văn bản."))
+    if plan.period_end:  # the outline is read only when there is a period to check against
+        warnings += _deadline_checks(plan, Outline.objects.filter(plan=plan).first())
     for target in plan.targets.all():
         if (
             target.kind == TargetKind.REINSPECTION

@@ -120,6 +120,9 @@ def test_a_deadline_after_the_period_warns():
         "(30/9/2026): chọn lại một trong hai ngày." in notes
     )
     assert not [n for n in notes if n.startswith("Hạn gửi báo cáo của đối tượng")]
+    # The plan page keeps saying it while the plan is a draft.
+    assert any(w.startswith("Hạn gửi báo cáo tự kiểm tra (15/10/2026) sau ngày kết thúc")
+               for w in services.plan_warnings(plan))  # fmt: skip
 
 
 def test_copy_to_2026_names_provinces_once():

@@ -183,6 +183,15 @@ def test_a_team_page_shows_it_to_its_team_only(secret, team):
     assert NAME not in client_for("truongdoan").get(url).text
 
 
+def test_another_teams_member_cannot_open_its_communes(team):
+    an_bien = target("908/UBND")
+    PlanTarget.objects.filter(pk=an_bien.pk).update(announced=False)
+    url = reverse("inspections:communes", args=[seed().pk, an_bien.pk])
+    assert client_for("doanvien").get(url).status_code == 200  # its team
+    assert client_for("noivu").get(url).status_code == 200
+    assert client_for("truongdoan").get(url).status_code == 404
+
+
 def test_no_self_inspection_request_unless_staff_ask(secret, outline):
     plan = seed()
     send = reverse("inspections:outline-send", args=[plan.pk])

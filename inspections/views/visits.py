@@ -190,7 +190,9 @@ def team_decision_issue(request: HttpRequest, pk: int, team_pk: int) -> HttpResp
 def _district_target(request, pk: int, target_pk: int, *roles) -> PlanTarget:
     plan = get_plan_for_role(request.user, pk, *roles)
     return get_object_or_404(
-        plan.targets.select_related("agency__unit", "plan"),
+        PlanTarget.objects.visible_to(request.user)
+        .filter(plan=plan)
+        .select_related("agency__unit", "plan"),
         pk=target_pk,
         agency__unit__level=Level.DISTRICT,
     )

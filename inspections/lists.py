@@ -101,14 +101,15 @@ def recommendations_filtered(
 LEVEL_ORDER = {level: i for i, level in enumerate(Level.values)}
 
 
-def targets_listed(plan: Plan) -> list[PlanTarget]:
-    """The plan's targets as its page lists them: inspections by level (province, district,
-    commune), then re-inspections, each in the plan's order; with the agency, its unit and
-    parent, the team, the earlier target and the thematic areas loaded (two queries)."""
+def targets_listed(plan: Plan, user) -> list[PlanTarget]:
+    """The plan's targets the user may see (`PlanTarget.objects.visible_to`) as its page lists
+    them: inspections by level (province, district, commune), then re-inspections, each in the
+    plan's order; with the agency, its unit and parent, the team, the earlier target and the
+    thematic areas loaded (two queries)."""
     targets = list(
-        plan.targets.select_related(
-            "agency__unit", "agency__parent", "follows_up__plan", "assignment__team"
-        )
+        PlanTarget.objects.visible_to(user)
+        .filter(plan=plan)
+        .select_related("agency__unit", "agency__parent", "follows_up__plan", "assignment__team")
         .prefetch_related("content_areas")
         .order_by("order", "pk")
     )

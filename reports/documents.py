@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from units.models import local_day
+
 
 class BlockStyle(StrEnum):
     """How a body paragraph is set. Labels (I., 1., a), -) are part of the data, not computed."""
@@ -218,6 +220,7 @@ def nd30_date(place: str, day: datetime.date | None) -> str:
     """
     if day is None:
         return f"{place}, ngày      tháng      năm"
+    day = local_day(day)
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)
     return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
 

@@ -27,11 +27,13 @@ def plan_for_document(pk: int) -> Plan:
         Plan.objects.select_related("issuer__unit", "issuer__parent__unit", "standing_agency")
         .prefetch_related(
             Prefetch("items", queryset=PlanItem.objects.order_by("order", "pk")),
+            # Announced targets only: the plan is sent to units, and an unannounced (đột xuất)
+            # target is never printed in it (see `PlanTarget.objects.visible_to`).
             Prefetch(
                 "targets",
-                queryset=PlanTarget.objects.select_related(
-                    "agency__unit", "agency__parent"
-                ).order_by("order", "pk"),
+                queryset=PlanTarget.objects.announced()
+                .select_related("agency__unit", "agency__parent")
+                .order_by("order", "pk"),
             ),
             "team_agencies__agency",
         )

@@ -52,7 +52,7 @@ def target_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The plan's targets in the order of the plan page, for whoever reads the plan."""
     plan = get_plan_for_user(request.user, pk)
     rows = []
-    for number, target in enumerate(targets_listed(plan), start=1):
+    for number, target in enumerate(targets_listed(plan, request.user), start=1):
         assignment = getattr(target, "assignment", None)
         notes = [target.reason, target.follow_up_reference]
         if target.follows_up:

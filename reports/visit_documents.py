@@ -142,7 +142,8 @@ def _team_slug(team: Team) -> str:
 
 
 def schedule_notice(team: Team) -> OfficialDocument:
-    """Announced visits only: an unannounced visit never appears in a document units receive.
+    """Announced visits only: an unannounced visit, or any visit of an unannounced target, never
+    appears in a document units receive.
 
     The team issues its notice itself, under the committee that formed it: header, symbol
     (TB-ĐKT) and signature ("TM. ĐOÀN KIỂM TRA" / "TRƯỞNG ĐOÀN") are the team's. The notice has
@@ -152,7 +153,8 @@ def schedule_notice(team: Team) -> OfficialDocument:
     plan = team.plan
     parent_body, issuer_lines = _team_header(plan, team)
     visits = (
-        Visit.objects.filter(team=team, announced=True)
+        Visit.objects.filter(team=team)
+        .exclude(pk__in=Visit.objects.secret())
         .exclude(status="cancelled")
         .select_related("agency")
         .order_by("date", "start_time")

@@ -19,7 +19,16 @@ from units.text import fold
 
 
 def today() -> datetime.date:
+    """Today in Vietnam (`TIME_ZONE`), never the server's or UTC's date."""
     return timezone.localdate()
+
+
+def local_day(value: datetime.date | datetime.datetime) -> datetime.date:
+    """The date in Vietnam of a date, or of a date-time (stored in UTC: a submission at 23:34
+    UTC on 29/11 was made on 30/11). Every date a page or document prints goes through here."""
+    if isinstance(value, datetime.datetime):
+        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    return value
 
 
 class DatedQuerySet(models.QuerySet):

@@ -28,7 +28,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from units.models import AdministrativeUnit, Agency, Level
+from units.models import AdministrativeUnit, Agency, Level, today
 from units.text import fold
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -423,7 +423,7 @@ class _Index:
 
 
 def _reference_day(valid_from, valid_to) -> datetime.date:
-    return valid_from or valid_to or datetime.date.today()
+    return valid_from or valid_to or today()
 
 
 # Units --------------------------------------------------------------------------------------

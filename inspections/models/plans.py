@@ -6,15 +6,18 @@ of the plan, never a constant in code.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from inspections.locking import Versioned
 from inspections.models.change_history import RecordedHistory
 from inspections.models.reference import ContentArea, LegalDocument
-from units.models import AdministrativeUnit, Agency, Level
+from units.access import scope_for
+from units.models import AdministrativeUnit, Agency, Level, today
 
 VIETNAMESE_LETTERS = "abcdđeghiklmnopqrstuvxy"
 
@@ -288,6 +291,52 @@ class TargetKind(models.TextChoices):
     REINSPECTION = "reinspection", _("Phúc tra")
 
 
+class PlanTargetQuerySet(models.QuerySet):
+    """Unannounced (đột xuất) targets are secret until the day their visit starts.
+
+    The one rule, used by every page, list, count, export and feed a unit can reach: staff and
+    leaders of the province see every target; team members every announced target, and the
+    unannounced ones given to their team; anyone else (a unit's reporter) an unannounced target
+    only once a visit of it, not cancelled, is dated today or earlier (Vietnam's date).
+    Documents sent to units never print an unannounced target at all (`announced()`).
+    """
+
+    def announced(self) -> PlanTargetQuerySet:
+        return self.filter(announced=True)
+
+    def revealed(self, day: datetime.date | None = None) -> PlanTargetQuerySet:
+        """Announced targets, and unannounced ones whose visit has started by `day`."""
+        return self.filter(revealed_q(day))
+
+    def visible_to(self, user) -> PlanTargetQuerySet:
+        scope = scope_for(user)
+        if scope.is_admin:
+            return self
+        targets = self.filter(plan__province_id__in=scope.province_ids)
+        if scope.role in ("staff", "leader"):
+            return targets
+        if scope.role == "team":
+            from inspections.models.visits import TeamMember
+
+            # A subquery, not a join through the team's members (which would repeat the rows).
+            own = TeamMember.objects.filter(team__assignments__target=OuterRef("pk"), user=user)
+            return targets.filter(revealed_q() | Q(Exists(own)))
+        if scope.role == "reporter":
+            return targets.filter(revealed_q())
+        return self.none()
+
+
+def revealed_q(day: datetime.date | None = None) -> Q:
+    """The condition "this target is no longer secret on `day`" (default: today in Vietnam)."""
+    # Visits are defined in a module that imports this one.
+    from inspections.models.visits import Visit, VisitStatus
+
+    started = Visit.objects.filter(target_id=OuterRef("pk"), date__lte=day or today()).exclude(
+        status=VisitStatus.CANCELLED
+    )
+    return Q(announced=True) | Q(Exists(started))
+
+
 class TargetMode(models.TextChoices):
     ON_SITE = "on_site", _("Trực tiếp tại đơn vị")
     BY_REPORT = "by_report", _("Qua báo cáo")
@@ -331,6 +380,8 @@ class PlanTarget(Versioned):
     )
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     history = RecordedHistory()
+
+    objects = PlanTargetQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "pk"]

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from inspections.locking import Versioned
 from inspections.models.change_history import RecordedHistory
 from inspections.models.plans import Plan, PlanTarget, TargetMode
-from units.models import Agency
+from units.access import scope_for
+from units.models import Agency, today
 
 
 class DecisionStatus(models.TextChoices):
@@ -169,6 +170,30 @@ class VisitStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Đã hủy")
 
 
+class VisitQuerySet(models.QuerySet):
+    def secret(self) -> VisitQuerySet:
+        """Visits a unit must not learn of in advance: unannounced, or of an unannounced target."""
+        return self.filter(Q(announced=False) | Q(target__announced=False))
+
+    def visible_to(self, user) -> VisitQuerySet:
+        """Visits a user may see (cancelled ones left out): staff and leaders of the province
+        all; team members their team's; a unit its own, a secret one (`secret`) only from the
+        visit's day in Vietnam — the same rule as `PlanTarget.objects.visible_to`."""
+        scope = scope_for(user)
+        visits = self.exclude(status=VisitStatus.CANCELLED)
+        if scope.is_admin:
+            return visits
+        if scope.role in ("staff", "leader"):
+            return visits.filter(plan__province_id__in=scope.province_ids)
+        if scope.role == "team":
+            return visits.filter(team__members__user=user)
+        if scope.role == "reporter":
+            return visits.filter(agency_id=scope.agency_id).filter(
+                Q(announced=True, target__announced=True) | Q(date__lte=today())
+            )
+        return visits.none()
+
+
 class Visit(models.Model):
     """A team's visit to one unit: a target, or a commune chosen in a target district."""
 
@@ -204,6 +229,8 @@ class Visit(models.Model):
         _("tình trạng"), max_length=10, choices=VisitStatus.choices, default=VisitStatus.SCHEDULED
     )
     history = RecordedHistory()
+
+    objects = VisitQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "start_time", "pk"]

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from inspections.models import (
     EDITABLE_STATUSES,
+    ConclusionNotice,
+    NoticeStatus,
     NumberRegister,
     Outline,
     Plan,
@@ -29,7 +31,7 @@ from inspections.models import (
     TargetKind,
     TargetMode,
 )
-from inspections.text import short_date, unknown_placeholders
+from inspections.text import passage, province_named, shift_years, short_date, unknown_placeholders
 from units.models import AdministrativeUnit, Agency, Level
 from units.services import agency_successors_on
 
@@ -162,6 +164,8 @@ def plan_warnings(plan: Plan) -> list[str]:
         )
     if plan.period_start and plan.period_start < plan.document_date:
         warnings.append(_("Thời gian kiểm tra bắt đầu trước ngày văn bản."))
+    if plan.period_end:  # the outline is read only when there is a period to check against
+        warnings += _deadline_checks(plan, Outline.objects.filter(plan=plan).first())
     for target in plan.targets.all():
         if (
             target.kind == TargetKind.REINSPECTION
@@ -276,18 +280,44 @@ def plan_issue(
 # Copy ---------------------------------------------------------------------------------------
 
 
+class _Notes(dict):
+    """Messages for the author, in order, each said once (a body replaced in the issuer, the
+    standing body, the team and the targets is named once)."""
+
+    def add(self, message: str) -> None:
+        self.setdefault(message, None)
+
+
 def plan_copy(
     *, source: Plan, year: int, document_date: datetime.date, by
 ) -> tuple[Plan, list[str]]:
-    """A new draft from an earlier plan. Targets and team agencies that no longer exist on the
-    new date are replaced by their successors; the returned notes say which."""
-    notes: list[str] = []
+    """A new draft from an earlier plan, moved to `year`.
+
+    Every year of the plan moves by the same number of years: title, opening, closing, period,
+    budget, the body, targets' reasons, the outline's text (`text.shift_years`: never a cited
+    document's own number, date or title) and the deadlines, which are then checked against the
+    period. Bodies, team agencies and targets that no longer exist on the new date are replaced
+    by their successors; a re-inspection whose successor is already an ordinary target turns
+    that target into a re-inspection; re-inspections are linked to the conclusion notices the
+    system holds. The returned notes say what was replaced and which texts still name the old
+    year, for the author to review.
+    """
+    notes = _Notes()
+    shift = year - source.year
     issuer = _carry(source.issuer, document_date, notes)
     if issuer is None:
         raise ValidationError(
             _("Cơ quan ban hành %s không còn và không có cơ quan kế thừa: chọn cơ quan khác.")
             % source.issuer.name
         )
+    review: list[tuple[str, list[str]]] = []
+
+    def moved(label: str, text: str) -> str:
+        shifted, kept = shift_years(text, source.year, year)
+        if kept:
+            review.append((label, kept))
+        return shifted
+
     with transaction.atomic():
         plan = Plan.objects.get(pk=source.pk)
         plan.pk = None
@@ -300,9 +330,12 @@ def plan_copy(
         plan.status = PlanStatus.DRAFT
         plan.copied_from = source
         plan.created_by = by
-        plan.self_report_deadline = _same_day(source.self_report_deadline, year)
-        plan.period_start = _same_day(source.period_start, year)
-        plan.period_end = _same_day(source.period_end, year)
+        for name in ("summary", "preamble", "closing", "period_text", "budget_note"):
+            label = str(Plan._meta.get_field(name).verbose_name)
+            setattr(plan, name, moved(label.capitalize(), getattr(source, name)))
+        plan.self_report_deadline = _years_later(source.self_report_deadline, shift)
+        plan.period_start = _years_later(source.period_start, shift)
+        plan.period_end = _years_later(source.period_end, shift)
         if plan.standing_agency_id:
             plan.standing_agency = _carry(source.standing_agency, document_date, notes)
         plan.save()
@@ -311,44 +344,154 @@ def plan_copy(
         )
         for basis in source.bases.all():
             PlanBasis.objects.create(plan=plan, document=basis.document, order=basis.order)
-        _copy_items(source, plan)
+        _copy_items(source, plan, moved)
         seen: set[int] = set()
         for team in source.team_agencies.select_related("agency"):
             for agency in _carry_all(team.agency, document_date, notes):
                 if agency.pk not in seen:
                     seen.add(agency.pk)
                     PlanTeamAgency.objects.create(plan=plan, agency=agency, order=team.order)
-        seen = set()
-        for target in source.targets.select_related("agency__unit").prefetch_related(
-            "content_areas"
-        ):
-            for agency in _carry_all(target.agency, document_date, notes):
-                if agency.pk in seen:
-                    continue
-                seen.add(agency.pk)
+        origins = _copy_targets(source, plan, notes, moved)
+        _link_reinspections(source, plan, origins, notes)
+        outline = _copy_outline(source, plan, shift, moved)
+    for message in _deadline_checks(plan, outline):
+        notes.add(message)
+    for label, kept in review:
+        notes.add(
+            _("%(label)s còn ghi năm %(old)s hoặc %(before)s, xem lại: %(passages)s")
+            % {
+                "label": label,
+                "old": source.year,
+                "before": source.year - 1,
+                "passages": "; ".join(f"“{k}”" for k in kept),
+            }
+        )
+    return plan, list(notes)
+
+
+def _copy_targets(source: Plan, plan: Plan, notes: _Notes, moved) -> dict[int, PlanTarget]:
+    """The source's targets as they exist on the new date; returns {new target pk: the source
+    target it continues}, the re-inspection's where a successor continues several."""
+    day = plan.document_date
+    copies: dict[int, PlanTarget] = {}
+    origins: dict[int, PlanTarget] = {}
+    targets = source.targets.select_related("agency__unit", "agency__province").prefetch_related(
+        "content_areas"
+    )
+    for target in targets.order_by("order", "pk"):
+        reason = moved(_("Lý do chọn %s") % target.agency.name, target.reason)
+        carried = []
+        for agency in _carry_all(target.agency, day, notes):
+            existing = copies.get(agency.pk)
+            if existing is None:
                 copy = PlanTarget.objects.create(
                     plan=plan,
                     agency=agency,
                     kind=target.kind,
                     mode=target.mode,
                     announced=target.announced,
-                    reason=target.reason,
+                    reason=reason,
                     order=target.order,
                 )
                 copy.content_areas.set(target.content_areas.all())
-        _copy_outline(source, plan, year)
-    return plan, notes
+                copies[agency.pk] = copy
+                origins[copy.pk] = target
+                carried.append(agency)
+            elif target.kind == TargetKind.REINSPECTION and existing.kind != target.kind:
+                # The successor is already an ordinary target (it took over another target
+                # too): it becomes a re-inspection, never a silently lost one.
+                existing.kind = TargetKind.REINSPECTION
+                existing.reason = "\n".join(r for r in (existing.reason, reason) if r)
+                existing.save(update_fields=["kind", "reason"])
+                carried.append(agency)
+                other = origins[existing.pk].agency
+                origins[existing.pk] = target
+                notes.add(
+                    _(
+                        "%(new)s đã là đối tượng kiểm tra (kế thừa %(other)s), nay là đối tượng "
+                        "phúc tra vì kế thừa cả %(old)s, đơn vị được phúc tra."
+                    )
+                    % {
+                        "new": province_named(agency),
+                        "other": province_named(other),
+                        "old": province_named(target.agency),
+                    }
+                )
+        if target.kind == TargetKind.REINSPECTION and carried and carried != [target.agency]:
+            notes.add(
+                _("Phúc tra %(old)s chuyển thành phúc tra đơn vị kế thừa: %(new)s.")
+                % {
+                    "old": province_named(target.agency),
+                    "new": ", ".join(province_named(a) for a in carried),
+                }
+            )
+    return origins
 
 
-def _copy_outline(source: Plan, plan: Plan, year: int) -> None:
-    """The outline comes along, not yet sent, with its deadline moved to the new year."""
+def _link_reinspections(
+    source: Plan, plan: Plan, origins: dict[int, PlanTarget], notes: _Notes
+) -> None:
+    """Each re-inspection follows up the source's target it continues and cites the conclusion
+    notices the system holds for it: those with recommendations still open (the proposals of
+    `reinspection_proposals`), else the notices issued to that unit in the source's round."""
+    # Imported here: the remediation services build on this module.
+    from inspections.services.remediation import reinspection_proposals
+
+    proposals = {p.agency.pk: p for p in reinspection_proposals(plan)}
+    for target in plan.targets.filter(kind=TargetKind.REINSPECTION).select_related("agency"):
+        origin = origins.get(target.pk)
+        proposal = proposals.get(target.agency_id)
+        reference = proposal.reference if proposal else ""
+        if not reference and origin is not None:
+            notices = ConclusionNotice.objects.filter(
+                plan=source, agency=origin.agency, status=NoticeStatus.ISSUED
+            ).order_by("issued_on", "pk")
+            reference = "; ".join(
+                _("Thông báo kết luận số %(number)s ngày %(day)s")
+                % {"number": n.number_display, "day": short_date(n.issued_on)}
+                for n in notices
+            )
+        if reference:
+            target.follow_up_reference = reference[:300]
+            target.follows_up = origin
+            target.save(update_fields=["follow_up_reference", "follows_up"])
+        else:
+            notes.add(
+                _(
+                    "Phúc tra %(agency)s: hệ thống chưa có thông báo kết luận nào của kỳ kiểm tra "
+                    "năm %(year)s cho đơn vị này; xem lại đối tượng phúc tra."
+                )
+                % {"agency": province_named(target.agency), "year": source.year}
+            )
+
+
+def _deadline_checks(plan: Plan, outline: Outline | None) -> list[str]:
+    """Deadlines moved by whole years may fall after the period they belong to."""
+    if plan.period_end is None:
+        return []
+    deadlines = [(_("Hạn gửi báo cáo tự kiểm tra"), plan.self_report_deadline)]
+    if outline is not None:
+        deadlines.append((_("Hạn gửi báo cáo của đối tượng kiểm tra"), outline.target_deadline))
+    return [
+        _(
+            "%(what)s (%(deadline)s) sau ngày kết thúc thời gian kiểm tra (%(end)s): chọn lại "
+            "một trong hai ngày."
+        )
+        % {"what": what, "deadline": short_date(day), "end": short_date(plan.period_end)}
+        for what, day in deadlines
+        if day and day > plan.period_end
+    ]
+
+
+def _copy_outline(source: Plan, plan: Plan, shift: int, moved) -> Outline | None:
+    """The outline comes along, not yet sent, with its text and deadline moved."""
     outline = Outline.objects.filter(plan=source).first()
     if outline is None:
-        return
+        return None
     copy = Outline.objects.create(
         plan=plan,
-        guidance=outline.guidance,
-        target_deadline=_same_day(outline.target_deadline, year),
+        guidance=moved(_("Hướng dẫn của đề cương"), outline.guidance),
+        target_deadline=_years_later(outline.target_deadline, shift),
         include_non_targets=outline.include_non_targets,
         wants_unit_plan=outline.wants_unit_plan,
         letter_symbol=outline.letter_symbol,
@@ -358,52 +501,51 @@ def _copy_outline(source: Plan, plan: Plan, year: int) -> None:
     for section in outline.sections.all():
         section.pk = None
         section.outline = copy
+        section.title = moved(_("Đề cương, phần %s") % section.title[:40], section.title)
+        section.guidance = moved(_("Đề cương, phần %s") % section.title[:40], section.guidance)
         section.save()
     for field in outline.fields.all():
         field.pk = None
         field.outline = copy
         field.save()
+    return copy
 
 
-def _same_day(day: datetime.date | None, year: int) -> datetime.date | None:
+def _years_later(day: datetime.date | None, years: int) -> datetime.date | None:
     if day is None:
         return None
     try:
-        return day.replace(year=year)
+        return day.replace(year=day.year + years)
     except ValueError:  # 29 February
-        return day.replace(year=year, day=28)
+        return day.replace(year=day.year + years, day=28)
 
 
-def _carry_all(agency: Agency, day: datetime.date, notes: list[str]) -> list[Agency]:
+def _carry_all(agency: Agency, day: datetime.date, notes: _Notes) -> list[Agency]:
     successors = agency_successors_on(agency, day)
     if successors != [agency]:
         if successors:
-            note = _("%(old)s không còn ngày %(day)s, thay bằng: %(new)s.") % {
-                "old": agency.name,
-                "day": day.strftime("%d/%m/%Y"),
-                "new": ", ".join(a.name for a in successors),
-            }
-            # Across the 2025 reform the successors belong to the new province (Đắk Nông's
-            # districts went to Lâm Đồng): name it.
-            provinces = {a.province_id for a in successors} - {agency.province_id}
-            if provinces:
-                names = AdministrativeUnit.objects.filter(pk__in=provinces).order_by("name")
-                note += " " + _("Thuộc %s.") % ", ".join(u.name for u in names)
-            notes.append(note)
+            notes.add(
+                _("%(old)s → %(new)s (không còn ngày %(day)s).")
+                % {
+                    "old": province_named(agency),
+                    "new": ", ".join(province_named(a) for a in successors),
+                    "day": day.strftime("%d/%m/%Y"),
+                }
+            )
         else:
-            notes.append(
+            notes.add(
                 _("%(old)s không còn ngày %(day)s và không có đơn vị kế thừa: đã bỏ.")
-                % {"old": agency.name, "day": day.strftime("%d/%m/%Y")}
+                % {"old": province_named(agency), "day": day.strftime("%d/%m/%Y")}
             )
     return successors
 
 
-def _carry(agency: Agency, day: datetime.date, notes: list[str]) -> Agency | None:
+def _carry(agency: Agency, day: datetime.date, notes: _Notes) -> Agency | None:
     successors = _carry_all(agency, day, notes)
     return successors[0] if successors else None
 
 
-def _copy_items(source: Plan, plan: Plan) -> None:
+def _copy_items(source: Plan, plan: Plan, moved) -> None:
     items = list(source.items.prefetch_related("content_areas", "references"))
     new_pk: dict[int, PlanItem] = {}
     # Parents before children: an item's parent always comes earlier in depth order.
@@ -418,8 +560,8 @@ def _copy_items(source: Plan, plan: Plan) -> None:
                 plan=plan,
                 parent=new_pk.get(item.parent_id),
                 order=item.order,
-                heading=item.heading,
-                text=item.text,
+                heading=moved(_("Mục “%s”") % passage(str(item), 0, 0, 8), item.heading),
+                text=moved(_("Mục “%s”") % passage(str(item), 0, 0, 8), item.text),
                 generated=item.generated,
             )
             copy.content_areas.set(item.content_areas.all())

@@ -49,9 +49,11 @@ def self_inspection_recipients(plan: Plan) -> list[Agency]:
     return list(departments.select_related("unit")) + list(committees.select_related("unit"))
 
 
-def outline_send(*, outline: Outline, by) -> int:
+def outline_send(*, outline: Outline, by, include_unannounced: bool = False) -> int:
     """Create one request per unit (targets, and the others when the outline says so).
 
+    An unannounced (đột xuất) target is asked nothing — neither as a target nor as one of the
+    other units — unless staff ask for it (`include_unannounced`): a request would warn it.
     Sending again after adding targets creates only the missing requests; returns how many.
     """
     plan = outline.plan
@@ -64,15 +66,18 @@ def outline_send(*, outline: Outline, by) -> int:
             _("Kế hoạch chưa ghi hạn báo cáo tự kiểm tra của đơn vị không thuộc đối tượng.")
         )
     existing = set(plan.requests.values_list("agency_id", flat=True))
+    targets = list(plan.targets.select_related("agency"))
     wanted: list[tuple[Agency, bool, datetime.date]] = [
-        (t.agency, True, outline.target_deadline) for t in plan.targets.select_related("agency")
+        (t.agency, True, outline.target_deadline)
+        for t in targets
+        if t.announced or include_unannounced
     ]
     if outline.include_non_targets:
-        targets = {a.pk for a, _t, _d in wanted}
+        skip = {t.agency_id for t in targets}
         wanted += [
             (a, False, plan.self_report_deadline)
             for a in self_inspection_recipients(plan)
-            if a.pk not in targets
+            if a.pk not in skip
         ]
     new = [
         ReportRequest(

@@ -9,7 +9,6 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -228,21 +227,9 @@ def visit_schedule(*, team: Team, target: PlanTarget, agency: Agency, **fields) 
 
 
 def visits_visible(scope, user):
-    """Visits a user may see: staff and leaders of the province all; team members their team's;
-    a unit its own announced visits, unannounced ones only from the visit day."""
-    visits = Visit.objects.exclude(status=VisitStatus.CANCELLED)
-    if scope.is_admin:
-        return visits
-    if scope.role in ("staff", "leader"):
-        return visits.filter(plan__province_id__in=scope.province_ids)
-    if scope.role == "team":
-        return visits.filter(team__members__user=user).distinct()
-    if scope.role == "reporter":
-        today = timezone.localdate()
-        return visits.filter(agency_id=scope.agency_id).filter(
-            Q(announced=True) | Q(date__lte=today)
-        )
-    return visits.none()
+    """Visits a user may see: `Visit.objects.visible_to` (`scope` is the user's, kept for the
+    callers that already hold it)."""
+    return Visit.objects.visible_to(user)
 
 
 def calendar_feed_for(user, *, reset: bool = False) -> CalendarFeed:

@@ -134,4 +134,5 @@ def test_copying_a_2024_plan_to_2026_replaces_districts_by_their_successors(
     )
     district_name = unit(district, Y2024).agencies.get(code="UBND").name
     (note,) = [n for n in notes if n.startswith(district_name)]
-    assert note.endswith("Thuộc Tỉnh Lâm Đồng.")
+    # The successors are named with their (new) province.
+    assert "tỉnh Lâm Đồng" in note.split("→", 1)[1]

@@ -377,6 +377,8 @@ def test_a_bad_attachment_refuses_the_whole_submission(sent, private_files):
 
 
 def test_copying_the_plan_copies_its_outline(sent):
+    sent.target_deadline = datetime.date(2023, 7, 15)  # moved by the years copied: three
+    sent.save()
     plan, _notes = services.plan_copy(
         source=seed(), year=2026, document_date=datetime.date(2026, 2, 1), by=user("noivu")
     )

@@ -261,7 +261,7 @@ def test_copy_page_reports_replacements():
         follow=True,
     )
     assert "Đã tạo dự thảo từ kế hoạch 23/KH-UBND" in response.text
-    assert "thay bằng" in response.text
+    assert "Sở Nội vụ tỉnh Kiên Giang → Sở Nội vụ tỉnh An Giang" in response.text
 
 
 def test_legal_document_library():

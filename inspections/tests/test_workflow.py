@@ -212,7 +212,11 @@ def test_copy_to_2026_replaces_abolished_units_by_successors():
     assert all(
         t.agency.is_valid_on(plan.document_date) for t in plan.targets.select_related("agency")
     )
-    assert any("Ủy ban nhân dân huyện An Biên không còn ngày 01/02/2026" in n for n in notes)
+    assert any(
+        n.startswith("Ủy ban nhân dân huyện An Biên tỉnh Kiên Giang → Ủy ban nhân dân xã An Biên")
+        and n.endswith("(không còn ngày 01/02/2026).")
+        for n in notes
+    )
     assert plan.items.count() == seed().items.count()
     team = [t.agency.name for t in plan.team_agencies.all()]
     assert team[0] == "Sở Nội vụ" and "Sở Thông tin và Truyền thông" not in team

@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Prefetch, prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,13 +35,14 @@ from inspections.forms import (
     TargetSearchForm,
 )
 from inspections.history import may_see_history, plan_history
-from inspections.lists import targets_listed
+from inspections.lists import count_of, targets_listed
 from inspections.models import (
     LegalDocument,
     Plan,
     PlanBasis,
     PlanItem,
     PlanStatus,
+    PlanTarget,
     PlanTeamAgency,
     TargetKind,
     point_label,
@@ -83,7 +84,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     plans = (
         visible_plans(request.user)
         .select_related("issuer")
-        .annotate(target_count=Count("targets"))
+        # Counted among the targets the user may see: a count must not reveal a secret one.
+        .annotate(target_count=count_of(PlanTarget.objects.visible_to(request.user), "plan"))
         .order_by("-year", "-document_date", "-pk")
     )
     if form.is_bound and form.is_valid():
@@ -108,7 +110,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         [plan], Prefetch("team_agencies", queryset=PlanTeamAgency.objects.select_related("agency"))
     )
     items = list(plan.items.order_by("order", "pk"))
-    targets = targets_listed(plan)
+    targets = targets_listed(plan, request.user)
     children: dict[int | None, list[PlanItem]] = {}
     for item in items:
         item.heading_filled = fill(item.heading, plan)
@@ -116,6 +118,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         children.setdefault(item.parent_id, []).append(item)
     outline = _outline(children, None, 0)
     inspected = [t for t in targets if t.kind == TargetKind.INSPECTION]
+    # The document's lists (previewed here) print announced targets only.
+    printed = [t for t in targets if t.announced]
     groups = [
         (label, [t for t in inspected if t.agency.unit.level == level])
         for level, label in Level.choices
@@ -129,10 +133,13 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "outline": outline,
             "groups": [(label, ts) for label, ts in groups if ts],
             "reinspections": [t for t in targets if t.kind == TargetKind.REINSPECTION],
-            "target_lines": target_lines(plan, inspected),
-            "reinspection_phrase": reinspection_phrase(
-                t for t in targets if t.kind == TargetKind.REINSPECTION
+            "target_lines": target_lines(
+                plan, [t for t in printed if t.kind == TargetKind.INSPECTION]
             ),
+            "reinspection_phrase": reinspection_phrase(
+                t for t in printed if t.kind == TargetKind.REINSPECTION
+            ),
+            "unprinted": len(targets) - len(printed),
             "bases": plan.bases.select_related("document"),
             "team": plan.team_agencies.all(),
             "transitions": plan.transitions.select_related("by"),

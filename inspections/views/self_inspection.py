@@ -72,7 +72,14 @@ def outline_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "inspections/outline_form.html",
-        {"plan": plan, "form": form, "sections": sections, "fields": fields, "outline": outline},
+        {
+            "plan": plan,
+            "form": form,
+            "sections": sections,
+            "fields": fields,
+            "outline": outline,
+            "unannounced": plan.targets.filter(announced=False).count(),
+        },
     )
 
 
@@ -82,7 +89,11 @@ def outline_send(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_role(request.user, pk, *STAFF)
     outline = get_object_or_404(Outline, plan=plan)
     try:
-        created = services.outline_send(outline=outline, by=request.user)
+        created = services.outline_send(
+            outline=outline,
+            by=request.user,
+            include_unannounced=request.POST.get("include_unannounced") == "on",
+        )
     except ValidationError as error:
         _refused(request, error)
         return redirect("inspections:outline-edit", pk=plan.pk)

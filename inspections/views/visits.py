@@ -82,6 +82,7 @@ def team_detail(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
     team = _team(request, pk, team_pk, *READERS)
     plan = team.plan
     assigned = TeamTarget.objects.filter(team__plan=plan).values("target_id")
+    visible = PlanTarget.objects.visible_to(request.user).filter(plan=plan)
     return render(
         request,
         "inspections/team_detail.html",
@@ -89,10 +90,10 @@ def team_detail(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
             "plan": plan,
             "team": team,
             "members": team.members.select_related("agency", "user"),
-            "assignments": team.assignments.select_related("target__agency__unit").prefetch_related(
-                "target__communes__agency"
-            ),
-            "free_targets": plan.targets.exclude(pk__in=assigned).select_related("agency"),
+            "assignments": team.assignments.filter(target__in=visible)
+            .select_related("target__agency__unit")
+            .prefetch_related("target__communes__agency"),
+            "free_targets": visible.exclude(pk__in=assigned).select_related("agency"),
             "member_form": TeamMemberForm(
                 province_ids=scope_for(request.user).province_ids, day=plan.document_date
             ),
@@ -189,7 +190,9 @@ def team_decision_issue(request: HttpRequest, pk: int, team_pk: int) -> HttpResp
 def _district_target(request, pk: int, target_pk: int, *roles) -> PlanTarget:
     plan = get_plan_for_role(request.user, pk, *roles)
     return get_object_or_404(
-        plan.targets.select_related("agency__unit", "plan"),
+        PlanTarget.objects.visible_to(request.user)
+        .filter(plan=plan)
+        .select_related("agency__unit", "plan"),
         pk=target_pk,
         agency__unit__level=Level.DISTRICT,
     )

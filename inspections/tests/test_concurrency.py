@@ -36,7 +36,18 @@ from inspections.models import (
 )
 from inspections.tests.factories import seed, user
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("private_files")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]
+
+
+# The threads' connections see only what is committed: these tests commit (and the tables are
+# emptied after each, so the registry and demo accounts are loaded again first).
+def concurrent(test):
+    marks = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("registry_committed")]
+    for mark in marks:
+        test = mark(test)
+    return test
+
+
 PARALLEL = 6
 
 
@@ -59,9 +70,9 @@ def pdf_file(name: str) -> io.BytesIO:
     return stream
 
 
-@pytest.fixture(autouse=True)
-def _data(db):
-    load_reference_and_demo_data()  # a transactional test before this one emptied the tables
+@pytest.fixture
+def registry_committed(transactional_db):
+    load_reference_and_demo_data()
 
 
 def in_parallel(count: int, work: Callable[[int], object]) -> list[object]:
@@ -103,6 +114,7 @@ def issue_through_the_page(client, plan: Plan):
     )
 
 
+@concurrent
 def test_six_plans_issued_at_the_same_moment_get_six_consecutive_numbers():
     plans = approved_plans(PARALLEL)
     clients = [client_for("noivu") for _ in plans]
@@ -118,6 +130,7 @@ def test_six_plans_issued_at_the_same_moment_get_six_consecutive_numbers():
     assert sorted(register.issued.values_list("number", flat=True)) == list(range(1, 7))
 
 
+@concurrent
 def test_the_same_plan_issued_twice_at_once_takes_one_number_and_says_why_once():
     (plan,) = approved_plans(1)
     clients = [client_for("noivu") for _ in range(2)]
@@ -142,6 +155,7 @@ def test_the_same_plan_issued_twice_at_once_takes_one_number_and_says_why_once()
     assert PlanTransition.objects.filter(plan=plan, to_status=PlanStatus.ISSUED).count() == 1
 
 
+@concurrent
 def test_six_uploads_of_one_units_report_at_once_get_six_consecutive_versions(sent):
     request = seed().requests.get(agency__members__user__username="anbien")
     total, done = sent.fields.filter(role__in=["coverage_total", "coverage_done"]).order_by("order")
@@ -167,6 +181,7 @@ def test_six_uploads_of_one_units_report_at_once_get_six_consecutive_versions(se
     assert sorted(versions) == list(range(1, PARALLEL + 1))
 
 
+@concurrent
 def test_six_remediation_reports_at_once_get_six_consecutive_versions(visit):
     finding = services.finding_add(
         visit=visit, by=user("doanvien"), kind="shortcoming", severity="moderate",
@@ -238,4 +253,3 @@ def test_a_database_conflict_left_over_is_a_vietnamese_page_not_a_500(monkeypatc
     assert "Hãy tải lại trang và thử lại" in text
     plan.refresh_from_db()
     assert (plan.status, plan.number) == (PlanStatus.APPROVED, None)
-

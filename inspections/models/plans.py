@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from inspections.locking import Versioned
 from inspections.models.reference import ContentArea, LegalDocument
+from units.limits import NOTE, PROSE, LimitedTextField
 from units.models import AdministrativeUnit, Agency, Level
 
 VIETNAMESE_LETTERS = "abcdđeghiklmnopqrstuvxy"
@@ -66,8 +67,8 @@ class Plan(Versioned):
         max_length=300,
         help_text=_("Ví dụ: Kiểm tra công tác cải cách hành chính năm 2023"),
     )
-    preamble = models.TextField(_("phần mở đầu"), blank=True)
-    closing = models.TextField(_("phần kết"), blank=True)
+    preamble = LimitedTextField(_("phần mở đầu"), blank=True, max_length=PROSE)
+    closing = LimitedTextField(_("phần kết"), blank=True, max_length=PROSE)
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT
     )
@@ -106,7 +107,7 @@ class Plan(Versioned):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    budget_note = models.TextField(_("kinh phí"), blank=True)
+    budget_note = LimitedTextField(_("kinh phí"), blank=True, max_length=PROSE)
 
     # Signature and recipients.
     signing_authority = models.CharField(
@@ -117,8 +118,11 @@ class Plan(Versioned):
     )
     signer_title = models.CharField(_("chức vụ người ký"), max_length=100, blank=True)
     signer_name = models.CharField(_("người ký"), max_length=100, blank=True)
-    recipients = models.TextField(
-        _("nơi nhận"), blank=True, help_text=_("Mỗi dòng một nơi nhận, không ghi dòng “Lưu”")
+    recipients = LimitedTextField(
+        _("nơi nhận"),
+        blank=True,
+        help_text=_("Mỗi dòng một nơi nhận, không ghi dòng “Lưu”"),
+        max_length=NOTE,
     )
     archive_initials = models.CharField(
         _("lưu: đơn vị soạn thảo"), max_length=50, blank=True, help_text=_("Ví dụ: bntam")
@@ -262,7 +266,7 @@ class PlanItem(Versioned):
     )
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     heading = models.CharField(_("tiêu đề"), max_length=500, blank=True)
-    text = models.TextField(_("nội dung"), blank=True)
+    text = LimitedTextField(_("nội dung"), blank=True, max_length=PROSE)
     generated = models.CharField(
         _("danh sách tự sinh"), max_length=20, choices=Generated.choices, blank=True, default=""
     )
@@ -314,7 +318,7 @@ class PlanTarget(Versioned):
         related_name="+",
         help_text=_("Để trống: kiểm tra mọi lĩnh vực"),
     )
-    reason = models.TextField(_("lý do chọn"), blank=True)
+    reason = LimitedTextField(_("lý do chọn"), blank=True, max_length=NOTE)
     follows_up = models.ForeignKey(
         "self",
         verbose_name=_("phúc tra kết luận của"),
@@ -360,7 +364,7 @@ class PlanTransition(models.Model):
     to_status = models.CharField(max_length=10, choices=PlanStatus.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
-    note = models.TextField(blank=True)
+    note = LimitedTextField(blank=True, max_length=NOTE)
 
     class Meta:
         ordering = ["at", "pk"]

@@ -125,9 +125,11 @@ def outline_sender(outline: Outline, day: datetime.date) -> Agency:
 def request_message_post(*, request: ReportRequest, by, body: str, from_unit: bool):
     if not body.strip():
         raise ValidationError(_("Nội dung trống: ghi điều cần phản ánh hoặc trả lời."))
-    return RequestMessage.objects.create(
-        request=request, author=by, body=body.strip(), from_unit=from_unit
-    )
+    message = RequestMessage(request=request, author=by, body=body.strip(), from_unit=from_unit)
+    # The body comes straight from the page: one too long is refused with its length.
+    message.full_clean(exclude=["request", "author"])
+    message.save()
+    return message
 
 
 def reminders_due(today: datetime.date, days: Iterable[int]) -> list[tuple[ReportRequest, str]]:

@@ -21,6 +21,7 @@ from django.db import IntegrityError, OperationalError, connections, transaction
 from django.urls import reverse
 from pypdf import PdfWriter
 
+from cchc.conflicts import is_lock_timeout
 from cchc.test import client_for
 from conftest import load_reference_and_demo_data
 from inspections import services
@@ -253,3 +254,27 @@ def test_a_database_conflict_left_over_is_a_vietnamese_page_not_a_500(monkeypatc
     assert "Hãy tải lại trang và thử lại" in text
     plan.refresh_from_db()
     assert (plan.status, plan.number) == (PlanStatus.APPROVED, None)
+
+
+class _DriverError(Exception):
+    def __init__(self, sqlstate: str) -> None:
+        super().__init__(sqlstate)
+        self.sqlstate = sqlstate
+
+
+@pytest.mark.parametrize(
+    ("message", "sqlstate", "busy"),
+    [
+        ("database is locked", None, True),  # SQLite, after SQLITE_TIMEOUT
+        ("could not serialize access", "40001", True),  # PostgreSQL serialization failure
+        ("deadlock detected", "40P01", True),
+        ("could not obtain lock", "55P03", True),  # lock_timeout / NOWAIT
+        ("connection refused", "08006", False),  # the server is down: stays a 500
+        ("no such table: x", None, False),
+    ],
+)
+def test_which_database_errors_are_a_busy_page(message, sqlstate, busy):
+    error = OperationalError(message)
+    if sqlstate:
+        error.__cause__ = _DriverError(sqlstate)
+    assert is_lock_timeout(error) is busy

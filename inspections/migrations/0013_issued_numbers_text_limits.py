@@ -6,34 +6,53 @@ from django.db import migrations, models
 
 
 def record_numbers_already_issued(apps, schema_editor):
-    """Every numbered document already stored gets its row in its register's issued numbers.
+    """Every numbered document already stored gets its row in its register's issued numbers
+    (and a register whose last number is behind a document's is moved up to it).
 
-    The covering letter of an outline is booked under the plan's standing body (or issuer); its
-    register may have been a successor's, which this migration cannot tell: only a number typed
-    in later for that body could then pass unchecked by the constraint (the lookup still sees it).
+    The covering letter of an outline was numbered by the plan's standing body, or by its
+    successor on the day it was sent, which this migration cannot tell: a letter is recorded only
+    in an existing register of the standing body or the issuer for its year and symbol. A number
+    left out stays guarded by the lookup before the insert (`is_taken`) and by `last_number`.
     """
     register_model = apps.get_model("inspections", "NumberRegister")
     issued_model = apps.get_model("inspections", "IssuedNumber")
     documents = [
         (apps.get_model("inspections", "Plan").objects.filter(number__isnull=False),
-         lambda d: (d.issuer_id, d.document_date.year, d.symbol, d.number)),
+         lambda d: ([d.issuer_id], d.document_date.year, d.symbol, d.number)),
         (apps.get_model("inspections", "Team").objects.filter(decision_number__isnull=False)
          .select_related("plan"),
-         lambda d: (d.plan.issuer_id, d.decision_date.year, d.decision_symbol, d.decision_number)),
+         lambda d: ([d.plan.issuer_id], d.decision_date.year, d.decision_symbol,
+                    d.decision_number)),
         (apps.get_model("inspections", "ConclusionNotice").objects.filter(number__isnull=False)
          .select_related("plan"),
-         lambda d: (d.plan.issuer_id, d.issued_on.year, d.symbol, d.number)),
+         lambda d: ([d.plan.issuer_id], d.issued_on.year, d.symbol, d.number)),
         (apps.get_model("inspections", "ResultsReport").objects.filter(number__isnull=False),
-         lambda d: (d.issuer_id, d.issued_on.year, d.symbol, d.number)),
+         lambda d: ([d.issuer_id], d.issued_on.year, d.symbol, d.number)),
         (apps.get_model("inspections", "Outline").objects.filter(letter_number__isnull=False)
          .select_related("plan"),
-         lambda d: (d.plan.standing_agency_id or d.plan.issuer_id, d.letter_date.year,
+         lambda d: ([d.plan.standing_agency_id, d.plan.issuer_id], d.letter_date.year,
                     d.letter_symbol, d.letter_number)),
     ]  # fmt: skip
     numbers: dict[tuple, set[int]] = {}
     for queryset, key in documents:
         for document in queryset.iterator():
-            issuer_id, year, symbol, number = key(document)
+            issuers, year, symbol, number = key(document)
+            if len(issuers) == 1:  # the document names its register's issuer
+                issuer_id = issuers[0]
+            else:
+                issuer_id = next(
+                    (
+                        i
+                        for i in issuers
+                        if i
+                        and register_model.objects.filter(
+                            issuer_id=i, year=year, symbol=symbol
+                        ).exists()
+                    ),
+                    None,
+                )
+                if issuer_id is None:
+                    continue
             numbers.setdefault((issuer_id, year, symbol), set()).add(number)
     for (issuer_id, year, symbol), taken in numbers.items():
         register, _created = register_model.objects.get_or_create(

@@ -134,4 +134,4 @@ lock: $(VENV)/bin/python
 	sed -i '1i # Exact pins of every package, generated from pyproject.toml by `make lock` (pip-compile --extra dev).' requirements.lock
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles

@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "cchc.middleware.TextNormalizationMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A write that lost a race at the database: a Vietnamese 409/503 page, not a 500.
+    "cchc.conflicts.DatabaseConflictMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -132,12 +134,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Without persistent connections pages ran about three times slower on PostgreSQL.
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=600))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-elif TESTING:
-    # A file, not SQLite's shared in-memory database: the browser tests' live server answers from
-    # several threads, which an in-memory connection cannot serve.
-    # TEST_DB_NAME lets two test runs share a checkout.
-    test_db = env.str("TEST_DB_NAME", default=".test-db.sqlite3")
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / test_db)}
+else:
+    # SQLite under concurrent requests (several gunicorn workers or threads): every transaction
+    # takes the write lock when it begins (IMMEDIATE), so two writers queue instead of one failing
+    # with "database is locked" when it upgrades a read lock; a writer waits up to
+    # SQLITE_TIMEOUT seconds for the lock. WAL lets pages be read while someone writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_TIMEOUT", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
+    if TESTING:
+        # A file, not SQLite's shared in-memory database: the browser tests' live server and the
+        # concurrency tests answer from several threads, which an in-memory connection cannot
+        # serve. TEST_DB_NAME lets two test runs share a checkout.
+        test_db = env.str("TEST_DB_NAME", default=".test-db.sqlite3")
+        DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / test_db)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -32,6 +32,7 @@ from inspections.models import (
 )
 from inspections.text import PLACEHOLDERS, unknown_placeholders
 from inspections.uploads import MultipleUploadField, UploadField
+from units.limits import MESSAGE, NOTE, PROSE, text_field
 from units.models import AdministrativeUnit, Agency, Level
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -202,8 +203,8 @@ class TargetAddForm(forms.Form):
     kind = forms.ChoiceField(label=_("Hình thức"), choices=TargetKind.choices)
     mode = forms.ChoiceField(label=_("Cách kiểm tra"), choices=TargetMode.choices)
     announced = forms.BooleanField(label=_("Báo trước"), required=False, initial=True)
-    reason = forms.CharField(
-        label=_("Lý do chọn"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    reason = text_field(
+        NOTE, label=_("Lý do chọn"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     follow_up_reference = forms.CharField(
         label=_("Văn bản kết luận được phúc tra"), required=False, max_length=300
@@ -233,9 +234,7 @@ class TargetForm(VersionedForm):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(
-        label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    note = text_field(NOTE, label=_("Ý kiến"), required=False)
 
 
 class IssueForm(forms.Form):
@@ -306,10 +305,10 @@ class SubmissionForm(forms.Form):
         required=False,
         help_text=_("Biểu số liệu, minh chứng; chọn được nhiều tệp, tối đa 10"),
     )
-    explanation = forms.CharField(
+    explanation = text_field(
+        MESSAGE,
         label=_("Giải trình (bắt buộc khi tỷ lệ tự kiểm tra dưới mức quy định)"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, request: ReportRequest, **kwargs):
@@ -359,8 +358,8 @@ class SubmissionForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    comment = text_field(
+        NOTE, label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
@@ -489,7 +488,8 @@ class EvidenceForm(forms.Form):
 
 
 class RemediationForm(forms.Form):
-    text = forms.CharField(
+    text = text_field(
+        PROSE,
         label=_("Kết quả khắc phục"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Đã làm gì, khi nào, theo văn bản nào; phần nào còn đang làm"),
@@ -508,7 +508,8 @@ class VerificationForm(forms.Form):
         coerce=lambda value: value == "1",
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(
+    note = text_field(
+        NOTE,
         label=_("Nhận xét"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),

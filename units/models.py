@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from units.limits import NOTE, LimitedTextField
 from units.text import fold
 
 
@@ -191,7 +192,7 @@ class AdministrativeUnit(Generated, Dated):
         related_name="predecessors",
         blank=True,
     )
-    note = models.TextField(_("ghi chú"), blank=True)
+    note = LimitedTextField(_("ghi chú"), blank=True, max_length=NOTE)
 
     objects = UnitQuerySet.as_manager()
 
@@ -337,7 +338,7 @@ class Agency(Generated, Dated):
         on_delete=models.PROTECT,
         related_name="absorbed",
     )
-    note = models.TextField(_("ghi chú"), blank=True)
+    note = LimitedTextField(_("ghi chú"), blank=True, max_length=NOTE)
 
     objects = AgencyQuerySet.as_manager()
 

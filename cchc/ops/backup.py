@@ -14,9 +14,10 @@ JSON through Django rather than `pg_dump`, because the same archive then restore
 PostgreSQL and needs no client tools of the right version. The database is read in one
 transaction (repeatable read on PostgreSQL) so the rows are a consistent snapshot.
 
-A restore checks every checksum before it touches anything, writes the files, then loads the
-rows and compares the counts in one transaction; if anything fails, the rows roll back and the
-files it wrote are removed.
+A restore reads the whole archive and checks every checksum before it opens the database (a
+damaged or foreign file is refused with a Vietnamese message, and nothing is created), writes
+the files, then loads the rows and compares the counts in one transaction; if anything fails,
+the rows roll back, the files it wrote are removed, and so is a SQLite database file it created.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import json
 import os
 import tarfile
 import tempfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -201,42 +203,97 @@ def _digest(path: Path) -> dict[str, Any]:
 # Restore ------------------------------------------------------------------------------------
 
 
-def backup_restore(path: Path, *, force: bool = False) -> Summary:
-    """Restore the archive into an empty database (or, with `force`, after emptying it)."""
-    if not path.is_file():
-        raise BackupError(f"Không thấy tệp sao lưu {path}.")
-    with tarfile.open(path, "r:gz") as archive:
-        manifest = _read_manifest(archive)
-        _verify(archive, manifest)
-        columns = {column.label: column for column in file_columns()}
-        unknown = {entry["column"] for entry in manifest["files"]} - set(columns)
-        unknown_models = [label for label in manifest["models"] if not _model_exists(label)]
-        if unknown or unknown_models:
-            raise BackupError(
-                "Bản sao lưu có dữ liệu của mô hình hoặc cột tệp mà phiên bản phần mềm này không "
-                f"có ({', '.join(sorted(unknown | set(unknown_models)))}): hãy khôi phục bằng "
-                "đúng phiên bản đã tạo bản sao lưu."
-            )
-        call_command("migrate", interactive=False, verbosity=0)
-        _require_empty(force)
+DAMAGED = (
+    "Tệp sao lưu bị hỏng hoặc không phải tệp sao lưu của phần mềm ({detail}). Không có gì bị "
+    "thay đổi; hãy dùng một bản sao lưu khác (lệnh backup tạo ra)."
+)
+# What a truncated, corrupt or foreign file raises while it is read as a tar.gz.
+UNREADABLE = (tarfile.TarError, EOFError, zlib.error, OSError, ValueError, KeyError, TypeError)
 
-        written: list[tuple[FileColumn, str]] = []
-        try:
-            for entry in manifest["files"]:
-                if _restore_file(archive, entry, columns[entry["column"]], force):
-                    written.append((columns[entry["column"]], entry["name"]))
-            with tempfile.TemporaryDirectory() as work:
-                data = Path(work) / "data.json"
-                data.write_bytes(_member(archive, "data.json").read())
-                _load(data, manifest["models"])
-        except BaseException:
-            for column, name in written:
-                column.storage.delete(name)
-            raise
+
+def backup_restore(path: Path, *, force: bool = False) -> Summary:
+    """Restore the archive into an empty database (or, with `force`, after emptying it).
+
+    The whole archive is read and checked before the database is opened: a damaged file is
+    refused without a connection, so not even an empty SQLite database file is created. A
+    SQLite database file that did not exist before is removed if the restore then fails."""
+    manifest = archive_verified(path)
+    fresh = _missing_sqlite_file()
+    try:
+        with tarfile.open(path, "r:gz") as archive:
+            _restore(archive, manifest, force)
+    except BaseException:
+        if fresh is not None:
+            connection.close()
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{fresh}{suffix}").unlink(missing_ok=True)
+        raise
     counts = manifest["models"]
     return Summary(
         path, sum(counts.values()), len(counts), len(manifest["files"]), manifest["missing"]
     )
+
+
+def archive_verified(path: Path) -> dict[str, Any]:
+    """The archive's manifest, once every part is read and matches its size and SHA-256;
+    `BackupError` (in Vietnamese) for anything else. Touches neither the database nor files."""
+    if not path.is_file():
+        raise BackupError(f"Không thấy tệp sao lưu {path}.")
+    try:
+        with tarfile.open(path, "r:gz") as archive:
+            archive.getmembers()  # reads to the end: a truncated file fails here
+            manifest = _read_manifest(archive)
+            _verify(archive, manifest)
+    except UNREADABLE as error:
+        raise BackupError(DAMAGED.format(detail=_reason(error))) from error
+    return manifest
+
+
+def _reason(error: BaseException) -> str:
+    if isinstance(error, EOFError | zlib.error) or "truncated" in str(error).lower():
+        return "tệp bị cắt cụt"
+    if "gzip" in str(error).lower():
+        return "không phải tệp .tar.gz"
+    if isinstance(error, tarfile.TarError):
+        return "nội dung nén không phải tệp lưu trữ tar"
+    return f"không đọc được: {type(error).__name__}"
+
+
+def _missing_sqlite_file() -> Path | None:
+    """The SQLite database file a restore would create, if it does not exist yet."""
+    settings = connection.settings_dict
+    if connection.vendor != "sqlite" or connection.is_in_memory_db():
+        return None
+    name = Path(settings["NAME"])
+    return None if name.exists() else name
+
+
+def _restore(archive: tarfile.TarFile, manifest: dict[str, Any], force: bool) -> None:
+    columns = {column.label: column for column in file_columns()}
+    unknown = {entry["column"] for entry in manifest["files"]} - set(columns)
+    unknown_models = [label for label in manifest["models"] if not _model_exists(label)]
+    if unknown or unknown_models:
+        raise BackupError(
+            "Bản sao lưu có dữ liệu của mô hình hoặc cột tệp mà phiên bản phần mềm này không "
+            f"có ({', '.join(sorted(unknown | set(unknown_models)))}): hãy khôi phục bằng "
+            "đúng phiên bản đã tạo bản sao lưu."
+        )
+    call_command("migrate", interactive=False, verbosity=0)
+    _require_empty(force)
+
+    written: list[tuple[FileColumn, str]] = []
+    try:
+        for entry in manifest["files"]:
+            if _restore_file(archive, entry, columns[entry["column"]], force):
+                written.append((columns[entry["column"]], entry["name"]))
+        with tempfile.TemporaryDirectory() as work:
+            data = Path(work) / "data.json"
+            data.write_bytes(_member(archive, "data.json").read())
+            _load(data, manifest["models"])
+    except BaseException:
+        for column, name in written:
+            column.storage.delete(name)
+        raise
 
 
 def _member(archive: tarfile.TarFile, name: str):
@@ -245,12 +302,19 @@ def _member(archive: tarfile.TarFile, name: str):
     except KeyError:
         stream = None
     if stream is None:
-        raise BackupError(f"Bản sao lưu thiếu phần {name}: tệp không phải bản sao lưu hợp lệ.")
+        raise BackupError(DAMAGED.format(detail=f"thiếu phần {name}"))
     return stream
 
 
 def _read_manifest(archive: tarfile.TarFile) -> dict[str, Any]:
-    manifest = json.loads(_member(archive, "manifest.json").read())
+    try:
+        manifest = json.loads(_member(archive, "manifest.json").read())
+    except ValueError as error:
+        raise BackupError(DAMAGED.format(detail="manifest.json không đọc được")) from error
+    if not isinstance(manifest, dict) or not {"data", "files", "models", "missing"} <= set(
+        manifest
+    ):
+        raise BackupError(DAMAGED.format(detail="manifest.json thiếu thông tin"))
     if manifest.get("format") != FORMAT:
         raise BackupError(
             f"Định dạng sao lưu {manifest.get('format')!r} không được hỗ trợ (cần {FORMAT})."

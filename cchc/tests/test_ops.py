@@ -3,12 +3,17 @@ with the uploaded files (`backup`, `restore`), on the complete demo round."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
+import os
+import subprocess
+import sys
 import tarfile
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
@@ -250,3 +255,107 @@ def test_backup_never_overwrites_and_warns_about_missing_files(round_with_files,
     assert any(gone.file.name in missing for missing in manifest["missing"])
     status, output = run("backup", output=archive)
     assert status == 1 and "đã có" in output
+
+
+def _damaged_archives(archive, folder) -> dict[str, object]:
+    """A good archive cut in half, a file that is not gzip, a gzip that is not tar, an empty
+    file, and an archive without its manifest."""
+    whole = archive.read_bytes()
+    cut = folder / "cat-doi.tar.gz"
+    cut.write_bytes(whole[: len(whole) // 2])
+    foreign = folder / "khong-phai.tar.gz"
+    foreign.write_bytes(b"%PDF-1.4\n" + b"x" * 5000)
+    not_tar = folder / "khong-phai-tar.tar.gz"
+    with gzip.open(not_tar, "wb") as stream:
+        stream.write(b"day khong phai tar " * 100)
+    empty = folder / "trong.tar.gz"
+    empty.write_bytes(b"")
+    no_manifest = folder / "thieu-manifest.tar.gz"
+    with tarfile.open(archive, "r:gz") as source, tarfile.open(no_manifest, "w:gz") as target:
+        for member in source.getmembers():
+            if member.name != "manifest.json":
+                target.addfile(member, source.extractfile(member))
+    return {
+        "cut in half": cut,
+        "not gzip": foreign,
+        "gzip but not tar": not_tar,
+        "empty": empty,
+        "no manifest": no_manifest,
+    }
+
+
+@pytest.mark.usefixtures("content_types_cache")
+def test_a_truncated_or_foreign_archive_is_said_damaged_and_changes_nothing(
+    round_with_files, elsewhere
+):
+    archive = elsewhere / "cchc.tar.gz"
+    assert run("backup", output=archive)[0] == 0
+    flush()
+    for path in round_with_files.rglob("*"):
+        if path.is_file():
+            path.unlink()
+    for name, damaged in _damaged_archives(archive, elsewhere).items():
+        status, output = run("restore", damaged)
+        assert status == 1, (name, output)
+        assert "Tệp sao lưu bị hỏng hoặc không phải tệp sao lưu của phần mềm" in output, name
+        assert "Không có gì bị thay đổi" in output, name
+        assert row_counts()["inspections.submission"] == 0, name
+        assert files_on_disk(round_with_files) == {}, name
+
+
+def _restore_into_new_sqlite(archive, folder) -> subprocess.CompletedProcess:
+    """`manage.py restore` in its own process, into a SQLite database file not created yet."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{folder / 'moi.sqlite3'}",
+        "PRIVATE_MEDIA_ROOT": str(folder / "private"),
+        "DEBUG": "true",
+        "TESTING": "false",
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "restore", str(archive)],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
+def test_a_damaged_archive_leaves_no_database_file_behind(tmp_path):
+    """The probe's case: a restore into a new SQLite database left a 0-byte database file."""
+    folder = tmp_path / "target"
+    folder.mkdir()
+    archive = tmp_path / "cat-doi.tar.gz"
+    with gzip.open(archive, "wb") as stream:
+        stream.write(b"\0" * 1024)  # a tar header block of zeros, then nothing
+    archive.write_bytes(archive.read_bytes()[:-10])
+    done = _restore_into_new_sqlite(archive, folder)
+    assert done.returncode == 1, done.stderr
+    assert "Tệp sao lưu bị hỏng hoặc không phải tệp sao lưu của phần mềm" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert list(folder.iterdir()) == []
+
+
+def test_a_restore_that_fails_after_creating_the_database_removes_it(tmp_path):
+    """An archive whose checksums hold but whose rows do not match its manifest: the database
+    file created by the restore (migrate) is removed again."""
+    folder = tmp_path / "target"
+    folder.mkdir()
+    data = b"[]"
+    manifest = {
+        "format": 1,
+        "data": {"path": "data.json", "sha256": hashlib.sha256(data).hexdigest(), "size": 2},
+        "files": [],
+        "missing": [],
+        "models": {"inspections.plan": 3},
+    }
+    archive = tmp_path / "lech.tar.gz"
+    with tarfile.open(archive, "w:gz") as target:
+        for name, content in (
+            ("data.json", data),
+            ("manifest.json", json.dumps(manifest).encode()),
+        ):
+            member = tarfile.TarInfo(name)
+            member.size = len(content)
+            target.addfile(member, io.BytesIO(content))
+    done = _restore_into_new_sqlite(archive, folder)
+    assert done.returncode == 1, done.stderr
+    assert "Số bản ghi sau khi khôi phục không khớp" in done.stderr
+    assert list(folder.iterdir()) == []

@@ -20,6 +20,7 @@ from inspections.models.reference import (
     ContentArea,
     ContentFramework,
     Holiday,
+    IssuedNumber,
     LegalDocument,
     NumberRegister,
 )
@@ -86,6 +87,7 @@ __all__ = [
     "FindingEvidence",
     "FindingKind",
     "Holiday",
+    "IssuedNumber",
     "LegalDocument",
     "Minutes",
     "NoticeStatus",

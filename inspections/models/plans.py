@@ -17,6 +17,7 @@ from inspections.locking import Versioned
 from inspections.models.change_history import RecordedHistory
 from inspections.models.reference import ContentArea, LegalDocument
 from units.access import scope_for
+from units.limits import NOTE, PROSE, LimitedTextField
 from units.models import AdministrativeUnit, Agency, Level, today
 
 VIETNAMESE_LETTERS = "abcdđeghiklmnopqrstuvxy"
@@ -69,8 +70,8 @@ class Plan(Versioned):
         max_length=300,
         help_text=_("Ví dụ: Kiểm tra công tác cải cách hành chính năm 2023"),
     )
-    preamble = models.TextField(_("phần mở đầu"), blank=True)
-    closing = models.TextField(_("phần kết"), blank=True)
+    preamble = LimitedTextField(_("phần mở đầu"), blank=True, max_length=PROSE)
+    closing = LimitedTextField(_("phần kết"), blank=True, max_length=PROSE)
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT
     )
@@ -109,7 +110,7 @@ class Plan(Versioned):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    budget_note = models.TextField(_("kinh phí"), blank=True)
+    budget_note = LimitedTextField(_("kinh phí"), blank=True, max_length=PROSE)
 
     # Signature and recipients.
     signing_authority = models.CharField(
@@ -120,8 +121,11 @@ class Plan(Versioned):
     )
     signer_title = models.CharField(_("chức vụ người ký"), max_length=100, blank=True)
     signer_name = models.CharField(_("người ký"), max_length=100, blank=True)
-    recipients = models.TextField(
-        _("nơi nhận"), blank=True, help_text=_("Mỗi dòng một nơi nhận, không ghi dòng “Lưu”")
+    recipients = LimitedTextField(
+        _("nơi nhận"),
+        blank=True,
+        help_text=_("Mỗi dòng một nơi nhận, không ghi dòng “Lưu”"),
+        max_length=NOTE,
     )
     archive_initials = models.CharField(
         _("lưu: đơn vị soạn thảo"), max_length=50, blank=True, help_text=_("Ví dụ: bntam")
@@ -265,7 +269,7 @@ class PlanItem(Versioned):
     )
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     heading = models.CharField(_("tiêu đề"), max_length=500, blank=True)
-    text = models.TextField(_("nội dung"), blank=True)
+    text = LimitedTextField(_("nội dung"), blank=True, max_length=PROSE)
     generated = models.CharField(
         _("danh sách tự sinh"), max_length=20, choices=Generated.choices, blank=True, default=""
     )
@@ -363,7 +367,7 @@ class PlanTarget(Versioned):
         related_name="+",
         help_text=_("Để trống: kiểm tra mọi lĩnh vực"),
     )
-    reason = models.TextField(_("lý do chọn"), blank=True)
+    reason = LimitedTextField(_("lý do chọn"), blank=True, max_length=NOTE)
     follows_up = models.ForeignKey(
         "self",
         verbose_name=_("phúc tra kết luận của"),
@@ -411,7 +415,7 @@ class PlanTransition(models.Model):
     to_status = models.CharField(max_length=10, choices=PlanStatus.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
-    note = models.TextField(blank=True)
+    note = LimitedTextField(blank=True, max_length=NOTE)
 
     class Meta:
         ordering = ["at", "pk"]

@@ -129,6 +129,28 @@ class NumberRegister(models.Model):
         return f"{self.issuer} {self.year} {self.symbol}: {self.last_number}"
 
 
+class IssuedNumber(models.Model):
+    """A number the register gave to a document. The database holds each number of a register
+    once, so no two documents of one issuer, year and symbol can ever carry the same number,
+    whatever the documents' models, and a rolled-back issue leaves no row behind."""
+
+    register = models.ForeignKey(NumberRegister, on_delete=models.CASCADE, related_name="issued")
+    number = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("số đã cấp")
+        verbose_name_plural = _("số đã cấp")
+        ordering = ["register", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["register", "number"], name="inspections_issued_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number:02d}/{self.register.symbol} ({self.register.year})"
+
+
 class HolidayQuerySet(models.QuerySet):
     def calendar(self):
         """The working-day calendar of every recorded day off and làm bù day (one query)."""

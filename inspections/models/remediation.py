@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from inspections.models.change_history import RecordedHistory
 from inspections.models.self_inspection import private_storage
 from inspections.models.visits import Finding, Recommendation
+from units.limits import NOTE, PROSE, LimitedTextField
 
 
 class StoredFile(models.Model):
@@ -56,7 +57,7 @@ class RemediationReport(models.Model):
         Recommendation, on_delete=models.PROTECT, related_name="reports"
     )
     version = models.PositiveSmallIntegerField(_("lần báo cáo"))
-    text = models.TextField(_("kết quả khắc phục"))
+    text = LimitedTextField(_("kết quả khắc phục"), max_length=PROSE)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -108,7 +109,7 @@ class Verification(models.Model):
         help_text=_("Báo cáo khắc phục được xem xét (nếu có)"),
     )
     done = models.BooleanField(_("đã khắc phục"))
-    note = models.TextField(_("nhận xét"), blank=True)
+    note = LimitedTextField(_("nhận xét"), blank=True, max_length=NOTE)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -12,6 +12,7 @@ from inspections.models.change_history import RecordedHistory
 from inspections.models.plans import Plan
 from inspections.models.self_inspection import private_storage
 from inspections.models.visits import ApprovedDocument
+from units.limits import BODY, NOTE, LimitedTextField
 from units.models import Agency
 
 
@@ -31,18 +32,23 @@ class ResultsReport(ApprovedDocument):
         help_text=_("Thường là cơ quan thường trực của kế hoạch (Sở Nội vụ)"),
     )
     symbol = models.CharField(_("ký hiệu"), max_length=40, default="BC-SNV")
-    summary = models.TextField(
+    summary = LimitedTextField(
         _("khái quát kết quả"),
         blank=True,
         help_text=_("Việc tổ chức kiểm tra và kết quả chung; các số liệu được điền tự động"),
+        max_length=BODY,
     )
-    assessment = models.TextField(
-        _("đánh giá chung"), blank=True, help_text=_("Ưu điểm, tồn tại và nguyên nhân")
+    assessment = LimitedTextField(
+        _("đánh giá chung"),
+        blank=True,
+        help_text=_("Ưu điểm, tồn tại và nguyên nhân"),
+        max_length=BODY,
     )
-    proposals = models.TextField(
+    proposals = LimitedTextField(
         _("kiến nghị Ủy ban nhân dân tỉnh"),
         blank=True,
         help_text=_("Mỗi dòng một kiến nghị"),
+        max_length=BODY,
     )
     signing_capacity = models.CharField(_("hình thức ký"), max_length=100, blank=True,
                                         default="KT. GIÁM ĐỐC")  # fmt: skip
@@ -50,11 +56,12 @@ class ResultsReport(ApprovedDocument):
         _("chức vụ người ký"), max_length=100, blank=True, default="PHÓ GIÁM ĐỐC"
     )
     signer_name = models.CharField(_("người ký"), max_length=100, blank=True)
-    recipients = models.TextField(
+    recipients = LimitedTextField(
         _("nơi nhận"),
         blank=True,
         default="Ủy ban nhân dân tỉnh (b/c);\nBộ Nội vụ (b/c);\nCác thành viên Đoàn kiểm tra;",
         help_text=_("Mỗi dòng một nơi nhận, không ghi dòng “Lưu”"),
+        max_length=NOTE,
     )
     updated_at = models.DateTimeField(auto_now=True)
     # The issued files, rendered once at issue by the `reports` app (see reports/apps.py).

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from inspections.models.change_history import RecordedHistory
 from inspections.models.plans import Plan
 from inspections.models.reference import ContentArea
+from units.limits import MESSAGE, NOTE, PROSE, LimitedTextField
 from units.models import Agency
 
 
@@ -33,7 +34,7 @@ class Outline(models.Model):
     """The report outline (đề cương báo cáo) the team sends with the plan."""
 
     plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="outline")
-    guidance = models.TextField(_("hướng dẫn chung"), blank=True)
+    guidance = LimitedTextField(_("hướng dẫn chung"), blank=True, max_length=PROSE)
     target_deadline = models.DateField(
         _("hạn nộp của đơn vị được kiểm tra"),
         help_text=_("Đơn vị không thuộc đối tượng kiểm tra nộp theo hạn ghi trong kế hoạch"),
@@ -82,7 +83,7 @@ class OutlineSection(models.Model):
     outline = models.ForeignKey(Outline, on_delete=models.CASCADE, related_name="sections")
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     title = models.CharField(_("tiêu đề"), max_length=300)
-    guidance = models.TextField(_("hướng dẫn"), blank=True)
+    guidance = LimitedTextField(_("hướng dẫn"), blank=True, max_length=PROSE)
     content_area = models.ForeignKey(
         ContentArea,
         verbose_name=_("lĩnh vực"),
@@ -208,7 +209,7 @@ class Submission(models.Model):
         _("tỷ lệ tự kiểm tra (%)"), max_digits=6, decimal_places=2, null=True, blank=True
     )
     below_threshold = models.BooleanField(_("dưới tỷ lệ quy định"), default=False)
-    explanation = models.TextField(_("giải trình"), blank=True)
+    explanation = LimitedTextField(_("giải trình"), blank=True, max_length=MESSAGE)
     file = models.FileField(_("tệp"), upload_to=submission_path, storage=private_storage)
     file_name = models.CharField(max_length=255)
     file_size = models.PositiveBigIntegerField()
@@ -226,7 +227,7 @@ class Submission(models.Model):
         related_name="+",
     )
     reviewed_at = models.DateTimeField(_("thời điểm xem xét"), null=True, blank=True)
-    review_comment = models.TextField(_("ý kiến"), blank=True)
+    review_comment = LimitedTextField(_("ý kiến"), blank=True, max_length=NOTE)
     history = RecordedHistory()
 
     class Meta:
@@ -277,7 +278,7 @@ class RequestMessage(models.Model):
     request = models.ForeignKey(ReportRequest, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     from_unit = models.BooleanField()
-    body = models.TextField(_("nội dung"))
+    body = LimitedTextField(_("nội dung"), max_length=MESSAGE)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

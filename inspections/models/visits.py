@@ -12,6 +12,7 @@ from inspections.locking import Versioned
 from inspections.models.change_history import RecordedHistory
 from inspections.models.plans import Plan, PlanTarget, TargetMode
 from units.access import scope_for
+from units.limits import NOTE, PROSE, LimitedTextField
 from units.models import Agency, today
 
 
@@ -25,7 +26,7 @@ class Team(Versioned):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(_("tên đoàn"), max_length=200, default="Đoàn kiểm tra")
-    tasks = models.TextField(
+    tasks = LimitedTextField(
         _("nhiệm vụ, quyền hạn (Điều 2)"),
         blank=True,
         default=(
@@ -35,6 +36,7 @@ class Team(Versioned):
             "xử lý.\nTrưởng đoàn phân công nhiệm vụ cho các thành viên; thành viên Đoàn làm việc "
             "theo chế độ kiêm nhiệm; Đoàn tự giải thể sau khi hoàn thành nhiệm vụ."
         ),
+        max_length=PROSE,
     )
     decision_symbol = models.CharField(_("ký hiệu quyết định"), max_length=40, default="QĐ-UBND")
     decision_number = models.PositiveIntegerField(_("số quyết định"), null=True, editable=False)
@@ -215,15 +217,17 @@ class Visit(models.Model):
         _("cách kiểm tra"), max_length=15, choices=TargetMode.choices, default=TargetMode.ON_SITE
     )
     announced = models.BooleanField(_("báo trước"), default=True)
-    attendees = models.TextField(
+    attendees = LimitedTextField(
         _("thành phần đơn vị tham dự"),
         blank=True,
         default="Lãnh đạo đơn vị; công chức phụ trách công tác cải cách hành chính.",
+        max_length=NOTE,
     )
-    prepare = models.TextField(
+    prepare = LimitedTextField(
         _("đơn vị chuẩn bị"),
         blank=True,
         default="Báo cáo tự kiểm tra; hồ sơ, tài liệu minh chứng theo đề cương.",
+        max_length=NOTE,
     )
     status = models.CharField(
         _("tình trạng"), max_length=10, choices=VisitStatus.choices, default=VisitStatus.SCHEDULED
@@ -285,14 +289,15 @@ class Minutes(Versioned):
     """The minutes of a visit (biên bản kiểm tra): who attended, what was checked, conclusions."""
 
     visit = models.OneToOneField(Visit, on_delete=models.CASCADE, related_name="minutes")
-    team_attendees = models.TextField(_("thành phần Đoàn kiểm tra"))
-    unit_attendees = models.TextField(_("thành phần đơn vị"))
-    checked = models.TextField(
+    team_attendees = LimitedTextField(_("thành phần Đoàn kiểm tra"), max_length=NOTE)
+    unit_attendees = LimitedTextField(_("thành phần đơn vị"), max_length=NOTE)
+    checked = LimitedTextField(
         _("nội dung đã kiểm tra"),
         help_text=_("Báo cáo, hồ sơ, bộ phận một cửa, hồ sơ trễ hạn…"),
+        max_length=PROSE,
     )
-    conclusions = models.TextField(_("kết luận tại buổi kiểm tra"), blank=True)
-    unit_opinion = models.TextField(_("ý kiến của đơn vị"), blank=True)
+    conclusions = LimitedTextField(_("kết luận tại buổi kiểm tra"), blank=True, max_length=PROSE)
+    unit_opinion = LimitedTextField(_("ý kiến của đơn vị"), blank=True, max_length=PROSE)
     unit_signer_name = models.CharField(_("người ký thay mặt đơn vị"), max_length=100, blank=True)
     unit_signer_title = models.CharField(
         _("chức vụ người ký thay mặt đơn vị"), max_length=200, blank=True
@@ -325,7 +330,7 @@ class Finding(models.Model):
         related_name="+",
     )
     kind = models.CharField(_("loại"), max_length=15, choices=FindingKind.choices)
-    description = models.TextField(_("nội dung"))
+    description = LimitedTextField(_("nội dung"), max_length=PROSE)
     severity = models.CharField(
         _("mức độ"), max_length=10, choices=Severity.choices, blank=True, default=""
     )
@@ -389,7 +394,7 @@ class Recommendation(models.Model):
     responsible = models.ForeignKey(
         Agency, verbose_name=_("đơn vị thực hiện"), on_delete=models.PROTECT, related_name="+"
     )
-    text = models.TextField(_("kiến nghị"))
+    text = LimitedTextField(_("kiến nghị"), max_length=PROSE)
     deadline_kind = models.CharField(
         _("thời hạn theo"), max_length=15, choices=DeadlineKind.choices
     )
@@ -473,7 +478,7 @@ class ConclusionNotice(ApprovedDocument):
     agency = models.ForeignKey(
         Agency, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+"
     )
-    summary = models.TextField(_("nhận xét chung"), blank=True)
+    summary = LimitedTextField(_("nhận xét chung"), blank=True, max_length=PROSE)
     symbol = models.CharField(_("ký hiệu"), max_length=40, default="TB-UBND")
     signer_name = models.CharField(_("người ký"), max_length=100, blank=True)
     history = RecordedHistory()

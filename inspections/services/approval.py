@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from inspections.locking import claim
 from inspections.models import NoticeStatus
-from inspections.services.plans import number_allocate
+from inspections.services.plans import conflict, current_value, number_allocate
 from units.models import Agency
 
 
@@ -60,6 +60,8 @@ def approval_issue(
         raise ValidationError(_("Chỉ ban hành được văn bản đã được lãnh đạo duyệt."))
     day = day or timezone.localdate()
     with transaction.atomic():
+        if current_value(document) != NoticeStatus.APPROVED:
+            raise conflict(document._meta.verbose_name)
         document.number = number_allocate(
             issuer=issuer,
             year=day.year,

@@ -11,13 +11,14 @@ import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from inspections.models import (
     EDITABLE_STATUSES,
     ConclusionNotice,
+    IssuedNumber,
     NoticeStatus,
     NumberRegister,
     Outline,
@@ -233,23 +234,56 @@ def number_allocate(*, issuer: Agency, year: int, symbol: str, number=None, is_t
     """The next number of the issuer's register for the year and symbol (call in a transaction).
 
     `number` may be given to record a document numbered on paper; `is_taken(n)` says whether a
-    document already carries it.
+    document already carries it (documents numbered before the register kept its numbers). The
+    register's row is locked until the transaction ends (PostgreSQL; SQLite's transactions hold
+    the database's write lock from their start), so concurrent issues queue; and the number is
+    recorded in `IssuedNumber`, whose unique constraint refuses it twice in the database. A
+    rolled-back issue takes no number.
     """
     register, _created = NumberRegister.objects.get_or_create(
         issuer=issuer, year=year, symbol=symbol
     )
-    # Locks the register row (PostgreSQL), so two issues at once never share a number.
     register = NumberRegister.objects.select_for_update().get(pk=register.pk)
     if number is None:
         number = register.last_number + 1
-    elif is_taken(number):
-        raise ValidationError(
-            _("Số %(n)02d/%(symbol)s đã cấp trong năm %(year)d: để trống để lấy số tiếp theo.")
-            % {"n": number, "symbol": symbol, "year": year}
-        )
+    taken = ValidationError(
+        _("Số %(n)02d/%(symbol)s đã cấp trong năm %(year)d: để trống để lấy số tiếp theo.")
+        % {"n": number, "symbol": symbol, "year": year}
+    )
+    if is_taken(number):
+        raise taken
+    try:
+        with transaction.atomic():
+            IssuedNumber.objects.create(register=register, number=number)
+    except IntegrityError:
+        raise taken from None
     register.last_number = max(register.last_number, number)
     register.save(update_fields=["last_number"])
     return number
+
+
+def current_value(instance: models.Model, field: str = "status"):
+    """`field` of `instance` as committed now, its row locked until the transaction ends (call
+    in one). A workflow step re-reads its status so: of two steps taken at the same moment, the
+    second waits for the first and then sees what it did, instead of doing it again."""
+    manager = type(instance)._base_manager
+    return manager.select_for_update().values_list(field, flat=True).get(pk=instance.pk)
+
+
+def lock_row(instance: models.Model) -> None:
+    """Lock `instance`'s row until the transaction ends (see `current_value`)."""
+    current_value(instance, "pk")
+
+
+def conflict(what: str) -> ValidationError:
+    """Refusal of a step someone else took on the same document at the same moment."""
+    return ValidationError(
+        _(
+            "Một người khác vừa thay đổi %(what)s này nên thao tác của bạn không được thực hiện. "
+            "Hãy tải lại trang và thử lại."
+        )
+        % {"what": what}
+    )
 
 
 def plan_issue(
@@ -262,6 +296,8 @@ def plan_issue(
     if plan.status != PlanStatus.APPROVED:
         raise ValidationError(_("Chỉ ban hành được kế hoạch đã được lãnh đạo duyệt."))
     with transaction.atomic():
+        if current_value(plan) != PlanStatus.APPROVED:
+            raise conflict(Plan._meta.verbose_name)
         day = document_date or plan.document_date
         number = number_allocate(
             issuer=plan.issuer,

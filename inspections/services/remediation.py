@@ -29,7 +29,12 @@ from inspections.models import (
     Verification,
     Visit,
 )
-from inspections.services.plans import earlier_target, plan_targets_add, require_editable
+from inspections.services.plans import (
+    current_value,
+    earlier_target,
+    plan_targets_add,
+    require_editable,
+)
 from inspections.services.self_inspection import Todo, reminder_key
 from inspections.storage import checked_fields, files_saved_atomically
 from inspections.text import short_date
@@ -98,15 +103,23 @@ def remediation_report(
         raise ValidationError(_("Thông báo kết luận chưa ban hành: chưa báo cáo khắc phục được."))
     if not text.strip():
         raise ValidationError(_("Chưa ghi kết quả khắc phục: nêu đã làm gì, khi nào, văn bản nào."))
-    latest = recommendation.reports.aggregate(m=Max("version"))["m"] or 0
     report = RemediationReport(
         recommendation=recommendation,
-        version=latest + 1,
         text=text.strip(),
         submitted_by=by,
         late=timezone.localdate() > recommendation.due_date,
     )
     with files_saved_atomically() as save:
+        # The recommendation's row is locked until the end (PostgreSQL; on SQLite the transaction
+        # holds the write lock): reports at the same moment take versions one after the other,
+        # and one sent while the team verifies sees the verification.
+        status = current_value(recommendation)
+        if status == RecommendationStatus.DONE:
+            raise ValidationError(
+                _("Kiến nghị vừa được xác minh là đã khắc phục: không cần báo cáo thêm.")
+            )
+        latest = recommendation.reports.aggregate(m=Max("version"))["m"] or 0
+        report.version = latest + 1
         report.save()
         for upload in files:
             save(RemediationFile(report=report, uploaded_by=by, **checked_fields(upload)), upload)

@@ -26,7 +26,7 @@ from inspections.models import (
     Submission,
     SubmissionAttachment,
 )
-from inspections.services.plans import number_allocate
+from inspections.services.plans import lock_row, number_allocate
 from inspections.storage import checked_fields, files_saved_atomically
 from inspections.text import percent, short_date
 from units.models import Agency, Level
@@ -65,32 +65,39 @@ def outline_send(*, outline: Outline, by, include_unannounced: bool = False) -> 
         raise ValidationError(
             _("Kế hoạch chưa ghi hạn báo cáo tự kiểm tra của đơn vị không thuộc đối tượng.")
         )
-    existing = set(plan.requests.values_list("agency_id", flat=True))
-    targets = list(plan.targets.select_related("agency"))
-    wanted: list[tuple[Agency, bool, datetime.date]] = [
-        (t.agency, True, outline.target_deadline)
-        for t in targets
-        if t.announced or include_unannounced
-    ]
-    if outline.include_non_targets:
-        skip = {t.agency_id for t in targets}
-        wanted += [
-            (a, False, plan.self_report_deadline)
-            for a in self_inspection_recipients(plan)
-            if a.pk not in skip
-        ]
-    new = [
-        ReportRequest(
-            plan=plan,
-            agency=agency,
-            is_target=is_target,
-            deadline=deadline,
-            wants_unit_plan=outline.wants_unit_plan,
-        )
-        for agency, is_target, deadline in wanted
-        if agency.pk not in existing
-    ]
     with transaction.atomic():
+        # Sent twice at once (a double click): the second waits here for the first, then finds
+        # its requests and its letter number and adds nothing.
+        outline.letter_number, outline.letter_date = (
+            Outline.objects.select_for_update()
+            .values_list("letter_number", "letter_date")
+            .get(pk=outline.pk)
+        )
+        existing = set(plan.requests.values_list("agency_id", flat=True))
+        targets = list(plan.targets.select_related("agency"))
+        wanted: list[tuple[Agency, bool, datetime.date]] = [
+            (t.agency, True, outline.target_deadline)
+            for t in targets
+            if t.announced or include_unannounced
+        ]
+        if outline.include_non_targets:
+            skip = {t.agency_id for t in targets}
+            wanted += [
+                (a, False, plan.self_report_deadline)
+                for a in self_inspection_recipients(plan)
+                if a.pk not in skip
+            ]
+        new = [
+            ReportRequest(
+                plan=plan,
+                agency=agency,
+                is_target=is_target,
+                deadline=deadline,
+                wants_unit_plan=outline.wants_unit_plan,
+            )
+            for agency, is_target, deadline in wanted
+            if agency.pk not in existing
+        ]
         ReportRequest.objects.bulk_create(new)
         if outline.letter_number is None:
             today = timezone.localdate()
@@ -123,9 +130,11 @@ def outline_sender(outline: Outline, day: datetime.date) -> Agency:
 def request_message_post(*, request: ReportRequest, by, body: str, from_unit: bool):
     if not body.strip():
         raise ValidationError(_("Nội dung trống: ghi điều cần phản ánh hoặc trả lời."))
-    return RequestMessage.objects.create(
-        request=request, author=by, body=body.strip(), from_unit=from_unit
-    )
+    message = RequestMessage(request=request, author=by, body=body.strip(), from_unit=from_unit)
+    # The body comes straight from the page: one too long is refused with its length.
+    message.full_clean(exclude=["request", "author"])
+    message.save()
+    return message
 
 
 def reminders_due(today: datetime.date, days: Iterable[int]) -> list[tuple[ReportRequest, str]]:
@@ -200,13 +209,9 @@ def submission_create(
             )
             % {"coverage": percent(coverage), "threshold": percent(threshold)}
         )
-    latest = (
-        request.submissions.filter(deliverable=deliverable).aggregate(m=Max("version"))["m"] or 0
-    )
     submission = Submission(
         request=request,
         deliverable=deliverable,
-        version=latest + 1,
         submitted_by=by,
         late=timezone.localdate() > request.deadline,
         values=values,
@@ -216,6 +221,11 @@ def submission_create(
         **checked_fields(file),
     )
     with files_saved_atomically() as save:
+        # The request's row is locked until the end (PostgreSQL; on SQLite the transaction holds
+        # the write lock): uploads at the same moment take versions one after the other.
+        lock_row(request)
+        latest = request.submissions.filter(deliverable=deliverable).aggregate(m=Max("version"))
+        submission.version = (latest["m"] or 0) + 1
         save(submission, file)
         for extra in attachments:
             save(SubmissionAttachment(submission=submission, **checked_fields(extra)), extra)

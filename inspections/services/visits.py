@@ -34,7 +34,7 @@ from inspections.models import (
     VisitStatus,
 )
 from inspections.services.approval import approval_decide, approval_issue, approval_submit
-from inspections.services.plans import number_allocate
+from inspections.services.plans import conflict, current_value, number_allocate
 from units.models import Agency, Level
 
 
@@ -94,6 +94,8 @@ def team_decision_issue(*, team: Team, day: datetime.date | None = None) -> None
         raise ValidationError(_("Chưa ghi người ký quyết định."))
     day = day or team.decision_date or timezone.localdate()
     with transaction.atomic():
+        if current_value(team, "decision_status") != DecisionStatus.DRAFT:
+            raise conflict(_("quyết định thành lập đoàn"))
         team.decision_number = number_allocate(
             issuer=team.plan.issuer,
             year=day.year,

@@ -17,6 +17,7 @@ from cchc.test import client_for
 from inspections import services
 from inspections.models import ReportRequest, Submission
 from inspections.tests.factories import seed
+from inspections.tests.test_uploads import pdf_bytes
 from inspections.text import short_date
 from reports.documents import nd30_date
 from reports.rendering import render_pdf
@@ -25,7 +26,7 @@ from units.models import local_day, today
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf_bytes()  # a well-formed one-page PDF: uploads are parsed
 MOMENT = datetime.datetime(2026, 11, 29, 23, 34, tzinfo=datetime.UTC)
 
 

@@ -390,9 +390,12 @@ def target_delete(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse
 def _step(request: HttpRequest, pk: int, roles, action) -> HttpResponse:
     plan = get_plan_for_role(request.user, pk, *roles)
     form = NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    if not form.is_valid():  # a note too long: said, and the step not taken
+        for error in form.errors["note"]:
+            messages.error(request, error)
+        return _to_plan(plan)
     try:
-        action(plan, note)
+        action(plan, form.cleaned_data["note"])
     except ValidationError as error:
         _refused(request, error)
     else:

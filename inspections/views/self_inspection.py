@@ -233,10 +233,16 @@ def _review(request: HttpRequest, pk: int, submission_pk: int, accept: bool) -> 
     submission = get_submission_for_user(request.user, pk, submission_pk)
     require_role(request.user, *REVIEWERS)
     form = ReviewForm(request.POST)
-    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    if not form.is_valid():  # a comment too long: said, and the submission left as it was
+        for error in form.errors["comment"]:
+            messages.error(request, error)
+        return redirect("requests:request-detail", pk=pk)
     try:
         services.submission_review(
-            submission=submission, by=request.user, accept=accept, comment=comment
+            submission=submission,
+            by=request.user,
+            accept=accept,
+            comment=form.cleaned_data["comment"],
         )
     except ValidationError as error:
         _refused(request, error)

@@ -8,7 +8,8 @@ minute rather than hours. What the services guarantee is kept by construction:
 - `AdministrativeUnit.province`, `Agency.province`, `Plan.province` and `search_name` are filled
   as `save()` fills them; People's Committees are named as `unit_committee_ensure` names them;
 - every number (plan, team decision, outline letter, conclusion notice, results report) comes
-  from its issuer's register for the year of its date; the `NumberRegister` rows end at the last;
+  from its issuer's register for the year of its date; the `NumberRegister` rows end at the last,
+  and each number is recorded in `IssuedNumber`;
 - plans are issued through draft → submitted → approved → issued; team decisions are issued; the
   outline is sent to every target and every other department and commune;
 - a submission's coverage, below-threshold flag (with its explanation) and late flag are those
@@ -36,7 +37,7 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.db import connection, transaction
 
-from inspections.models import ContentFramework, Holiday, NumberRegister
+from inspections.models import ContentFramework, Holiday, IssuedNumber, NumberRegister
 from reports.synthetic.base import (
     BLOB_NAME,
     CODE_PREFIX,
@@ -97,10 +98,19 @@ def generate(
                 rounds = Rounds(writer, province, areas, body)
                 for year in range(params.first_year, LAST_YEAR + 1):
                     rounds.build(year)
-                writer.bulk(
+                registers = writer.bulk(
                     [
                         NumberRegister(issuer_id=issuer, year=year, symbol=symbol, last_number=n)
                         for (issuer, year, symbol), n in sorted(writer.registers.items())
+                    ]
+                )
+                writer.bulk(
+                    [
+                        IssuedNumber(register_id=register.pk, number=number)
+                        for register in registers
+                        for number in sorted(
+                            writer.issued[(register.issuer_id, register.year, register.symbol)]
+                        )
                     ]
                 )
             total.update(writer.counts)

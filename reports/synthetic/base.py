@@ -113,6 +113,7 @@ class Writer:
         self.scale = scale
         self.counts: Counter = Counter()
         self.registers: dict[tuple[int, int, str], int] = {}
+        self.issued: dict[tuple[int, int, str], set[int]] = {}
 
     def bulk(self, objs: list) -> list:
         if objs:
@@ -125,12 +126,14 @@ class Writer:
         """The next number of the issuer's register for the year of `day`."""
         key = (issuer.pk, day.year, symbol)
         self.registers[key] = self.registers.get(key, 0) + 1
+        self.issued.setdefault(key, set()).add(self.registers[key])
         return self.registers[key]
 
     def typed_number(self, issuer: Agency, day: datetime.date, symbol: str, number: int) -> int:
         """A number typed in (as the seed plan's 23): the register's last number is then it."""
         key = (issuer.pk, day.year, symbol)
         self.registers[key] = max(self.registers.get(key, 0), number)
+        self.issued.setdefault(key, set()).add(number)
         return number
 
     def workday(self, day: datetime.date) -> datetime.date:

@@ -15,6 +15,7 @@ from inspections.models import (
     ConclusionNotice,
     Finding,
     FindingEvidence,
+    IssuedNumber,
     LegalDocument,
     Minutes,
     NumberRegister,
@@ -118,6 +119,7 @@ def delete(province_ids: Iterable[int]) -> None:
         PlanTransition.objects.filter(plan__in=plans),
         plans,
         LegalDocument.objects.filter(province_id__in=ids),
+        IssuedNumber.objects.filter(register__issuer__province_id__in=ids),
         NumberRegister.objects.filter(issuer__province_id__in=ids),
         Membership.objects.filter(user_id__in=users),
     ]

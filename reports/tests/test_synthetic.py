@@ -124,6 +124,7 @@ def test_the_invariants_the_services_keep(province):
         ]  # fmt: skip
     # Every register ends at the last number its documents carry.
     issued = defaultdict(int)
+    numbers = defaultdict(list)
     for issuer, year, symbol, number in [
         *plans.values_list("issuer", "document_date__year", "symbol", "number"),
         *Team.objects.filter(plan__in=plans).values_list(
@@ -140,8 +141,15 @@ def test_the_invariants_the_services_keep(province):
         ),
     ]:
         issued[(issuer, year, symbol)] = max(issued[(issuer, year, symbol)], number)
+        numbers[(issuer, year, symbol)].append(number)
     registers = NumberRegister.objects.filter(issuer__province=province)
     assert {(r.issuer_id, r.year, r.symbol): r.last_number for r in registers} == dict(issued)
+    # … and records each number once, as `number_allocate` does.
+    recorded = defaultdict(list)
+    for register in registers.prefetch_related("issued"):
+        key = (register.issuer_id, register.year, register.symbol)
+        recorded[key] = [n.number for n in register.issued.all()]
+    assert recorded == {key: sorted(given) for key, given in numbers.items()}
     # Submissions: coverage, flags and versions as submission_create and review leave them.
     for submission in Submission.objects.filter(request__plan__in=plans).select_related(
         "request__plan__outline"

@@ -24,8 +24,9 @@ DEBUG = env.bool("DEBUG", default=False)
 TESTING = env.bool("TESTING", default=False) or "pytest" in sys.modules
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
-# The value `.env.example` shows: long enough, but public, so refused like a short one.
-EXAMPLE_SECRET_KEY = "replace-me-with-the-output-of-python-secrets-token-urlsafe-50-never-this-one"
+# The value `.env.example` shows: long enough, but public, so refused like a short one (a known
+# bad value to compare against, not a password in use).
+EXAMPLE_SECRET_KEY = "replace-me-with-the-output-of-python-secrets-token-urlsafe-50-never-this-one"  # nosec B105
 SECRET_KEY_MIN_LENGTH = 50
 _HOW_TO_MAKE_A_KEY = (
     "In production set SECRET_KEY to a random string of at least "

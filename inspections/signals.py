@@ -3,5 +3,7 @@
 
 from django.dispatch import Signal
 
-# Sent after a document has been issued (numbered), with `document`: the issued instance.
+# Sent inside the transaction that issues a document (numbers it, sends the outline letter, or —
+# for minutes — issues the conclusion notice resting on them), with `document`: the issued
+# instance. Receivers that write files wait for the commit (`transaction.on_commit`).
 document_issued = Signal()

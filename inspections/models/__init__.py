@@ -30,6 +30,7 @@ from inspections.models.remediation import (
     RemediationReport,
     Verification,
 )
+from inspections.models.renditions import IssuedRendition
 from inspections.models.results import ResultsReport
 from inspections.models.self_inspection import (
     Deliverable,
@@ -57,6 +58,7 @@ from inspections.models.visits import (
     DecisionStatus,
     Finding,
     FindingKind,
+    FrozenRecord,
     Minutes,
     NoticeStatus,
     Recommendation,
@@ -68,6 +70,9 @@ from inspections.models.visits import (
     TeamTarget,
     Visit,
     VisitStatus,
+    carried_by_issued_notice,
+    frozen_message,
+    require_unfrozen,
 )
 
 __all__ = [
@@ -85,7 +90,9 @@ __all__ = [
     "Finding",
     "FindingEvidence",
     "FindingKind",
+    "FrozenRecord",
     "Holiday",
+    "IssuedRendition",
     "LegalDocument",
     "Minutes",
     "NoticeStatus",
@@ -125,9 +132,12 @@ __all__ = [
     "Visit",
     "VisitStatus",
     "attachment_path",
+    "carried_by_issued_notice",
+    "frozen_message",
     "letter",
     "point_label",
     "private_storage",
+    "require_unfrozen",
     "roman",
     "submission_path",
 ]  # fmt: skip

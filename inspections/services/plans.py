@@ -29,6 +29,7 @@ from inspections.models import (
     TargetKind,
     TargetMode,
 )
+from inspections.signals import document_issued
 from inspections.text import short_date, unknown_placeholders
 from units.models import AdministrativeUnit, Agency, Level
 from units.services import agency_successors_on
@@ -271,6 +272,7 @@ def plan_issue(
         plan.number = number
         plan.document_date = day
         _transition(plan, PlanStatus.ISSUED, by)
+        document_issued.send(sender=Plan, document=plan)
 
 
 # Copy ---------------------------------------------------------------------------------------

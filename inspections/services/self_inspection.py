@@ -27,6 +27,7 @@ from inspections.models import (
     SubmissionAttachment,
 )
 from inspections.services.plans import number_allocate
+from inspections.signals import document_issued
 from inspections.storage import checked_fields, files_saved_atomically
 from inspections.text import percent, short_date
 from units.models import Agency, Level
@@ -87,7 +88,8 @@ def outline_send(*, outline: Outline, by) -> int:
     ]
     with transaction.atomic():
         ReportRequest.objects.bulk_create(new)
-        if outline.letter_number is None:
+        first_sending = outline.letter_number is None
+        if first_sending:
             today = timezone.localdate()
             outline.letter_date = today
             outline.letter_number = number_allocate(
@@ -103,6 +105,8 @@ def outline_send(*, outline: Outline, by) -> int:
         outline.sent_at = timezone.now()
         outline.sent_by = by
         outline.save(update_fields=["sent_at", "sent_by", "letter_number", "letter_date"])
+        if first_sending:  # the covering letter is issued: rendered once and kept
+            document_issued.send(sender=Outline, document=outline)
     return len(new)
 
 

@@ -35,7 +35,7 @@ def finding_list(request: HttpRequest) -> HttpResponse:
         visit_open = Value(False)
     notice = (
         ConclusionNotice.objects.filter(
-            plan=OuterRef("visit__plan"), agency=OuterRef("visit__agency")
+            plan=OuterRef("visit__plan"), agency=OuterRef("visit__agency"), amends__isnull=True
         )
         .order_by()
         .values("pk")[:1]

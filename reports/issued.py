@@ -23,6 +23,7 @@ from collections.abc import Callable
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, models, transaction
+from django.db.models import Exists, OuterRef
 
 from inspections.models import (
     ConclusionNotice,
@@ -46,21 +47,57 @@ from reports.visit_documents import conclusion_document, minutes_document, team_
 
 logger = logging.getLogger(__name__)
 
-# Each issued kind: whether an instance is issued, and how its document is built.
-KINDS: dict[type[models.Model], tuple[Callable[[object], bool], Callable]] = {
+# Each issued kind: whether an instance is issued, how its document is built, and which
+# instances are issued (for `freeze_issued_documents`).
+KINDS: dict[type[models.Model], tuple[Callable[[object], bool], Callable, Callable]] = {
     Plan: (
         lambda plan: plan.status == PlanStatus.ISSUED,
         lambda plan: plan_document(plan_for_document(plan.pk)),
+        lambda: Plan.objects.filter(status=PlanStatus.ISSUED),
     ),
-    Team: (lambda team: team.decision_status == DecisionStatus.ISSUED, team_decision),
-    Outline: (lambda outline: outline.letter_number is not None, outline_document),
-    Minutes: (lambda minutes: minutes.visit.is_frozen, minutes_document),
-    ConclusionNotice: (lambda notice: notice.status == NoticeStatus.ISSUED, conclusion_document),
+    Team: (
+        lambda team: team.decision_status == DecisionStatus.ISSUED,
+        team_decision,
+        lambda: Team.objects.filter(decision_status=DecisionStatus.ISSUED),
+    ),
+    Outline: (
+        lambda outline: outline.letter_number is not None,
+        outline_document,
+        lambda: Outline.objects.filter(letter_number__isnull=False),
+    ),
+    Minutes: (
+        lambda minutes: minutes.visit.is_frozen,
+        minutes_document,
+        lambda: Minutes.objects.filter(
+            Exists(
+                ConclusionNotice.objects.filter(
+                    plan=OuterRef("visit__plan"),
+                    agency=OuterRef("visit__agency"),
+                    amends__isnull=True,
+                    status=NoticeStatus.ISSUED,
+                )
+            )
+        ),
+    ),
+    ConclusionNotice: (
+        lambda notice: notice.status == NoticeStatus.ISSUED,
+        conclusion_document,
+        lambda: ConclusionNotice.objects.filter(status=NoticeStatus.ISSUED),
+    ),
     ResultsReport: (
         lambda report: report.status == NoticeStatus.ISSUED,
         lambda report: results_document(report, round_results(report.plan)),
+        lambda: ResultsReport.objects.filter(status=NoticeStatus.ISSUED),
     ),
 }
+
+
+def issued_without_files(model: type[models.Model]) -> models.QuerySet:
+    """The issued documents of a kind that have no kept files yet."""
+    kept = IssuedRendition.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id=OuterRef("pk")
+    )
+    return KINDS[model][2]().exclude(Exists(kept)).order_by("pk")
 
 
 def is_issued(document: models.Model) -> bool:

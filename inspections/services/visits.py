@@ -296,9 +296,7 @@ def finding_add(
 ) -> Finding:
     """A finding of the visit. Once the unit's conclusion notice is issued the visit is frozen:
     a finding is then only added by an amending notice being drafted (`amendment`)."""
-    if amendment is None:
-        require_unfrozen(visit.frozen_by())
-    elif (
+    if amendment is not None and (
         amendment.amends_id is None
         or amendment.plan_id != visit.plan_id
         or amendment.agency_id != visit.agency_id
@@ -307,7 +305,8 @@ def finding_add(
             _("Thông báo điều chỉnh, bổ sung này không thuộc đơn vị được kiểm tra.")
         )
     finding = Finding(visit=visit, recorded_by=by, amendment=amendment, **fields)
-    finding.full_clean()  # an issued amendment is frozen too (`Finding.clean`)
+    require_unfrozen(finding.frozen_by())  # the visit's notice, or the amendment once issued
+    finding.full_clean()
     finding.save()
     return finding
 

@@ -312,3 +312,21 @@ def test_the_notice_page_costs_the_same_however_many_amendments(visit, concluded
         assert client.get(listing).status_code == 200
     # session, user, membership, lineage, count, page; session refresh (3)
     assert len(queries) == 6 + 3
+
+
+def test_the_history_shows_who_issued_the_amendment_and_when(visit, concluded):
+    notice, _recommendation = concluded
+    staff = client_for("noivu")
+    staff.post(reverse("inspections:conclusion-amend", args=[notice.pk]))
+    amendment = ConclusionNotice.objects.get(amends=notice)
+    services.conclusion_submit(notice=amendment, corrections="Sửa số liệu.", signer_name="A")
+    client_for("lanhdao").post(reverse("inspections:conclusion-approve", args=[amendment.pk]))
+    staff.post(reverse("inspections:conclusion-issue", args=[amendment.pk]))
+    issued = ConclusionNotice.history.filter(id=amendment.pk, status=NoticeStatus.ISSUED).get()
+    assert issued.history_user == user("noivu") and issued.number
+    page = staff.get(reverse("inspections:conclusion-detail", args=[amendment.pk])).text
+    assert "Đã ban hành" in page and "Lịch sử" in page
+    # Nothing issued is deleted, the amendment included.
+    admin = client_for("admin")
+    delete = reverse("admin:inspections_conclusionnotice_delete", args=[amendment.pk])
+    assert admin.post(delete, {"post": "yes"}).status_code == 403

@@ -101,6 +101,7 @@ def team_detail(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
             "team_form": TeamForm(instance=team),
             "can_edit": can(request.user, *STAFF) and not team.is_issued,
             "can_issue": can(request.user, *STAFF) and not team.is_issued,
+            "rendition": IssuedRendition.objects.of(team).first() if team.is_issued else None,
             "history": team_history(team) if may_see_history(request.user) else None,
         },
     )
@@ -399,6 +400,9 @@ def visit_detail(request: HttpRequest, visit_pk: int) -> HttpResponse:
             # The buttons: the server refuses all the same (services.visits, `RestsOnNotice`).
             "can_edit": can_record and frozen_by is None,
             "frozen_by": frozen_by,
+            "rendition": IssuedRendition.objects.of(minutes).first()
+            if frozen_by and minutes
+            else None,
             "frozen_message": frozen_message(frozen_by) if frozen_by else "",
             "amendment": amendment,
             "can_conclude": can(request.user, *STAFF),
@@ -501,9 +505,9 @@ def _notice(request, notice_pk: int) -> ConclusionNotice:
 @require_GET
 def conclusion_list(request: HttpRequest) -> HttpResponse:
     notices = services.conclusions_visible(scope_for(request.user)).select_related("plan", "agency")
-    page = Paginator(notices.order_by("-plan__year", "agency__name", "pk"), settings.PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        notices.order_by("-plan__year", "agency__name", "pk"), settings.PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     return render(request, "inspections/conclusion_list.html", {"page": page})
 
 

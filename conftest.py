@@ -28,18 +28,12 @@ class _Null:
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database starts with the shipped registry and the demo accounts."""
-    from inspections.signals import document_issued
+    from inspections.signals import issued_as_loaded_data
 
-    # Loaded as data is loaded in bulk: the seed plan, issued by its loader, is not rendered now
-    # (into the real private folder) but kept at its first download, in the test's own folder.
-    receivers = document_issued.receivers
-    document_issued.receivers = []
-    try:
-        with django_db_blocker.unblock():
-            load_reference_and_demo_data()
-    finally:
-        document_issued.receivers = receivers
-        document_issued.sender_receivers_cache.clear()
+    # The seed plan, issued by its loader, is not rendered now (into the real private folder)
+    # but kept at its first download, in the test's own folder.
+    with issued_as_loaded_data(), django_db_blocker.unblock():
+        load_reference_and_demo_data()
 
 
 @pytest.fixture
@@ -81,7 +75,10 @@ BROWSER_TEST = [
 def site(live_server):
     """The live server's URL, with the registry and demo accounts loaded (idempotent): the
     transactional tests before this one may have emptied the database."""
-    load_reference_and_demo_data()
+    from inspections.signals import issued_as_loaded_data
+
+    with issued_as_loaded_data():
+        load_reference_and_demo_data()
     return live_server.url
 
 

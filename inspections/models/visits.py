@@ -321,11 +321,7 @@ class RestsOnNotice(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs) -> None:
-        update_fields = kwargs.get("update_fields")
-        if not (update_fields and set(update_fields) <= self.MUTABLE_AFTER_ISSUE):
-            notice = self.frozen_by()
-            if notice is not None and self._changes_record(update_fields):
-                require_unfrozen(notice)
+        self._refuse_if_frozen(kwargs.get("update_fields"))
         super().save(*args, **kwargs)
 
     def _changes_record(self, update_fields) -> bool:
@@ -354,7 +350,14 @@ class RestsOnNotice(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        require_unfrozen(self.frozen_by())
+        self._refuse_if_frozen(None)
+
+    def _refuse_if_frozen(self, update_fields) -> None:
+        if update_fields and set(update_fields) <= self.MUTABLE_AFTER_ISSUE:
+            return
+        notice = self.frozen_by()
+        if notice is not None and self._changes_record(update_fields):
+            require_unfrozen(notice)
 
 
 class Minutes(RestsOnNotice, Versioned):

@@ -555,6 +555,7 @@ def conclusion_detail(request: HttpRequest, notice_pk: int) -> HttpResponse:
             "plan": notice.plan,
             "findings": findings,
             "amendments": amendments,
+            "issued": issued,
             "rendition": IssuedRendition.objects.of(notice).first() if issued else None,
             "can_amend": staff and issued,
             "can_submit": staff and notice.status == NoticeStatus.DRAFT,

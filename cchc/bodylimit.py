@@ -46,9 +46,6 @@ UPLOAD_VIEWS = frozenset(
         "inspections:remediation-create",  # remediation report and its evidence
         "admin:units_administrativeunit_import",  # unit list (.csv / .xlsx)
         "admin:units_agency_import",  # agency list
-        # The results report's files, which the product renders, may be replaced in the admin.
-        "admin:inspections_resultsreport_add",
-        "admin:inspections_resultsreport_change",
     }
 )
 READ_SIZE = 64 * 1024

@@ -2,7 +2,9 @@
 version is never restored over the current one, which could reopen an issued document), and
 nothing issued or submitted can be deleted here: issued plans, decisions, notices and results
 reports, sent outlines, what a unit submitted, remediation reports, verifications and every
-evidence file. Drafts can still be deleted."""
+evidence file. Drafts can still be deleted. What an issued conclusion notice rests on (the
+visit, its minutes, findings and recommendations) and the issued notices and reports themselves
+cannot be changed here either: a correction is an amending notice, made through the product."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from inspections.models import (
     Finding,
     FindingEvidence,
     Holiday,
+    IssuedRendition,
     LegalDocument,
     Minutes,
     NoticeStatus,
@@ -83,13 +86,6 @@ class KeptAdmin(HistoryAdmin):
 def plan_is_draft(plan: Plan | None) -> bool:
     """A plan still being written (draft, or returned to be corrected) — never an issued one."""
     return plan is None or plan.status in EDITABLE_STATUSES
-
-
-def conclusion_is_issued(plan_id: int, agency_id: int) -> bool:
-    """Whether the unit's conclusion notice, which carries the visit's findings, is issued."""
-    return ConclusionNotice.objects.filter(
-        plan_id=plan_id, agency_id=agency_id, status=NoticeStatus.ISSUED
-    ).exists()
 
 
 class ContentAreaInline(admin.TabularInline):
@@ -343,17 +339,21 @@ class CommuneChoiceAdmin(admin.ModelAdmin):
 
 
 class RecordOfVisitAdmin(HistoryAdmin):
-    """A visit and what it recorded: not deleted once the conclusion notice carrying the visit's
-    findings and recommendations is issued."""
+    """A visit and what it recorded: neither changed nor deleted once the conclusion notice
+    resting on it is issued (the models refuse it too; see `RestsOnNotice`). A record added here
+    to a frozen visit is refused by the model's `clean()`, with the notice's number."""
 
-    def visit_of(self, obj) -> Visit:
-        return obj.visit
+    def frozen(self, obj) -> bool:
+        return obj.frozen_by() is not None
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and self.frozen(obj):
+            return False
+        return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        if obj is not None:
-            visit = self.visit_of(obj)
-            if conclusion_is_issued(visit.plan_id, visit.agency_id):
-                return False
+        if obj is not None and self.frozen(obj):
+            return False
         return super().has_delete_permission(request, obj)
 
 
@@ -366,8 +366,8 @@ class VisitAdmin(RecordOfVisitAdmin):
     raw_id_fields = ["plan", "team", "target", "agency"]
     date_hierarchy = "date"
 
-    def visit_of(self, obj) -> Visit:
-        return obj
+    def frozen(self, obj) -> bool:
+        return obj.is_frozen
 
     def has_delete_permission(self, request, obj=None) -> bool:
         if obj is not None and obj.status == VisitStatus.DONE:
@@ -388,9 +388,18 @@ class RecommendationInline(admin.TabularInline):
     readonly_fields = ["due_date"]
     extra = 0
 
+    # `obj` is the finding: its recommendations are frozen with it.
+    def has_add_permission(self, request, obj=None) -> bool:
+        frozen = obj is not None and obj.frozen_by() is not None
+        return not frozen and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        frozen = obj is not None and obj.frozen_by() is not None
+        return not frozen and super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request, obj=None) -> bool:
-        issued = obj is not None and conclusion_is_issued(obj.visit.plan_id, obj.visit.agency_id)
-        return not issued and super().has_delete_permission(request, obj)
+        frozen = obj is not None and obj.frozen_by() is not None
+        return not frozen and super().has_delete_permission(request, obj)
 
 
 class FindingEvidenceInline(admin.TabularInline):
@@ -422,12 +431,13 @@ class RecommendationAdmin(RecordOfVisitAdmin):
     raw_id_fields = ["finding", "responsible"]
     readonly_fields = ["due_date"]
 
-    def visit_of(self, obj) -> Visit:
-        return obj.finding.visit
-
 
 class DraftDocumentAdmin(HistoryAdmin):
-    """A document of the approval path: deleted only as a draft."""
+    """A document of the approval path: deleted only as a draft, never changed once issued."""
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        issued = obj is not None and obj.status == NoticeStatus.ISSUED
+        return not issued and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         draft = obj is None or obj.status == NoticeStatus.DRAFT
@@ -441,7 +451,7 @@ class ConclusionNoticeAdmin(DraftDocumentAdmin):
     search_fields = ["agency__name"]
     list_select_related = ["agency", "plan"]
     raw_id_fields = ["plan", "agency"]
-    readonly_fields = ["number", "issued_on", "status", "approved_by"]
+    readonly_fields = ["amends", "number", "issued_on", "status", "approved_by"]
 
 
 @admin.register(ResultsReport)
@@ -479,3 +489,22 @@ class VerificationAdmin(KeptAdmin):
     list_filter = ["done"]
     list_select_related = ["recommendation", "verified_by"]
     readonly_fields = ["recommendation", "report", "done", "note", "verified_by", "verified_at"]
+
+
+@admin.register(IssuedRendition)
+class IssuedRenditionAdmin(admin.ModelAdmin):
+    """The files kept at issue, with their hashes: to read only, never replaced or deleted."""
+
+    list_display = ["title", "content_type", "object_id", "rendered_at", "pdf_sha256"]
+    list_filter = ["content_type"]
+    search_fields = ["title", "pdf_sha256", "docx_sha256"]
+    list_select_related = ["content_type"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -459,7 +459,9 @@ class RecommendationForm(forms.ModelForm):
                   "deadline_date"]  # fmt: skip
         widgets = {"text": forms.Textarea(attrs={"rows": 2}), "deadline_date": DATE_WIDGET}
 
-    def __init__(self, *args, visit: Visit, **kwargs):
+    def __init__(self, *args, visit: Visit, amendment=None, **kwargs):
+        """`amendment`: the amending notice being drafted for a frozen visit, whose added
+        findings are the only ones that still take recommendations."""
         super().__init__(*args, **kwargs)
         self.fields["responsible"].queryset = (
             Agency.objects.filter(province_id=visit.agency.province_id)
@@ -467,7 +469,10 @@ class RecommendationForm(forms.ModelForm):
             .select_related("unit")
         )
         self.fields["responsible"].initial = visit.agency_id
-        self.fields["finding"].queryset = visit.findings.all()
+        findings = visit.findings.all()
+        self.fields["finding"].queryset = (
+            findings if amendment is None else findings.filter(amendment=amendment)
+        )
         self.fields["finding"].label = _("Kết quả kiểm tra")
 
     def clean(self):

@@ -57,6 +57,7 @@ urlpatterns = [
     ),
     path("conclusions/<int:notice_pk>/return/", views.conclusion_return, name="conclusion-return"),
     path("conclusions/<int:notice_pk>/issue/", views.conclusion_issue, name="conclusion-issue"),
+    path("conclusions/<int:notice_pk>/amend/", views.conclusion_amend, name="conclusion-amend"),
     path("visits/<int:visit_pk>/", views.visit_detail, name="visit-detail"),
     path("visits/<int:visit_pk>/minutes/", views.minutes_save, name="minutes-save"),
     path("visits/<int:visit_pk>/findings/", views.finding_add, name="finding-add"),

@@ -7,8 +7,8 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Văn bản và báo cáo")
 
     def ready(self) -> None:
-        from inspections.models import ResultsReport
         from inspections.signals import document_issued
-        from reports.issued import store_results_files
+        from reports.issued import store_on_issue
 
-        document_issued.connect(store_results_files, sender=ResultsReport)
+        # Every issued document is rendered once and kept (reports/issued.py).
+        document_issued.connect(store_on_issue, dispatch_uid="reports.store_on_issue")

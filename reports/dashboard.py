@@ -264,7 +264,10 @@ def _target_counts(plan_ids: Iterable[int], level: str):
     (an issued notice to the target's agency in that plan)."""
     visits = Visit.objects.filter(target=OuterRef("pk"))
     issued = ConclusionNotice.objects.filter(
-        plan=OuterRef("plan"), agency=OuterRef("agency"), status=NoticeStatus.ISSUED
+        plan=OuterRef("plan"),
+        agency=OuterRef("agency"),
+        status=NoticeStatus.ISSUED,
+        amends__isnull=True,
     )
     return (
         PlanTarget.objects.filter(_level("agency__", level), plan_id__in=plan_ids)

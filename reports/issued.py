@@ -1,25 +1,156 @@
-"""Issued documents kept as files: the results report is rendered once when it is issued and
-served from storage afterwards. Its appendices make it the slowest document (seconds for a
-40-target round), and an issued report is an official record that must not change when the
-round's data change later (a recommendation remedied after the report still reads as it was)."""
+"""Issued documents kept as files: every document the round issues is rendered once, PDF and
+Word, and kept with the SHA-256 of each file (`inspections.IssuedRendition`); its downloads serve
+those bytes forever. An issued document is an official record: it must not change when the
+round's data change later (a unit renamed, a recommendation remedied, a plan title corrected).
+
+When: just after the transaction that issues the document commits (`document_issued`), so a
+failed or rolled-back issue leaves no file; and, for a document issued before this rule or loaded
+without its files (the demo round, bulk-generated data), at its first download
+(`rendition_for`) — or for all of them at once with `manage.py freeze_issued_documents`.
+
+What counts as issued, per kind: a plan, team decision, conclusion notice (and its amendments)
+or results report once numbered; the covering letter of the outline once sent; the minutes of a
+visit once the unit's conclusion notice is issued (they are frozen from then on). The schedule
+notice has no issued state yet: it is rendered from the data at each download.
+"""
 
 from __future__ import annotations
 
-from django.core.files.base import ContentFile
+import hashlib
+import logging
+from collections.abc import Callable
 
-from inspections.models import ResultsReport
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, models, transaction
+from django.db.models import Exists, OuterRef
+
+from inspections.models import (
+    ConclusionNotice,
+    DecisionStatus,
+    IssuedRendition,
+    Minutes,
+    NoticeStatus,
+    Outline,
+    Plan,
+    PlanStatus,
+    ResultsReport,
+    Team,
+)
 from inspections.services import round_results
+from reports.documents import OfficialDocument
+from reports.outline_document import outline_document
+from reports.plan_document import plan_document, plan_for_document
 from reports.rendering import render_docx, render_pdf
 from reports.results_document import results_document
+from reports.visit_documents import conclusion_document, minutes_document, team_decision
+
+logger = logging.getLogger(__name__)
+
+# Each issued kind: whether an instance is issued, how its document is built, and which
+# instances are issued (for `freeze_issued_documents`).
+KINDS: dict[type[models.Model], tuple[Callable[[object], bool], Callable, Callable]] = {
+    Plan: (
+        lambda plan: plan.status == PlanStatus.ISSUED,
+        lambda plan: plan_document(plan_for_document(plan.pk)),
+        lambda: Plan.objects.filter(status=PlanStatus.ISSUED),
+    ),
+    Team: (
+        lambda team: team.decision_status == DecisionStatus.ISSUED,
+        team_decision,
+        lambda: Team.objects.filter(decision_status=DecisionStatus.ISSUED),
+    ),
+    Outline: (
+        lambda outline: outline.letter_number is not None,
+        outline_document,
+        lambda: Outline.objects.filter(letter_number__isnull=False),
+    ),
+    Minutes: (
+        lambda minutes: minutes.visit.is_frozen,
+        minutes_document,
+        lambda: Minutes.objects.filter(
+            Exists(
+                ConclusionNotice.objects.filter(
+                    plan=OuterRef("visit__plan"),
+                    agency=OuterRef("visit__agency"),
+                    amends__isnull=True,
+                    status=NoticeStatus.ISSUED,
+                )
+            )
+        ),
+    ),
+    ConclusionNotice: (
+        lambda notice: notice.status == NoticeStatus.ISSUED,
+        conclusion_document,
+        lambda: ConclusionNotice.objects.filter(status=NoticeStatus.ISSUED),
+    ),
+    ResultsReport: (
+        lambda report: report.status == NoticeStatus.ISSUED,
+        lambda report: results_document(report, round_results(report.plan)),
+        lambda: ResultsReport.objects.filter(status=NoticeStatus.ISSUED),
+    ),
+}
 
 
-def store_results_files(sender, document: ResultsReport, **kwargs) -> None:
-    """Render the issued report as PDF and Word and keep both with it."""
-    built = results_document(document, round_results(document.plan))
-    name = built.title
-    document.pdf.save(f"{name}.pdf", ContentFile(render_pdf(built)), save=False)
-    document.docx.save(f"{name}.docx", ContentFile(render_docx(built)), save=False)
-    # Not an edit anyone made: no new version, no history entry.
-    ResultsReport.objects.filter(pk=document.pk).update(
-        pdf=document.pdf.name, docx=document.docx.name
+def issued_without_files(model: type[models.Model]) -> models.QuerySet:
+    """The issued documents of a kind that have no kept files yet."""
+    kept = IssuedRendition.objects.filter(
+        content_type=ContentType.objects.get_for_model(model), object_id=OuterRef("pk")
     )
+    return KINDS[model][2]().exclude(Exists(kept)).order_by("pk")
+
+
+def is_issued(document: models.Model) -> bool:
+    return KINDS[type(document)][0](document)
+
+
+def _sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def rendition_store(document: models.Model) -> IssuedRendition:
+    """Render the issued document as PDF and Word and keep both with their hashes; an existing
+    rendition is returned as it is (never rendered twice, whatever changed since)."""
+    existing = IssuedRendition.objects.of(document).first()
+    if existing is not None:
+        return existing
+    built: OfficialDocument = KINDS[type(document)][1](document)
+    pdf, docx = render_pdf(built), render_docx(built)
+    rendition = IssuedRendition(
+        content_type=ContentType.objects.get_for_model(document),
+        object_id=document.pk,
+        title=built.title,
+        pdf_sha256=_sha256(pdf),
+        docx_sha256=_sha256(docx),
+    )
+    rendition.pdf.save(f"{built.title}.pdf", ContentFile(pdf), save=False)
+    rendition.docx.save(f"{built.title}.docx", ContentFile(docx), save=False)
+    try:
+        with transaction.atomic():
+            rendition.save()
+    except IntegrityError:
+        # Rendered at the same moment by another request: the first one kept is the record.
+        rendition.pdf.delete(save=False)
+        rendition.docx.delete(save=False)
+        return IssuedRendition.objects.of(document).get()
+    return rendition
+
+
+def rendition_for(document: models.Model) -> IssuedRendition | None:
+    """The kept files of an issued document (kept now if it was issued without them); None for a
+    document not issued, which is rendered from its data at each download."""
+    return rendition_store(document) if is_issued(document) else None
+
+
+def store_on_issue(sender, document: models.Model, **kwargs) -> None:
+    """`document_issued`: render once the issue is committed. Should rendering fail then, the
+    issue stands and the first download renders it (logged, not raised at the person issuing)."""
+    model, pk = type(document), document.pk
+
+    def store() -> None:
+        try:
+            rendition_store(model.objects.get(pk=pk))
+        except Exception:
+            logger.exception("Issued %s %s: not rendered now, will be at first download", model, pk)
+
+    transaction.on_commit(store)

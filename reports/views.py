@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from inspections.access import get_plan_for_role, get_plan_for_user, get_visit_for_user
-from inspections.models import CalendarFeed, Minutes, NoticeStatus, Outline, ResultsReport
+from inspections.models import CalendarFeed, Minutes, Outline, ResultsReport
 from inspections.services import (
     conclusions_visible,
     plan_progress,
@@ -17,7 +17,7 @@ from inspections.services import (
 )
 from reports.exports import Column, Kind, Table, export_response
 from reports.ical import visits_ics
-from reports.issued import store_results_files
+from reports.issued import rendition_for
 from reports.outline_document import outline_document
 from reports.plan_document import plan_document, plan_for_document
 from reports.rendering import render_docx, render_pdf
@@ -45,14 +45,14 @@ def _file(content: bytes, content_type: str, name: str, inline: bool) -> HttpRes
 @require_GET
 def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
-    return _document(plan_document(plan_for_document(plan.pk)), "pdf")
+    return _kept_or_live(plan, "pdf", lambda: plan_document(plan_for_document(plan.pk)))
 
 
 @login_required
 @require_GET
 def plan_docx(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
-    return _document(plan_document(plan_for_document(plan.pk)), "docx")
+    return _kept_or_live(plan, "docx", lambda: plan_document(plan_for_document(plan.pk)))
 
 
 @login_required
@@ -105,7 +105,7 @@ def outline_letter(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     )
     if outline.sent_at is None:
         get_plan_for_role(request.user, pk, Role.STAFF)
-    return _document(outline_document(outline), fmt)
+    return _kept_or_live(outline, fmt, lambda: outline_document(outline))
 
 
 def _document(document, fmt: str) -> HttpResponse:
@@ -116,22 +116,38 @@ def _document(document, fmt: str) -> HttpResponse:
     raise Http404
 
 
-def _team_document(request, pk: int, team_pk: int, fmt: str, build) -> HttpResponse:
+def _kept_or_live(record, fmt: str, build) -> HttpResponse:
+    """An issued document: the bytes kept when it was issued (kept now if it has none yet),
+    whatever changed since. A draft: rendered from the data, marked “DỰ THẢO”."""
+    if fmt not in ("pdf", "docx"):
+        raise Http404
+    rendition = rendition_for(record)
+    if rendition is None:
+        return _document(build(), fmt)
+    stored = rendition.pdf if fmt == "pdf" else rendition.docx
+    with stored.open("rb") as file:
+        content = file.read()
+    content_type = "application/pdf" if fmt == "pdf" else DOCX
+    return _file(content, content_type, f"{rendition.title}.{fmt}", fmt == "pdf")
+
+
+def _team(request, pk: int, team_pk: int):
     plan = get_plan_for_role(request.user, pk, Role.STAFF, Role.LEADER, Role.TEAM)
-    team = get_object_or_404(plan.teams.select_related("plan__issuer__unit"), pk=team_pk)
-    return _document(build(team), fmt)
+    return get_object_or_404(plan.teams.select_related("plan__issuer__unit"), pk=team_pk)
 
 
 @login_required
 @require_GET
 def team_decision_file(request: HttpRequest, pk: int, team_pk: int, fmt: str) -> HttpResponse:
-    return _team_document(request, pk, team_pk, fmt, team_decision)
+    team = _team(request, pk, team_pk)
+    return _kept_or_live(team, fmt, lambda: team_decision(team))
 
 
 @login_required
 @require_GET
 def schedule_notice_file(request: HttpRequest, pk: int, team_pk: int, fmt: str) -> HttpResponse:
-    return _team_document(request, pk, team_pk, fmt, schedule_notice)
+    """The schedule notice has no issued state: always rendered from the schedule."""
+    return _document(schedule_notice(_team(request, pk, team_pk)), fmt)
 
 
 @require_GET
@@ -155,7 +171,8 @@ def conclusion_file(request: HttpRequest, notice_pk: int, fmt: str) -> HttpRespo
     notices = conclusions_visible(scope_for(request.user)).select_related(
         "plan__issuer__unit", "agency"
     )
-    return _document(conclusion_document(get_object_or_404(notices, pk=notice_pk)), fmt)
+    notice = get_object_or_404(notices.select_related("amends"), pk=notice_pk)
+    return _kept_or_live(notice, fmt, lambda: conclusion_document(notice))
 
 
 @login_required
@@ -169,7 +186,7 @@ def minutes_file(request: HttpRequest, visit_pk: int, fmt: str) -> HttpResponse:
         ),
         visit=visit,
     )
-    return _document(minutes_document(minutes), fmt)
+    return _kept_or_live(minutes, fmt, lambda: minutes_document(minutes))
 
 
 @login_required
@@ -180,13 +197,4 @@ def results_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     report = get_object_or_404(
         ResultsReport.objects.select_related("issuer__unit", "plan__issuer"), plan=plan
     )
-    if report.status == NoticeStatus.ISSUED and not report.pdf:
-        # Issued before its files were kept (or loaded in bulk): rendered now, once.
-        store_results_files(ResultsReport, report)
-    stored = {"pdf": report.pdf, "docx": report.docx}.get(fmt)
-    if stored:  # issued: the files rendered at issue, unchanged since
-        content_type = "application/pdf" if fmt == "pdf" else DOCX
-        name = stored.name.rsplit("/", 1)[-1]
-        with stored.open("rb") as file:
-            return _file(file.read(), content_type, name, fmt == "pdf")
-    return _document(results_document(report, round_results(report.plan)), fmt)
+    return _kept_or_live(report, fmt, lambda: results_document(report, round_results(report.plan)))

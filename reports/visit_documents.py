@@ -217,8 +217,16 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else f"{text}."
 
 
+def _amended(notice) -> str:
+    """ "Thông báo số 05/TB-UBND ngày 12/09/2023": the notice an amendment corrects."""
+    original = notice.amends
+    return f"Thông báo số {original.number_display} ngày {doc_date(original.issued_on)}"
+
+
 def conclusion_document(notice) -> OfficialDocument:
-    """The conclusion notice to one unit: its strengths, shortcomings and what it must fix."""
+    """The conclusion notice to one unit: its strengths, shortcomings and what it must fix. An
+    amended or supplementary notice cites the notice it corrects, then says what it corrects and
+    what it adds; the rest of the original stands."""
     plan = notice.plan
     parent_body, issuer_lines = issuer_header(plan.issuer)
     findings = list(
@@ -226,41 +234,78 @@ def conclusion_document(notice) -> OfficialDocument:
         .select_related("content_area")
         .prefetch_related("recommendations__responsible")
     )
-    blocks = [
-        Block(
-            BlockStyle.PARAGRAPH,
-            f"Thực hiện {plan_reference(plan)}, Đoàn kiểm tra đã kiểm tra công tác cải cách "
-            f"hành chính tại {notice.agency.name}. {plan.issuer.name} thông báo kết luận như sau:",
+    number = 0
+    if notice.amends_id:
+        cited = _amended(notice)
+        summary = (
+            f"Điều chỉnh, bổ sung {cited} kết luận kiểm tra công tác cải cách hành chính năm "
+            f"{plan.year} tại {notice.agency.name}"
         )
-    ]
-    blocks += [
-        Block(BlockStyle.PARAGRAPH, _introduces_list(p.strip()))
-        for p in notice.summary.splitlines()
-        if p.strip()
-    ]
+        blocks = [
+            Block(
+                BlockStyle.PARAGRAPH,
+                f"Ngày {doc_date(notice.amends.issued_on)}, {plan.issuer.name} đã ban hành "
+                f"{cited} kết luận kiểm tra công tác cải cách hành chính tại "
+                f"{notice.agency.name}. {plan.issuer.name} điều chỉnh, bổ sung {cited} như sau:",
+            )
+        ]
+        blocks += [
+            Block(BlockStyle.PARAGRAPH, _introduces_list(p.strip()))
+            for p in notice.summary.splitlines()
+            if p.strip()
+        ]
+        corrections = _lines(notice.corrections)
+        if corrections:
+            number += 1
+            blocks.append(Block(BlockStyle.ITEM, "Nội dung điều chỉnh", f"{number}."))
+            blocks += list_items([_clause(line) for line in corrections])
+        closing = [
+            Block(BlockStyle.PARAGRAPH, f"Các nội dung khác của {cited} giữ nguyên hiệu lực.")
+        ]
+        added = " bổ sung"
+    else:
+        summary = (
+            f"Kết luận kiểm tra công tác cải cách hành chính năm {plan.year} "
+            f"tại {notice.agency.name}"
+        )
+        blocks = [
+            Block(
+                BlockStyle.PARAGRAPH,
+                f"Thực hiện {plan_reference(plan)}, Đoàn kiểm tra đã kiểm tra công tác cải cách "
+                f"hành chính tại {notice.agency.name}. {plan.issuer.name} thông báo kết luận "
+                "như sau:",
+            )
+        ]
+        blocks += [
+            Block(BlockStyle.PARAGRAPH, _introduces_list(p.strip()))
+            for p in notice.summary.splitlines()
+            if p.strip()
+        ]
+        closing = []
+        added = ""
     sections = (
         ("strength", "Ưu điểm"),
         ("good_model", "Mô hình hay, cách làm mới"),
         ("shortcoming", "Tồn tại, hạn chế"),
     )
-    number = 0
     for kind, title in sections:
         chosen = [f for f in findings if f.kind == kind]
         if not chosen:
             continue
         number += 1
-        blocks.append(Block(BlockStyle.ITEM, title, f"{number}."))
+        blocks.append(Block(BlockStyle.ITEM, f"{title}{added}", f"{number}."))
         blocks += list_items([f.description for f in chosen])
     recommendations = [r for f in findings for r in f.recommendations.all()]
     if recommendations:
         number += 1
-        blocks.append(Block(BlockStyle.ITEM, "Yêu cầu khắc phục", f"{number}."))
+        blocks.append(Block(BlockStyle.ITEM, f"Yêu cầu khắc phục{added}", f"{number}."))
         blocks += list_items(
             [
                 f"{_clause(r.text)} ({r.responsible.name}; thời hạn: {doc_date(r.due_date)})"
                 for r in recommendations
             ]
         )
+    blocks += closing
     issued = notice.status == "issued"
     return OfficialDocument(
         parent_body=parent_body,
@@ -268,8 +313,7 @@ def conclusion_document(notice) -> OfficialDocument:
         number_symbol=number_symbol(notice.number, notice.symbol),
         place_date=nd30_date(plan.place, notice.issued_on if issued else None),
         type_name="THÔNG BÁO",
-        summary=f"Kết luận kiểm tra công tác cải cách hành chính năm {plan.year} "
-        f"tại {notice.agency.name}",
+        summary=summary,
         blocks=blocks,
         signature=Signature(
             ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"], notice.signer_name
@@ -280,7 +324,8 @@ def conclusion_document(notice) -> OfficialDocument:
             archive_line(drafting_unit(plan), plan.archive_copies),
         ],
         draft=not issued,
-        title=f"TB-ket-luan-{notice.number or 'du-thao'}-{plan.year}",
+        title=f"TB-ket-luan-{'dcbs-' if notice.amends_id else ''}"
+        f"{notice.number or 'du-thao'}-{plan.year}",
     )
 
 
@@ -335,8 +380,15 @@ def _finding_blocks(visit: Visit) -> list[Block]:
     """The visit's findings grouped by content area (in the areas' order, findings without an area
     last), each with its kind and severity, then its recommendations. Two queries whatever the
     number of findings: findings with their areas, recommendations with their agencies."""
-    findings = visit.findings.select_related("content_area").prefetch_related(
-        Prefetch("recommendations", queryset=Recommendation.objects.select_related("responsible"))
+    # What the visit recorded: findings an amending notice added later are not in the minutes.
+    findings = (
+        visit.findings.filter(amendment__isnull=True)
+        .select_related("content_area")
+        .prefetch_related(
+            Prefetch(
+                "recommendations", queryset=Recommendation.objects.select_related("responsible")
+            )
+        )
     )
     groups: dict[int | None, list] = {}
     for finding in findings:

@@ -448,6 +448,24 @@ def test_visit_schedule(
     get(clients("noivu"), reverse("inspections:my-visits"), {"date": day, "view": "week"})
 
 
+@pytest.fixture(scope="module")
+def open_visit(world, django_db_blocker):
+    """The team's visit to Sở Tư pháp, with minutes and a finding, whose conclusion notice is not
+    issued: An Biên's record is frozen by its issued notice (and refuses every form)."""
+    justice = agency_by_ref("91/STP", PLAN_DAY)
+    with django_db_blocker.unblock():
+        visit = services.visit_schedule(
+            team=world.team, target=world.seed.targets.get(agency=justice), agency=justice,
+            date=world.visit.date, start_time=datetime.time(14), end_time=datetime.time(16),
+            place="Sở Tư pháp",
+        )  # fmt: skip
+        services.minutes_save(visit=visit, by=user("doanvien"), team_attendees="Đoàn",
+                              unit_attendees="Sở Tư pháp", checked="Hồ sơ")  # fmt: skip
+        finding = services.finding_add(visit=visit, by=user("doanvien"), kind="shortcoming",
+                                       severity="minor", description="Chưa công khai.")  # fmt: skip
+    return visit, finding
+
+
 MINUTES = [
     "team_attendees",
     "unit_attendees",
@@ -461,11 +479,12 @@ MINUTES = [
 
 @FUZZ
 @given(values=st.fixed_dictionaries({n: short if "signer" in n else text for n in MINUTES}))
-def test_minutes(world, clients, values):
-    minutes = Minutes.objects.get(visit=world.visit)
+def test_minutes(open_visit, clients, values):
+    visit, _finding = open_visit
+    minutes = Minutes.objects.get(visit=visit)
     post(
         clients("doanvien"),
-        reverse("inspections:minutes-save", args=[world.visit.pk]),
+        reverse("inspections:minutes-save", args=[visit.pk]),
         {**values, "version": minutes.version},
     )
     saved = Minutes.objects.get(pk=minutes.pk)
@@ -474,14 +493,15 @@ def test_minutes(world, clients, values):
     assert {name: getattr(saved, name) for name in MINUTES} == {
         name: typed(value) for name, value in values.items()
     }
-    page = get(clients("doanvien"), reverse("inspections:visit-detail", args=[world.visit.pk]))
+    page = get(clients("doanvien"), reverse("inspections:visit-detail", args=[visit.pk]))
     for name in MINUTES[:5]:
         assert_shown(page, getattr(saved, name))
 
 
 @FUZZ
 @given(wild=wild, description=text, kind=choices, severity=choices, area=numbers)
-def test_finding(world, clients, wild, description, kind, severity, area):
+def test_finding(open_visit, clients, wild, description, kind, severity, area):
+    visit, _finding = open_visit
     before = set(Finding.objects.values_list("pk", flat=True))
     structure = (
         {"kind": kind, "severity": severity, "content_area": area}
@@ -494,14 +514,14 @@ def test_finding(world, clients, wild, description, kind, severity, area):
     )
     post(
         clients("doanvien"),
-        reverse("inspections:finding-add", args=[world.visit.pk]),
+        reverse("inspections:finding-add", args=[visit.pk]),
         {**structure, "description": description},
     )
     finding = Finding.objects.exclude(pk__in=before).first()
     if not accepted(finding is not None):
         return
     assert finding.description == typed(description)
-    page = get(clients("doanvien"), reverse("inspections:visit-detail", args=[world.visit.pk]))
+    page = get(clients("doanvien"), reverse("inspections:visit-detail", args=[visit.pk]))
     assert_shown(page, finding.description)
 
 
@@ -513,18 +533,19 @@ def test_finding(world, clients, wild, description, kind, severity, area):
     count=numbers | st.integers(1, 2**15).map(str),
     deadline=dates,
 )
-def test_recommendation_deadlines(world, clients, wild, body, kind, count, deadline):
+def test_recommendation_deadlines(open_visit, clients, wild, body, kind, count, deadline):
+    visit, finding = open_visit
     before = set(Recommendation.objects.values_list("pk", flat=True))
     structure = {"deadline_kind": kind, "deadline_count": count, "deadline_date": deadline}
     if not wild:
         structure = {"deadline_kind": "working_days", "deadline_count": "15"}
     post(
         clients("doanvien"),
-        reverse("inspections:recommendation-add", args=[world.visit.pk]),
+        reverse("inspections:recommendation-add", args=[visit.pk]),
         {
             **structure,
-            "finding": world.finding.pk,
-            "responsible": world.an_bien.pk,
+            "finding": finding.pk,
+            "responsible": visit.agency_id,
             "text": body,
         },
     )
@@ -532,18 +553,19 @@ def test_recommendation_deadlines(world, clients, wild, body, kind, count, deadl
     if not accepted(added is not None):
         return
     assert added.text == typed(body)
-    assert added.due_date >= world.visit.date
-    page = get(clients("doanvien"), reverse("inspections:visit-detail", args=[world.visit.pk]))
+    assert added.due_date >= visit.date
+    page = get(clients("doanvien"), reverse("inspections:visit-detail", args=[visit.pk]))
     assert_shown(page, added.text)
 
 
 @pytest.mark.parametrize("kind", ["days", "working_days"])
-def test_a_deadline_past_year_9999_is_refused(world, kind):
+def test_a_deadline_past_year_9999_is_refused(open_visit, kind):
     """Counted from a visit at the end of the calendar: refused with a message, not a crash."""
+    justice = open_visit[0]
     visit = services.visit_schedule(
-        team=world.team,
-        target=world.an_bien_target,
-        agency=world.an_bien,
+        team=justice.team,
+        target=justice.target,
+        agency=justice.agency,
         date=datetime.date(9999, 12, 20),
         start_time=datetime.time(8),
         end_time=datetime.time(11),
@@ -555,7 +577,7 @@ def test_a_deadline_past_year_9999_is_refused(world, kind):
     with pytest.raises(ValidationError, match="9999"):
         services.recommendation_add(
             finding=finding,
-            responsible=world.an_bien,
+            responsible=justice.agency,
             text="Khắc phục.",
             deadline_kind=kind,
             deadline_count=30,
@@ -774,13 +796,13 @@ NFD = unicodedata.normalize("NFD", "Nguyễn Thị Hồng: hồ sơ trễ hạn 
 NFC = unicodedata.normalize("NFC", NFD)
 
 
-def test_decomposed_text_is_stored_composed(world, clients):
+def test_decomposed_text_is_stored_composed(world, open_visit, clients):
     """Through a form (a finding), and straight from the request (a message, a team's name):
     the same composed text."""
     assert NFD != NFC
     post(
         clients("doanvien"),
-        reverse("inspections:finding-add", args=[world.visit.pk]),
+        reverse("inspections:finding-add", args=[open_visit[0].pk]),
         {"kind": "strength", "description": NFD},
     )
     assert Finding.objects.filter(description=NFC).exists()

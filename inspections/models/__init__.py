@@ -31,6 +31,7 @@ from inspections.models.remediation import (
     RemediationReport,
     Verification,
 )
+from inspections.models.renditions import IssuedRendition
 from inspections.models.results import ResultsReport
 from inspections.models.self_inspection import (
     Deliverable,
@@ -58,6 +59,7 @@ from inspections.models.visits import (
     DecisionStatus,
     Finding,
     FindingKind,
+    FrozenRecord,
     Minutes,
     NoticeStatus,
     Recommendation,
@@ -69,6 +71,9 @@ from inspections.models.visits import (
     TeamTarget,
     Visit,
     VisitStatus,
+    carried_by_issued_notice,
+    frozen_message,
+    require_unfrozen,
 )
 
 __all__ = [
@@ -86,8 +91,10 @@ __all__ = [
     "Finding",
     "FindingEvidence",
     "FindingKind",
+    "FrozenRecord",
     "Holiday",
     "IssuedNumber",
+    "IssuedRendition",
     "LegalDocument",
     "Minutes",
     "NoticeStatus",
@@ -127,9 +134,12 @@ __all__ = [
     "Visit",
     "VisitStatus",
     "attachment_path",
+    "carried_by_issued_notice",
+    "frozen_message",
     "letter",
     "point_label",
     "private_storage",
+    "require_unfrozen",
     "roman",
     "submission_path",
 ]  # fmt: skip

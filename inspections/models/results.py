@@ -1,7 +1,8 @@
 """The end of the round: the results report (báo cáo kết quả kiểm tra) to the provincial People's
 Committee. Its figures and tables come from the round's data; what people write (summary,
 assessment, proposals) is kept here. Once issued, the PDF and Word files are rendered once and
-kept: the official record does not change when the round's data do afterwards."""
+kept (`IssuedRendition`, like every issued document): the official record does not change when
+the round's data do afterwards."""
 
 from __future__ import annotations
 
@@ -10,13 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 from inspections.models.change_history import RecordedHistory
 from inspections.models.plans import Plan
-from inspections.models.self_inspection import private_storage
 from inspections.models.visits import ApprovedDocument
 from units.limits import BODY, NOTE, LimitedTextField
 from units.models import Agency
 
 
 def issued_path(instance: ResultsReport, filename: str) -> str:
+    # Named by migration 0012 (the report's own file fields, since moved to IssuedRendition).
     return f"issued/results/{instance.plan_id}/{filename}"
 
 
@@ -64,13 +65,6 @@ class ResultsReport(ApprovedDocument):
         max_length=NOTE,
     )
     updated_at = models.DateTimeField(auto_now=True)
-    # The issued files, rendered once at issue by the `reports` app (see reports/apps.py).
-    pdf = models.FileField(
-        upload_to=issued_path, storage=private_storage, blank=True, editable=False
-    )
-    docx = models.FileField(
-        upload_to=issued_path, storage=private_storage, blank=True, editable=False
-    )
     history = RecordedHistory()
 
     class Meta:

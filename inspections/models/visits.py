@@ -4,8 +4,9 @@ districts, and the scheduled visits."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from inspections.locking import Versioned
@@ -251,6 +252,24 @@ class Visit(models.Model):
     def __str__(self) -> str:
         return f"{self.agency} — {self.date:%d/%m/%Y}"
 
+    def frozen_by(self) -> ConclusionNotice | None:
+        """The issued conclusion notice to the visited unit, which rests on this visit's minutes,
+        findings and recommendations: from its issue on, they never change (see `RestsOnNotice`)."""
+        return (
+            ConclusionNotice.objects.filter(
+                plan_id=self.plan_id,
+                agency_id=self.agency_id,
+                amends__isnull=True,
+                status=NoticeStatus.ISSUED,
+            )
+            .order_by()
+            .first()
+        )
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.frozen_by() is not None
+
 
 class CalendarFeed(models.Model):
     """A secret address for a user's visits in a calendar application (iCalendar), which cannot
@@ -285,7 +304,94 @@ class Severity(models.TextChoices):
     SERIOUS = "serious", _("Nghiêm trọng")
 
 
-class Minutes(Versioned):
+class FrozenRecord(ValidationError):
+    """A change to what an issued conclusion notice rests on (refused, nothing written)."""
+
+
+def frozen_message(notice: ConclusionNotice) -> str:
+    return _(
+        "%(kind)s số %(number)s đã ban hành ngày %(day)s: không thể sửa biên bản, phát hiện, "
+        "kiến nghị. Muốn đính chính, hãy lập thông báo kết luận điều chỉnh, bổ sung."
+    ) % {
+        "kind": notice.kind_label,
+        "number": notice.number_display,
+        "day": notice.issued_on.strftime("%d/%m/%Y") if notice.issued_on else "",
+    }
+
+
+def require_unfrozen(notice: ConclusionNotice | None) -> None:
+    """The one guard: raise `FrozenRecord` when an issued notice rests on the record."""
+    if notice is not None:
+        raise FrozenRecord(frozen_message(notice), code="frozen")
+
+
+def carried_by_issued_notice(prefix: str = "") -> Q:
+    """Findings (reached through `prefix`, e.g. "finding__") whose conclusion notice is issued:
+    the unit's original notice for what the visit recorded, the amending notice for what an
+    amendment added. Such findings are frozen, and from then on the unit sees them."""
+    original = ConclusionNotice.objects.filter(
+        plan=OuterRef(f"{prefix}visit__plan"),
+        agency=OuterRef(f"{prefix}visit__agency"),
+        amends__isnull=True,
+        status=NoticeStatus.ISSUED,
+    )
+    return (Q(**{f"{prefix}amendment__isnull": True}) & Q(Exists(original))) | Q(
+        **{f"{prefix}amendment__status": NoticeStatus.ISSUED}
+    )
+
+
+class RestsOnNotice(models.Model):
+    """A record an issued conclusion notice rests on (minutes, finding, recommendation): once the
+    notice is issued it is neither changed, added to nor deleted, by anyone (services, admin,
+    shell). `clean()` says so to a form; `save()` and `delete()` refuse as a last net.
+    `MUTABLE_AFTER_ISSUE` names the fields that are not part of the notice (remediation state)."""
+
+    MUTABLE_AFTER_ISSUE: frozenset[str] = frozenset()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self._refuse_if_frozen(kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+
+    def _changes_record(self, update_fields) -> bool:
+        """Whether saving would add the record or change what the notice rests on (a save
+        that only touches remediation state or bookkeeping is harmless)."""
+        if self._state.adding or self.pk is None:
+            return True
+        names = [
+            f.attname
+            for f in self._meta.concrete_fields
+            if not f.primary_key
+            and f.name not in self.MUTABLE_AFTER_ISSUE
+            and f.name != "version"
+            and not getattr(f, "auto_now", False)
+            and (update_fields is None or f.name in update_fields)
+        ]
+        stored = type(self)._base_manager.filter(pk=self.pk).values(*names).first()
+        return stored is None or any(stored[name] != getattr(self, name) for name in names)
+
+    def delete(self, *args, **kwargs):
+        require_unfrozen(self.frozen_by())
+        return super().delete(*args, **kwargs)
+
+    def frozen_by(self) -> ConclusionNotice | None:
+        raise NotImplementedError
+
+    def clean(self) -> None:
+        super().clean()
+        self._refuse_if_frozen(None)
+
+    def _refuse_if_frozen(self, update_fields) -> None:
+        if update_fields and set(update_fields) <= self.MUTABLE_AFTER_ISSUE:
+            return
+        notice = self.frozen_by()
+        if notice is not None and self._changes_record(update_fields):
+            require_unfrozen(notice)
+
+
+class Minutes(RestsOnNotice, Versioned):
     """The minutes of a visit (biên bản kiểm tra): who attended, what was checked, conclusions."""
 
     visit = models.OneToOneField(Visit, on_delete=models.CASCADE, related_name="minutes")
@@ -318,9 +424,29 @@ class Minutes(Versioned):
     def __str__(self) -> str:
         return f"Biên bản — {self.visit}"
 
+    def frozen_by(self) -> ConclusionNotice | None:
+        return self.visit.frozen_by() if self.visit_id else None
 
-class Finding(models.Model):
+
+class FindingQuerySet(models.QuerySet):
+    def frozen(self):
+        """Findings an issued conclusion notice (original or amending) carries."""
+        return self.filter(carried_by_issued_notice())
+
+
+class Finding(RestsOnNotice):
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="findings")
+    # Set for a finding added after the unit's notice was issued, by the amending notice that
+    # carries it (thông báo kết luận điều chỉnh, bổ sung); empty for what the visit recorded.
+    amendment = models.ForeignKey(
+        "inspections.ConclusionNotice",
+        verbose_name=_("bổ sung theo thông báo"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="added_findings",
+    )
     content_area = models.ForeignKey(
         "inspections.ContentArea",
         verbose_name=_("lĩnh vực"),
@@ -341,6 +467,8 @@ class Finding(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FindingQuerySet.as_manager()
     history = RecordedHistory()
 
     class Meta:
@@ -357,6 +485,12 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return self.description[:80]
+
+    def frozen_by(self) -> ConclusionNotice | None:
+        if self.amendment_id:
+            amendment = self.amendment
+            return amendment if amendment.status == NoticeStatus.ISSUED else None
+        return self.visit.frozen_by() if self.visit_id else None
 
 
 class DeadlineKind(models.TextChoices):
@@ -383,7 +517,7 @@ class RecommendationQuerySet(models.QuerySet):
         return self.unresolved().filter(due_date__lt=today)
 
 
-class Recommendation(models.Model):
+class Recommendation(RestsOnNotice):
     """A recommendation (kiến nghị) of a finding, addressed to a unit, due by a date.
 
     The deadline is kept as given (a date, N days or N working days after the visit) and the due
@@ -426,8 +560,14 @@ class Recommendation(models.Model):
             )
         ]
 
+    # Remediation goes on after the notice: verification records the outcome here.
+    MUTABLE_AFTER_ISSUE = frozenset({"status"})
+
     def __str__(self) -> str:
         return self.text[:80]
+
+    def frozen_by(self) -> ConclusionNotice | None:
+        return self.finding.frozen_by() if self.finding_id else None
 
     def is_overdue(self, today) -> bool:
         return self.status in UNRESOLVED and self.due_date < today
@@ -472,27 +612,68 @@ class ApprovedDocument(Versioned):
 
 class ConclusionNotice(ApprovedDocument):
     """The conclusion notice (thông báo kết luận kiểm tra) to one unit: its findings and
-    recommendations, approved by a leader and issued with a number; only then the unit sees it."""
+    recommendations, approved by a leader and issued with a number; only then the unit sees it.
+
+    Once issued it is never changed: a correction is a new notice that `amends` it (thông báo
+    kết luận điều chỉnh, bổ sung), numbered and approved the same way, with what it corrects
+    (`corrections`) and the findings and recommendations it adds (`Finding.amendment`)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="conclusions")
     agency = models.ForeignKey(
         Agency, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+"
     )
+    amends = models.ForeignKey(
+        "self",
+        verbose_name=_("điều chỉnh, bổ sung thông báo"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="amendments",
+    )
     summary = LimitedTextField(_("nhận xét chung"), blank=True, max_length=PROSE)
+    corrections = LimitedTextField(
+        _("nội dung điều chỉnh"),
+        blank=True,
+        max_length=PROSE,
+        help_text=_("Điều chỉnh nội dung của thông báo đã ban hành; mỗi dòng một nội dung"),
+    )
     symbol = models.CharField(_("ký hiệu"), max_length=40, default="TB-UBND")
     signer_name = models.CharField(_("người ký"), max_length=100, blank=True)
     history = RecordedHistory()
 
     class Meta:
-        ordering = ["plan", "agency__name"]
+        ordering = ["plan", "agency__name", "pk"]
         verbose_name = _("thông báo kết luận kiểm tra")
         verbose_name_plural = _("thông báo kết luận kiểm tra")
         constraints = [
-            models.UniqueConstraint(fields=["plan", "agency"], name="inspections_notice_unique")
+            models.UniqueConstraint(
+                fields=["plan", "agency"],
+                condition=Q(amends__isnull=True),
+                name="inspections_notice_unique",
+            )
         ]
 
     def __str__(self) -> str:
+        if self.amends_id:
+            return f"Kết luận điều chỉnh, bổ sung — {self.agency}"
         return f"Kết luận — {self.agency}"
 
+    @property
+    def is_amendment(self) -> bool:
+        return self.amends_id is not None
+
+    @property
+    def kind_label(self) -> str:
+        if self.is_amendment:
+            return str(_("Thông báo kết luận điều chỉnh, bổ sung"))
+        return str(_("Thông báo kết luận"))
+
     def findings(self):
-        return Finding.objects.filter(visit__plan=self.plan, visit__agency=self.agency)
+        """What the notice carries: the visits' findings for the original, the added ones for
+        an amendment."""
+        if self.amends_id:
+            return Finding.objects.filter(amendment=self)
+        return Finding.objects.filter(
+            visit__plan=self.plan, visit__agency=self.agency, amendment__isnull=True
+        )

@@ -32,6 +32,7 @@ from inspections.models import (
     TargetKind,
     TargetMode,
 )
+from inspections.signals import document_issued
 from inspections.text import passage, province_named, shift_years, short_date, unknown_placeholders
 from units.models import AdministrativeUnit, Agency, Level
 from units.services import agency_successors_on
@@ -311,6 +312,7 @@ def plan_issue(
         plan.number = number
         plan.document_date = day
         _transition(plan, PlanStatus.ISSUED, by)
+        document_issued.send(sender=Plan, document=plan)
 
 
 # Copy ---------------------------------------------------------------------------------------

@@ -28,6 +28,8 @@ from inspections.models import (
     TargetKind,
     Verification,
     Visit,
+    carried_by_issued_notice,
+    require_unfrozen,
 )
 from inspections.services.plans import (
     current_value,
@@ -42,15 +44,10 @@ from units.models import AdministrativeUnit, Agency
 from units.services import agencies_successors_on
 
 
-def notice_is_issued():
-    """The recommendation's conclusion notice (to the visited unit) has been issued."""
-    return Exists(
-        ConclusionNotice.objects.filter(
-            plan=OuterRef("finding__visit__plan"),
-            agency=OuterRef("finding__visit__agency"),
-            status=NoticeStatus.ISSUED,
-        )
-    )
+def notice_is_issued() -> Q:
+    """The conclusion notice carrying the recommendation (the unit's notice, or the amending
+    notice that added it) has been issued."""
+    return carried_by_issued_notice("finding__")
 
 
 def recommendations_visible(scope):
@@ -75,20 +72,12 @@ def findings_visible(scope):
     if scope.role in ("staff", "leader", "team"):
         return findings.filter(visit__plan__province_id__in=scope.province_ids)
     if scope.role == "reporter":
-        issued = ConclusionNotice.objects.filter(
-            plan=OuterRef("visit__plan"),
-            agency=OuterRef("visit__agency"),
-            status=NoticeStatus.ISSUED,
-        )
-        return findings.filter(Exists(issued), visit__agency_id=scope.agency_id)
+        return findings.filter(carried_by_issued_notice(), visit__agency_id=scope.agency_id)
     return findings.none()
 
 
 def is_issued(recommendation: Recommendation) -> bool:
-    visit = recommendation.finding.visit
-    return ConclusionNotice.objects.filter(
-        plan_id=visit.plan_id, agency_id=visit.agency_id, status=NoticeStatus.ISSUED
-    ).exists()
+    return recommendation.frozen_by() is not None
 
 
 def remediation_report(
@@ -148,6 +137,7 @@ def remediation_verify(
 
 
 def finding_evidence_add(*, finding: Finding, by, files: Iterable) -> list[FindingEvidence]:
+    require_unfrozen(finding.frozen_by())
     files = list(files)
     if not files:
         raise ValidationError(_("Chưa chọn tệp minh chứng nào."))
@@ -230,6 +220,7 @@ def unresolved_before(plan: Plan):
         plan=OuterRef("finding__visit__plan"),
         agency=OuterRef("finding__visit__agency"),
         status=NoticeStatus.ISSUED,
+        amends__isnull=True,
     )
     return (
         Recommendation.objects.unresolved()

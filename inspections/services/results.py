@@ -149,7 +149,9 @@ def round_results(plan: Plan) -> RoundResults:
         counts[finding.kind] = counts.get(finding.kind, 0) + 1
     notices = {
         n.agency_id: n
-        for n in ConclusionNotice.objects.filter(plan=plan, status=NoticeStatus.ISSUED)
+        for n in ConclusionNotice.objects.filter(
+            plan=plan, status=NoticeStatus.ISSUED, amends__isnull=True
+        )
     }
     for result in results.values():
         result.notice = notices.get(result.target.agency_id)
@@ -245,12 +247,13 @@ def results_report_decide(*, report: ResultsReport, by, approve: bool) -> None:
 
 def results_report_issue(*, report: ResultsReport, day: datetime.date | None = None) -> None:
     """Number the report; then its files are rendered once and kept (`document_issued`)."""
-    approval_issue(
-        report,
-        issuer=report.issuer,
-        day=day,
-        numbered=lambda n, year: ResultsReport.objects.filter(
-            issuer=report.issuer, symbol=report.symbol, issued_on__year=year, number=n
-        ).exists(),
-    )
-    document_issued.send(sender=ResultsReport, document=report)
+    with transaction.atomic():
+        approval_issue(
+            report,
+            issuer=report.issuer,
+            day=day,
+            numbered=lambda n, year: ResultsReport.objects.filter(
+                issuer=report.issuer, symbol=report.symbol, issued_on__year=year, number=n
+            ).exists(),
+        )
+        document_issued.send(sender=ResultsReport, document=report)

@@ -27,6 +27,7 @@ from inspections.models import (
     SubmissionAttachment,
 )
 from inspections.services.plans import lock_row, number_allocate
+from inspections.signals import document_issued
 from inspections.storage import checked_fields, files_saved_atomically
 from inspections.text import percent, short_date
 from units.models import Agency, Level
@@ -99,7 +100,8 @@ def outline_send(*, outline: Outline, by, include_unannounced: bool = False) -> 
             if agency.pk not in existing
         ]
         ReportRequest.objects.bulk_create(new)
-        if outline.letter_number is None:
+        first_sending = outline.letter_number is None
+        if first_sending:
             today = timezone.localdate()
             outline.letter_date = today
             outline.letter_number = number_allocate(
@@ -115,6 +117,8 @@ def outline_send(*, outline: Outline, by, include_unannounced: bool = False) -> 
         outline.sent_at = timezone.now()
         outline.sent_by = by
         outline.save(update_fields=["sent_at", "sent_by", "letter_number", "letter_date"])
+        if first_sending:  # the covering letter is issued: rendered once and kept
+            document_issued.send(sender=Outline, document=outline)
     return len(new)
 
 

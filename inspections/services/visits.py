@@ -32,9 +32,11 @@ from inspections.models import (
     TeamTarget,
     Visit,
     VisitStatus,
+    require_unfrozen,
 )
 from inspections.services.approval import approval_decide, approval_issue, approval_submit
 from inspections.services.plans import conflict, current_value, number_allocate
+from inspections.signals import document_issued
 from units.models import Agency, Level
 
 
@@ -110,6 +112,7 @@ def team_decision_issue(*, team: Team, day: datetime.date | None = None) -> None
         team.decision_date = day
         team.decision_status = DecisionStatus.ISSUED
         team.save(update_fields=["decision_number", "decision_date", "decision_status"])
+        document_issued.send(sender=Team, document=team)
 
 
 # Communes of inspected districts ------------------------------------------------------------
@@ -256,7 +259,9 @@ def minutes_save(*, visit: Visit, by, version: int | None = None, **fields) -> M
 
     `version` is the one the form was loaded with (0: no minutes yet); a save over minutes
     changed since is refused (`StaleEdit`). None (scripts, the demo round) does not check.
+    Once the unit's conclusion notice is issued, the minutes are frozen (`FrozenRecord`).
     """
+    require_unfrozen(visit.frozen_by())
     try:
         with transaction.atomic():
             minutes = Minutes.objects.filter(visit=visit).first() or Minutes(visit=visit)
@@ -275,8 +280,21 @@ def minutes_save(*, visit: Visit, by, version: int | None = None, **fields) -> M
     return minutes
 
 
-def finding_add(*, visit: Visit, by, **fields) -> Finding:
-    finding = Finding(visit=visit, recorded_by=by, **fields)
+def finding_add(
+    *, visit: Visit, by, amendment: ConclusionNotice | None = None, **fields
+) -> Finding:
+    """A finding of the visit. Once the unit's conclusion notice is issued the visit is frozen:
+    a finding is then only added by an amending notice being drafted (`amendment`)."""
+    if amendment is not None and (
+        amendment.amends_id is None
+        or amendment.plan_id != visit.plan_id
+        or amendment.agency_id != visit.agency_id
+    ):
+        raise ValidationError(
+            _("Thông báo điều chỉnh, bổ sung này không thuộc đơn vị được kiểm tra.")
+        )
+    finding = Finding(visit=visit, recorded_by=by, amendment=amendment, **fields)
+    require_unfrozen(finding.frozen_by())  # the visit's notice, or the amendment once issued
     finding.full_clean()
     finding.save()
     return finding
@@ -300,7 +318,9 @@ def recommendation_add(
     deadline_date: datetime.date | None = None,
     deadline_count: int | None = None,
 ) -> Recommendation:
-    """A recommendation with its due date counted from the visit day."""
+    """A recommendation with its due date counted from the visit day; refused once the notice
+    carrying the finding is issued."""
+    require_unfrozen(finding.frozen_by())
     visit = finding.visit
     if deadline_kind == DeadlineKind.DATE and deadline_date and deadline_date < visit.date:
         raise ValidationError(_("Hạn khắc phục trước ngày kiểm tra: chọn ngày sau ngày kiểm tra."))
@@ -334,8 +354,31 @@ def conclusion_prepare(*, plan: Plan, agency: Agency) -> ConclusionNotice:
     """The draft notice to a unit that was visited and has findings."""
     if not Finding.objects.filter(visit__plan=plan, visit__agency=agency).exists():
         raise ValidationError(_("Đơn vị chưa có kết quả kiểm tra nào: ghi kết quả trước."))
-    notice, _created = ConclusionNotice.objects.get_or_create(plan=plan, agency=agency)
+    notice, _created = ConclusionNotice.objects.get_or_create(plan=plan, agency=agency, amends=None)
     return notice
+
+
+def conclusion_amend(*, notice: ConclusionNotice) -> ConclusionNotice:
+    """A draft amended or supplementary notice (thông báo kết luận điều chỉnh, bổ sung) of an
+    issued notice: the only way to correct or add to what the issued notice says. It goes
+    through the same approval and numbering; the one being drafted is returned if any."""
+    original = notice.amends or notice
+    if original.status != NoticeStatus.ISSUED:
+        raise ValidationError(
+            _("Thông báo kết luận chưa ban hành: sửa trực tiếp bản dự thảo, không cần điều chỉnh.")
+        )
+    with transaction.atomic():
+        ConclusionNotice.objects.select_for_update().filter(pk=original.pk).first()
+        pending = original.amendments.exclude(status=NoticeStatus.ISSUED).first()
+        if pending:
+            return pending
+        return ConclusionNotice.objects.create(
+            plan=original.plan,
+            agency=original.agency,
+            amends=original,
+            symbol=original.symbol,
+            signer_name=original.signer_name,
+        )
 
 
 def conclusion_submit(
@@ -343,12 +386,24 @@ def conclusion_submit(
     notice: ConclusionNotice,
     summary: str | None = None,
     signer_name: str | None = None,
+    corrections: str | None = None,
     version: int | None = None,
 ) -> None:
     """Send the draft to the leader, with its final summary and signer; a refused step changes
     nothing. `version` is the notice's when the page was loaded: a summary written over a newer
     one is refused."""
-    approval_submit(notice, version=version, summary=summary, signer_name=signer_name)
+    fields = {"summary": summary, "signer_name": signer_name}
+    if notice.is_amendment:
+        fields["corrections"] = corrections
+        wording = corrections if corrections is not None else notice.corrections
+        if not wording.strip() and not notice.added_findings.exists():
+            raise ValidationError(
+                _(
+                    "Thông báo điều chỉnh, bổ sung chưa có nội dung: ghi nội dung điều chỉnh, "
+                    "hoặc ghi kết quả kiểm tra bổ sung tại trang cuộc kiểm tra."
+                )
+            )
+    approval_submit(notice, version=version, **fields)
 
 
 def conclusion_decide(*, notice: ConclusionNotice, by, approve: bool) -> None:
@@ -357,16 +412,25 @@ def conclusion_decide(*, notice: ConclusionNotice, by, approve: bool) -> None:
 
 
 def conclusion_issue(*, notice: ConclusionNotice, day: datetime.date | None = None) -> None:
-    """Number the notice in the issuer's register; from now on the unit sees it."""
+    """Number the notice in the issuer's register; from now on the unit sees it, and what it
+    rests on is frozen: the visits' minutes, findings and recommendations (or, for an
+    amendment, what it adds). The notice and the minutes are rendered once and kept."""
     issuer = notice.plan.issuer
-    approval_issue(
-        notice,
-        issuer=issuer,
-        day=day,
-        numbered=lambda n, year: ConclusionNotice.objects.filter(
-            plan__issuer=issuer, symbol=notice.symbol, issued_on__year=year, number=n
-        ).exists(),
-    )
+    with transaction.atomic():
+        approval_issue(
+            notice,
+            issuer=issuer,
+            day=day,
+            numbered=lambda n, year: ConclusionNotice.objects.filter(
+                plan__issuer=issuer, symbol=notice.symbol, issued_on__year=year, number=n
+            ).exists(),
+        )
+        document_issued.send(sender=ConclusionNotice, document=notice)
+        if not notice.is_amendment:
+            for minutes in Minutes.objects.filter(
+                visit__plan=notice.plan, visit__agency=notice.agency
+            ):
+                document_issued.send(sender=Minutes, document=minutes)
 
 
 def conclusions_visible(scope):

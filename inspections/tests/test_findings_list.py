@@ -160,8 +160,9 @@ def test_export_links_carry_the_filters(findings):
 
 
 def test_recommendation_list_filters_by_level_and_area(findings, visit):
-    to_justice = recommend(visit, text="Sở Tư pháp hướng dẫn.", responsible=findings["good"]
-                           .visit.agency)  # fmt: skip
+    # Recorded at the Department of Justice: An Biên's record is frozen by its issued notice.
+    to_justice = recommend(findings["justice"], text="Sở Tư pháp hướng dẫn.",
+                           responsible=findings["good"].visit.agency)  # fmt: skip
     to_justice.finding.content_area = area(3)
     to_justice.finding.save()
     url = reverse("inspections:recommendation-list")

@@ -327,8 +327,10 @@ def _copy(year, day):
     return plan
 
 
-def test_next_year_proposes_the_unit_with_open_recommendations(recommendation, visit):
+def test_next_year_proposes_the_unit_with_open_recommendations(visit):
+    recommendation = recommend(visit)
     done = recommend(visit, text="Đã xong")
+    issue_notice(visit.plan, visit.agency)
     done.status = "done"
     done.save()
     plan = _copy(2024, datetime.date(2024, 3, 15))

@@ -5,6 +5,7 @@ back, and pinned query counts."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 
 import pytest
@@ -20,6 +21,7 @@ from inspections import services
 from inspections.models import (
     ConclusionNotice,
     Finding,
+    IssuedRendition,
     NoticeStatus,
     Recommendation,
     ResultsReport,
@@ -201,8 +203,9 @@ def test_no_report_yet_is_404():
 
 @pytest.mark.parametrize("extra", [0, 6])
 def test_page_and_document_query_counts(round_, visit, extra):
+    elsewhere = Visit.objects.filter(plan=round_).exclude(pk=visit.pk).get()  # not frozen
     for i in range(extra):
-        recommend(visit, text=f"Kiến nghị thêm {i}")
+        recommend(elsewhere, text=f"Kiến nghị thêm {i}")
     client = client_for("lanhdao")
     document_url = reverse("reports:results-document", args=[round_.pk, "docx"])
     report = services.results_report_for(round_)
@@ -210,29 +213,36 @@ def test_page_and_document_query_counts(round_, visit, extra):
     with CaptureQueriesContext(connection) as draft:
         assert client.get(document_url).status_code == 200
     _issued(round_)
+    assert client.get(document_url).status_code == 200  # renders and keeps the files
     with CaptureQueriesContext(connection) as page:
         assert client.get(url(round_)).status_code == 200
     with CaptureQueriesContext(connection) as issued:
         assert client.get(document_url).status_code == 200
     # page: session, user, membership, lineage, plan, report; the round: targets, visits,
     # findings, notices, recommendations, content areas, requests, submissions, earlier
-    # (lineage, recommendations); session refresh (3)
-    assert len(page) == 16 + 3
+    # (lineage, recommendations); the kept files (hashes); session refresh (3)
+    assert len(page) == 17 + 3
     # a draft is rendered: session, user, membership, lineage, plan, report; the round (10)
     assert len(draft) == 16 + 3
-    # an issued report is served from its stored file: no round to assemble
-    assert len(issued) == 6 + 3
+    # an issued report is served from the files kept at issue: no round to assemble, one
+    # query for the kept files (IssuedRendition)
+    assert len(issued) == 7 + 3
 
 
-def test_the_issued_report_is_kept_as_issued(round_, visit):
-    report = _issued(round_)
-    report.refresh_from_db()
-    assert report.pdf.name.endswith(".pdf") and report.docx.name.endswith(".docx")
-    with report.pdf.open("rb") as stored:
+def test_the_issued_report_is_kept_as_issued(round_, visit, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = _issued(round_)
+    # Rendered when the issue committed, before anyone downloads it.
+    kept = IssuedRendition.objects.of(report).get()
+    assert kept.pdf.name.endswith(".pdf") and kept.docx.name.endswith(".docx")
+    with kept.pdf.open("rb") as stored:
         issued = stored.read()
-    # The round goes on: a recommendation is remedied, a new one is made.
+    assert hashlib.sha256(issued).hexdigest() == kept.pdf_sha256
+    # The round goes on: a recommendation is remedied, a new one is made (elsewhere: An Biên's
+    # findings are frozen by its issued notice).
     Recommendation.objects.filter(finding__visit__plan=round_).update(status="done")
-    recommend(visit, text="Kiến nghị sau khi đã báo cáo")
+    elsewhere = Visit.objects.filter(plan=round_).exclude(pk=visit.pk).get()
+    recommend(elsewhere, text="Kiến nghị sau khi đã báo cáo")
     response = client_for("noivu").get(reverse("reports:results-document", args=[round_.pk, "pdf"]))
     assert response.content == issued
     word = client_for("noivu").get(reverse("reports:results-document", args=[round_.pk, "docx"]))
@@ -243,10 +253,10 @@ def test_the_issued_report_is_kept_as_issued(round_, visit):
 
 
 def test_a_report_issued_without_its_files_gets_them_on_first_download(round_):
-    report = _issued(round_)
-    ResultsReport.objects.filter(pk=report.pk).update(pdf="", docx="")  # as loaded in bulk
+    report = _issued(round_)  # the commit never comes in this test: issued without files
+    assert not IssuedRendition.objects.of(report).exists()
     first = client_for("noivu").get(reverse("reports:results-document", args=[round_.pk, "pdf"]))
-    report.refresh_from_db()
-    assert first.status_code == 200 and report.pdf and report.docx
+    kept = IssuedRendition.objects.of(report).get()
+    assert first.status_code == 200 and kept.pdf_sha256 == hashlib.sha256(first.content).hexdigest()
     again = client_for("lanhdao").get(reverse("reports:results-document", args=[round_.pk, "pdf"]))
     assert again.content == first.content

@@ -329,15 +329,22 @@ def test_plan_detail_query_count(extra):
     plan = seed()
     _more_targets(plan, extra)
     # session, user, membership, lineage, plan, items, targets, target areas, team, bases,
-    # transitions; history for staff (history.plan_history): the plan's, its items', targets',
-    # team agencies', cited documents' (5)
-    assert _queries(reverse("inspections:plan-detail", args=[plan.pk])) == 16 + SESSION_OVERHEAD
+    # transitions, the files kept at issue; history for staff (history.plan_history): the plan's,
+    # its items', targets', team agencies', cited documents' (5)
+    assert _queries(reverse("inspections:plan-detail", args=[plan.pk])) == 17 + SESSION_OVERHEAD
 
 
 @pytest.mark.parametrize("extra", [0, 40])
-def test_plan_pdf_query_count(extra):
+def test_plan_pdf_query_count(extra, private_files):
     plan = seed()
     _more_targets(plan, extra)
-    # session, user, membership, lineage, plan (access), plan (document), items, targets, team,
-    # team agencies
-    assert _queries(reverse("reports:plan-pdf", args=[plan.pk])) == 10 + SESSION_OVERHEAD
+    draft_plan = draft()
+    _more_targets(draft_plan, extra)
+    # A draft is rendered: session, user, membership, lineage, plan (access), plan (document),
+    # items, targets, team agencies
+    assert _queries(reverse("reports:plan-pdf", args=[draft_plan.pk])) == 9 + SESSION_OVERHEAD
+    # The issued plan is rendered once, at its first download here (loaded without its files),
+    # then served from the kept files: session, user, membership, lineage, plan (access), kept
+    # files
+    _queries(reverse("reports:plan-pdf", args=[plan.pk]))
+    assert _queries(reverse("reports:plan-pdf", args=[plan.pk])) == 6 + SESSION_OVERHEAD

@@ -333,11 +333,11 @@ def test_visit_page_query_count(visit, extra):
     url = reverse("inspections:visit-detail", args=[visit.pk])
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
-    # session, user, membership, lineage, visit, minutes, team membership, findings,
-    # recommendations, evidence; the finding form's content areas; the recommendation form's
-    # findings and agencies; earlier recommendations to verify (province, lineage,
-    # recommendations, targets); session refresh (3)
-    assert len(queries) == 17 + 3
+    # session, user, membership, lineage, visit, minutes, team membership, the issued notice
+    # that would freeze the visit, findings, recommendations, evidence; the finding form's
+    # content areas; the recommendation form's findings and agencies; earlier recommendations
+    # to verify (province, lineage, recommendations, targets); session refresh (3)
+    assert len(queries) == 18 + 3
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -35,11 +36,14 @@ def finding_list(request: HttpRequest) -> HttpResponse:
         visit_open = Value(False)
     notice = (
         ConclusionNotice.objects.filter(
-            plan=OuterRef("visit__plan"), agency=OuterRef("visit__agency")
+            plan=OuterRef("visit__plan"), agency=OuterRef("visit__agency"), amends__isnull=True
         )
         .order_by()
         .values("pk")[:1]
     )
-    findings = findings.annotate(visit_open=visit_open, notice_id=Subquery(notice))
+    # A finding an amending notice added is read in that notice.
+    findings = findings.annotate(
+        visit_open=visit_open, notice_id=Coalesce("amendment_id", Subquery(notice))
+    )
     page = Paginator(findings, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "inspections/finding_list.html", {"form": form, "page": page})

@@ -37,6 +37,7 @@ from inspections.forms import (
 from inspections.history import may_see_history, plan_history
 from inspections.lists import count_of, targets_listed
 from inspections.models import (
+    IssuedRendition,
     LegalDocument,
     Plan,
     PlanBasis,
@@ -155,6 +156,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "note_form": NoteForm(),
             "issue_form": IssueForm(initial={"document_date": plan.document_date}),
             "history": plan_history(plan) if may_see_history(request.user) else None,
+            "rendition": IssuedRendition.objects.of(plan).first()
+            if plan.status == PlanStatus.ISSUED
+            else None,
         },
     )
 

@@ -17,7 +17,7 @@ from inspections import services
 from inspections.access import can, get_plan_for_role
 from inspections.history import may_see_history, results_report_history
 from inspections.locking import VersionedForm
-from inspections.models import FindingKind, NoticeStatus, ResultsReport
+from inspections.models import FindingKind, IssuedRendition, NoticeStatus, ResultsReport
 from inspections.views.plans import STAFF, _refused
 from units.models import Level, Role
 
@@ -74,6 +74,9 @@ def results_report(request: HttpRequest, pk: int) -> HttpResponse:
             "can_submit": staff and status == NoticeStatus.DRAFT,
             "can_decide": can(request.user, Role.LEADER) and status == NoticeStatus.SUBMITTED,
             "can_issue": staff and status == NoticeStatus.APPROVED,
+            "rendition": IssuedRendition.objects.of(report).first()
+            if status == NoticeStatus.ISSUED
+            else None,
             "history": results_report_history(report)
             if report and may_see_history(request.user)
             else None,

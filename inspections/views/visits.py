@@ -33,6 +33,7 @@ from inspections.locking import posted_version
 from inspections.models import (
     CalendarFeed,
     ConclusionNotice,
+    IssuedRendition,
     Minutes,
     NoticeStatus,
     PlanTarget,
@@ -40,6 +41,7 @@ from inspections.models import (
     Team,
     TeamTarget,
     Visit,
+    frozen_message,
 )
 from inspections.views.plans import STAFF, _refused, posted_ids
 from units.access import scope_for
@@ -100,6 +102,7 @@ def team_detail(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
             "team_form": TeamForm(instance=team),
             "can_edit": can(request.user, *STAFF) and not team.is_issued,
             "can_issue": can(request.user, *STAFF) and not team.is_issued,
+            "rendition": IssuedRendition.objects.of(team).first() if team.is_issued else None,
             "history": team_history(team) if may_see_history(request.user) else None,
         },
     )
@@ -366,6 +369,13 @@ def _require_recorder(request, visit: Visit) -> None:
         raise PermissionDenied
 
 
+def _open_amendment(frozen_by: ConclusionNotice | None) -> ConclusionNotice | None:
+    """Once the visit is frozen, findings go only into the amending notice being drafted."""
+    if frozen_by is None:
+        return None
+    return frozen_by.amendments.exclude(status=NoticeStatus.ISSUED).order_by("pk").first()
+
+
 @login_required
 @require_GET
 def visit_detail(request: HttpRequest, visit_pk: int) -> HttpResponse:
@@ -379,6 +389,8 @@ def visit_detail(request: HttpRequest, visit_pk: int) -> HttpResponse:
         "evidence",
     )
     can_record = can(request.user, *STAFF) or services.is_team_member(request.user, visit.team)
+    frozen_by = visit.frozen_by()
+    amendment = _open_amendment(frozen_by) if can_record else None
     return render(
         request,
         "inspections/visit_detail.html",
@@ -388,10 +400,18 @@ def visit_detail(request: HttpRequest, visit_pk: int) -> HttpResponse:
             "minutes": minutes,
             "findings": findings,
             "can_record": can_record,
+            # The buttons: the server refuses all the same (services.visits, `RestsOnNotice`).
+            "can_edit": can_record and frozen_by is None,
+            "frozen_by": frozen_by,
+            "rendition": IssuedRendition.objects.of(minutes).first()
+            if frozen_by and minutes
+            else None,
+            "frozen_message": frozen_message(frozen_by) if frozen_by else "",
+            "amendment": amendment,
             "can_conclude": can(request.user, *STAFF),
             "minutes_form": MinutesForm(instance=minutes),
             "finding_form": FindingForm(),
-            "recommendation_form": RecommendationForm(visit=visit),
+            "recommendation_form": RecommendationForm(visit=visit, amendment=amendment),
             "today": timezone.localdate(),
             "to_verify": services.recommendations_to_verify(visit),
             "history": visit_history(visit) if may_see_history(request.user) else None,
@@ -424,12 +444,20 @@ def finding_add(request: HttpRequest, visit_pk: int) -> HttpResponse:
     _require_recorder(request, visit)
     form = FindingForm(request.POST)
     if form.is_valid():
+        amendment = _open_amendment(visit.frozen_by())
         try:
-            services.finding_add(visit=visit, by=request.user, **form.cleaned_data)
+            services.finding_add(
+                visit=visit, by=request.user, amendment=amendment, **form.cleaned_data
+            )
         except ValidationError as error:
             _refused(request, error)
         else:
-            messages.success(request, _("Đã ghi kết quả kiểm tra."))
+            if amendment:
+                messages.success(
+                    request, _("Đã ghi kết quả bổ sung vào thông báo kết luận điều chỉnh, bổ sung.")
+                )
+            else:
+                messages.success(request, _("Đã ghi kết quả kiểm tra."))
     else:
         _form_errors(request, form)
     return redirect("inspections:visit-detail", visit_pk=visit.pk)
@@ -440,7 +468,9 @@ def finding_add(request: HttpRequest, visit_pk: int) -> HttpResponse:
 def recommendation_add(request: HttpRequest, visit_pk: int) -> HttpResponse:
     visit = _visit(request, visit_pk)
     _require_recorder(request, visit)
-    form = RecommendationForm(request.POST, visit=visit)
+    form = RecommendationForm(
+        request.POST, visit=visit, amendment=_open_amendment(visit.frozen_by())
+    )
     if form.is_valid():
         try:
             recommendation = services.recommendation_add(**form.cleaned_data)
@@ -469,7 +499,7 @@ def _form_errors(request, form) -> None:
 
 def _notice(request, notice_pk: int) -> ConclusionNotice:
     notices = services.conclusions_visible(scope_for(request.user)).select_related(
-        "plan__issuer", "agency"
+        "plan__issuer", "agency", "amends"
     )
     return get_object_or_404(notices, pk=notice_pk)
 
@@ -478,9 +508,9 @@ def _notice(request, notice_pk: int) -> ConclusionNotice:
 @require_GET
 def conclusion_list(request: HttpRequest) -> HttpResponse:
     notices = services.conclusions_visible(scope_for(request.user)).select_related("plan", "agency")
-    page = Paginator(notices.order_by("-plan__year", "agency__name"), settings.PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        notices.order_by("-plan__year", "agency__name", "pk"), settings.PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     return render(request, "inspections/conclusion_list.html", {"page": page})
 
 
@@ -511,6 +541,15 @@ def conclusion_detail(request: HttpRequest, notice_pk: int) -> HttpResponse:
         )
     )
     staff = can(request.user, *STAFF)
+    issued = notice.status == NoticeStatus.ISSUED
+    # The amendments of an original notice, as far as the reader may see them (a unit: issued).
+    amendments = (
+        []
+        if notice.is_amendment
+        else services.conclusions_visible(scope_for(request.user))
+        .filter(amends=notice)
+        .order_by("pk")
+    )
     return render(
         request,
         "inspections/conclusion_detail.html",
@@ -518,6 +557,10 @@ def conclusion_detail(request: HttpRequest, notice_pk: int) -> HttpResponse:
             "notice": notice,
             "plan": notice.plan,
             "findings": findings,
+            "amendments": amendments,
+            "issued": issued,
+            "rendition": IssuedRendition.objects.of(notice).first() if issued else None,
+            "can_amend": staff and issued,
             "can_submit": staff and notice.status == NoticeStatus.DRAFT,
             "can_decide": can(request.user, Role.LEADER)
             and notice.status == NoticeStatus.SUBMITTED,
@@ -549,6 +592,7 @@ def conclusion_submit(request: HttpRequest, notice_pk: int) -> HttpResponse:
             notice=notice,
             summary=request.POST.get("summary"),
             signer_name=request.POST.get("signer_name"),
+            corrections=request.POST.get("corrections"),
             version=posted_version(request.POST),
         )
 
@@ -589,3 +633,25 @@ def conclusion_issue(request: HttpRequest, notice_pk: int) -> HttpResponse:
         lambda n: services.conclusion_issue(notice=n),
         _("Đã ban hành; đơn vị đã xem được thông báo."),
     )
+
+
+@login_required
+@require_POST
+def conclusion_amend(request: HttpRequest, notice_pk: int) -> HttpResponse:
+    """Start (or reopen) the amended or supplementary notice of an issued notice."""
+    notice = _notice(request, notice_pk)
+    if not can(request.user, *STAFF):
+        raise PermissionDenied
+    try:
+        amendment = services.conclusion_amend(notice=notice)
+    except ValidationError as error:
+        _refused(request, error)
+        return redirect("inspections:conclusion-detail", notice_pk=notice.pk)
+    messages.success(
+        request,
+        _(
+            "Dự thảo thông báo điều chỉnh, bổ sung: ghi nội dung điều chỉnh; kết quả và kiến "
+            "nghị bổ sung ghi tại trang cuộc kiểm tra."
+        ),
+    )
+    return redirect("inspections:conclusion-detail", notice_pk=amendment.pk)

@@ -193,6 +193,7 @@ def test_query_count_does_not_grow_with_findings(visit, findings):
     client = client_for("truongdoan")
     with CaptureQueriesContext(connection) as queries:
         assert client.get(_url(visit, "docx")).status_code == 200
-    # session, user, membership, lineage, visit, minutes with plan, issuer and team, members,
-    # findings with areas, recommendations with agencies; session refresh (3)
-    assert len(queries) == 9 + 3
+    # session, user, membership, lineage, visit, minutes with plan, issuer and team, the issued
+    # notice that would freeze them (then the kept files are served), members, findings with
+    # areas, recommendations with agencies; session refresh (3)
+    assert len(queries) == 10 + 3

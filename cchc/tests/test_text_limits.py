@@ -61,6 +61,22 @@ def draft_notice(world: World) -> ConclusionNotice:
     return services.conclusion_prepare(plan=world.seed, agency=stp)
 
 
+def open_visit(world: World) -> tuple[Visit, Finding]:
+    """The team's visit to Sở Tư pháp, with minutes and a finding, whose conclusion notice is not
+    issued: An Biên's record is frozen by its issued notice and refuses every form whatever its
+    length, which would prove nothing here."""
+    stp = agency_by_ref("91/STP", PLAN_DAY)
+    visit = services.visit_schedule(
+        team=world.team, target=world.seed.targets.get(agency=stp), agency=stp,
+        date=datetime.date(2024, 2, 6), start_time=datetime.time(8),
+        end_time=datetime.time(11), place="Sở Tư pháp",
+    )  # fmt: skip
+    services.minutes_save(visit=visit, by=user("doanvien"), **MINUTES)
+    finding = services.finding_add(visit=visit, by=user("doanvien"), kind="shortcoming",
+                                   severity="minor", description="Chưa công khai.")  # fmt: skip
+    return visit, finding
+
+
 def submitted_plan(world: World) -> Plan:
     Plan.objects.filter(pk=world.draft.pk).update(status=PlanStatus.SUBMITTED)
     return world.draft
@@ -106,16 +122,16 @@ FORMS = {
          "place": "Hội trường", "announced": "on", "attendees": t, "prepare": "Báo cáo"},
     )),
     "minutes": Form("doanvien", PROSE, Minutes, "checked", lambda w, t: (
-        reverse("inspections:minutes-save", args=[w.visit.pk]),
-        {**MINUTES, "checked": t, "version": Minutes.objects.get(visit=w.visit).version},
+        reverse("inspections:minutes-save", args=[(v := open_visit(w)[0]).pk]),
+        {**MINUTES, "checked": t, "version": Minutes.objects.get(visit=v).version},
     )),
     "finding": Form("doanvien", PROSE, Finding, "description", lambda w, t: (
-        reverse("inspections:finding-add", args=[w.visit.pk]),
+        reverse("inspections:finding-add", args=[open_visit(w)[0].pk]),
         {"kind": "shortcoming", "severity": "minor", "description": t},
     )),
     "recommendation": Form("doanvien", PROSE, Recommendation, "text", lambda w, t: (
-        reverse("inspections:recommendation-add", args=[w.visit.pk]),
-        {"finding": w.finding.pk, "responsible": w.an_bien.pk, "text": t,
+        reverse("inspections:recommendation-add", args=[(o := open_visit(w))[0].pk]),
+        {"finding": o[1].pk, "responsible": o[0].agency_id, "text": t,
          "deadline_kind": "working_days", "deadline_count": "15"},
     )),
     "remediation report": Form("anbien", PROSE, RemediationReport, "text", lambda w, t: (

@@ -226,8 +226,9 @@ def nd30_date(place: str, day: datetime.date | None) -> str:
 
 
 def doc_date(day: datetime.date | None) -> str:
-    """ "06/08/2023": the one form of a date inside a document's running text and tables."""
-    return f"{day:%d/%m/%Y}" if day else "…"
+    """ "06/08/2023": the one form of a date inside a document's running text and tables (a
+    date-time is taken on Vietnam's calendar)."""
+    return f"{local_day(day):%d/%m/%Y}" if day else "…"
 
 
 def archive_line(drafter: str, copies: int) -> str:

@@ -76,7 +76,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
-    "axes",
+    "cchc.apps.AxesConfig",  # django-axes, named in Vietnamese
     "simple_history",
     "units",
     "inspections",

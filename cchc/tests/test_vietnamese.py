@@ -16,8 +16,11 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.template import Context, Template
+from django.urls import reverse
 from django.utils import translation
 
+from cchc.test import client_for
+from cchc.tests.test_access_matrix import english_on
 from units.widgets import DateInput, FileInput
 
 FORM_MODULES = ("units.forms", "inspections.forms", "reports.forms")
@@ -121,3 +124,30 @@ def test_the_compiled_catalogue_is_the_current_one():
         if (compiled.ngettext(msgid, msgid, 1) if plural else compiled.gettext(msgid)) != msgstr
     ]
     assert not stale, f"compile the catalogue again: {stale}"
+
+
+@pytest.mark.django_db
+def test_the_admins_history_pages_are_in_vietnamese(world):
+    """django-simple-history's pages in the admin: Vietnamese names and values of what changed,
+    no "None" for a missing reason, the model's Vietnamese name in the breadcrumbs."""
+    client = client_for("admin")
+    plan = world.seed
+    listing = client.get(reverse("admin:inspections_plan_history", args=[plan.pk]))
+    assert listing.status_code == 200
+    text = visible_text(listing)
+    assert "Trạng thái: Dự thảo → Chờ duyệt" in text
+    assert "None" not in text and "status" not in text
+    version = plan.history.earliest()
+    page = client.get(f"{reverse('admin:inspections_plan_history', args=[plan.pk])}{version.pk}/")
+    assert page.status_code == 200
+    assert "Kiểm tra CCHC › Kế hoạch kiểm tra" in visible_text(page)
+    for response in (listing, page):
+        assert not english_on(response)
+        assert "Historical" not in visible_text(response)
+
+
+def visible_text(response) -> str:
+    document = lxml.html.document_fromstring(response.content.decode())
+    for hidden in document.xpath("//script | //style"):
+        hidden.drop_tree()
+    return " ".join(document.xpath("//body")[0].text_content().split())

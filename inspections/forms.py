@@ -34,7 +34,7 @@ from inspections.text import PLACEHOLDERS, unknown_placeholders
 from inspections.uploads import MultipleUploadField, UploadField
 from units.limits import MESSAGE, NOTE, PROSE, text_field
 from units.models import AdministrativeUnit, Agency, Level
-from units.widgets import DateInput
+from units.widgets import DateInput, TimeInput
 
 PLACEHOLDER_HELP = _("Có thể dùng: %s.") % ", ".join(f"[{k}]" for k in PLACEHOLDERS)
 
@@ -410,8 +410,8 @@ class VisitForm(forms.ModelForm):
                   "attendees", "prepare"]  # fmt: skip
         widgets = {
             "date": DateInput,
-            "start_time": forms.TimeInput(attrs={"type": "time"}),
-            "end_time": forms.TimeInput(attrs={"type": "time"}),
+            "start_time": TimeInput,
+            "end_time": TimeInput,
             "attendees": forms.Textarea(attrs={"rows": 2}),
             "prepare": forms.Textarea(attrs={"rows": 2}),
         }

@@ -4,11 +4,13 @@
   browser's language: mm/dd/yyyy in an English browser). `static/js/forms.js` adds the slashes as
   digits are typed; the server reads dd/mm/yyyy (and yyyy-mm-dd) through the Vietnamese
   `DATE_INPUT_FORMATS` (`cchc/formats/vi`).
+- `TimeInput`: a text box written hh:mm on the 24-hour clock (never `type="time"`, which shows
+  "--:-- AM/PM" in an English browser); the colon is added as digits are typed.
 - `FileInput`, `MultipleFileInput`: a button "Chọn tệp…" and the chosen file's name instead of the
   browser's "Choose File / No file chosen" (`templates/widgets/file_input.html`; crispy forms
   render file fields through the same template, `templates/bootstrap5/layout/field_file.html`).
 
-Every date and file field of our forms uses these (`cchc/tests/test_vietnamese.py` checks).
+Every date, time and file field of our forms uses these (`cchc/tests/test_vietnamese.py` checks).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 DATE_FORMAT = "%d/%m/%Y"
+TIME_FORMAT = "%H:%M"
 
 
 class DateInput(forms.DateInput):
@@ -34,6 +37,21 @@ class DateInput(forms.DateInput):
             "title": _("Ngày/tháng/năm, ví dụ 05/09/2026"),
         }
         super().__init__(attrs={**defaults, **(attrs or {})}, format=DATE_FORMAT)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "text"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        defaults = {
+            "placeholder": _("hh:mm"),
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "maxlength": "5",
+            "data-time-input": "",
+            "title": _("Giờ:phút theo 24 giờ, ví dụ 14:30"),
+        }
+        super().__init__(attrs={**defaults, **(attrs or {})}, format=TIME_FORMAT)
 
 
 class FileInput(forms.ClearableFileInput):

@@ -21,7 +21,7 @@ from django.utils import translation
 
 from cchc.test import client_for
 from cchc.tests.test_access_matrix import english_on
-from units.widgets import DateInput, FileInput
+from units.widgets import DateInput, FileInput, TimeInput
 
 FORM_MODULES = ("units.forms", "inspections.forms", "reports.forms")
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "vi" / "LC_MESSAGES"
@@ -39,9 +39,10 @@ def our_forms() -> list[type[forms.BaseForm]]:
     return found
 
 
-def test_every_date_and_file_field_uses_our_widgets():
-    """A date typed dd/mm/yyyy in a text box (never the browser's `type="date"`), and a file box
-    with a Vietnamese button, in every form of the three apps."""
+def test_every_date_time_and_file_field_uses_our_widgets():
+    """A date typed dd/mm/yyyy and a time hh:mm in text boxes (never the browser's `type="date"`
+    or `type="time"`), and a file box with a Vietnamese button, in every form of the three
+    apps."""
     forms_found = our_forms()
     assert len(forms_found) > 20
     wrong = []
@@ -49,9 +50,11 @@ def test_every_date_and_file_field_uses_our_widgets():
         for name, field in form.base_fields.items():
             if isinstance(field, forms.DateField) and not isinstance(field.widget, DateInput):
                 wrong.append(f"{form.__module__}.{form.__name__}.{name}")
+            if isinstance(field, forms.TimeField) and not isinstance(field.widget, TimeInput):
+                wrong.append(f"{form.__module__}.{form.__name__}.{name}")
             if isinstance(field, forms.FileField) and not isinstance(field.widget, FileInput):
                 wrong.append(f"{form.__module__}.{form.__name__}.{name}")
-    assert not wrong, f"use units.widgets.DateInput / FileInput for: {wrong}"
+    assert not wrong, f"use units.widgets.DateInput / TimeInput / FileInput for: {wrong}"
 
 
 def test_a_date_is_written_and_read_dd_mm_yyyy():
@@ -70,6 +73,18 @@ def test_a_date_is_written_and_read_dd_mm_yyyy():
     assert refused.value.messages == [
         "Ngày không hợp lệ: hãy viết ngày/tháng/năm, ví dụ 05/09/2026."
     ]
+
+
+def test_a_time_is_written_and_read_hh_mm():
+    with translation.override("vi"):
+        field = forms.TimeField(widget=TimeInput)
+        html = field.widget.render("at", datetime.time(14, 30))
+        assert field.clean("14:30") == datetime.time(14, 30)
+        with pytest.raises(forms.ValidationError) as refused:
+            field.clean("2:30 PM")
+    box = lxml.html.fragment_fromstring(html)
+    assert (box.get("type"), box.get("value"), box.get("placeholder")) == ("text", "14:30", "hh:mm")
+    assert refused.value.messages == ["Giờ không hợp lệ: hãy viết giờ:phút, ví dụ 08:30."]
 
 
 @pytest.mark.django_db

@@ -1,7 +1,7 @@
 /* Forms in Vietnamese, whatever the browser's language (loaded by base.html; no inline code, the
    Content-Security-Policy forbids it).
-   - Date boxes (units/widgets.py DateInput, data-date-input): the slashes of dd/mm/yyyy are
-     added as the digits are typed; the server reads and checks the date.
+   - Date and time boxes (units/widgets.py DateInput, TimeInput): the slashes of dd/mm/yyyy and
+     the colon of hh:mm are added as the digits are typed; the server reads and checks them.
    - File boxes (templates/widgets/file_input.html): the chosen files' names are shown next to
      the "Chọn tệp…" button, instead of the browser's English "No file chosen".
    - The browser's own checks (a required box left empty, a text too long…) speak Vietnamese:
@@ -12,10 +12,17 @@
 
   document.addEventListener("input", function (event) {
     var box = event.target;
-    if (!box.matches || !box.matches("input[data-date-input]")) return;
-    if (event.inputType && event.inputType.indexOf("delete") === 0) return;
-    var value = box.value.replace(/\/{2,}/g, "/");
-    if (/^\d{2}$/.test(value) || /^\d{1,2}\/\d{2}$/.test(value)) value += "/";
+    if (!box.matches || (event.inputType && event.inputType.indexOf("delete") === 0)) return;
+    var value = box.value;
+    if (box.matches("input[data-date-input]")) {
+      value = value.replace(/\/{2,}/g, "/");
+      if (/^\d{2}$/.test(value) || /^\d{1,2}\/\d{2}$/.test(value)) value += "/";
+    } else if (box.matches("input[data-time-input]")) {
+      value = value.replace(/:{2,}/g, ":");
+      if (/^\d{2}$/.test(value)) value += ":";
+    } else {
+      return;
+    }
     if (value !== box.value) box.value = value;
   });
 
@@ -38,7 +45,6 @@
       if (box.type === "checkbox") return messages.missingCheck;
       return messages.missing;
     }
-    if (box.matches("input[data-date-input]") && (v.patternMismatch || v.badInput)) return messages.date;
     if (v.typeMismatch && box.type === "email") return messages.email;
     if (v.typeMismatch && box.type === "url") return messages.url;
     if (v.tooLong) return messages.tooLong.replace("%(max)s", box.maxLength);

@@ -15,9 +15,10 @@ redirect, otherwise the status code. A POST accepted by a persona runs in the te
 and is rolled back with it.
 
 No English: every HTML answer of the walk (pages, form errors of an empty POST, 403 and 404
-pages) fails if its visible text holds a phrase of `ENGLISH` ("Select an option", "Forbidden",
-"This field", "Choose", "required" …). Only the text a reader sees is checked (`english_on`:
-tags, attributes, scripts and styles are left out), since `required` is also an attribute.
+pages) fails if what a reader sees holds a phrase of `ENGLISH` ("Select an option",
+"Forbidden", "This field", "Choose", "required" …). Only that is checked (`english_on`: the
+visible text and the attributes a browser shows, such as `placeholder` and `title`; not tags,
+other attributes, scripts or styles), since `required` is also an attribute.
 """
 
 from __future__ import annotations
@@ -79,18 +80,24 @@ ENGLISH = ("Select an option", "Forbidden", "Not Found", "This field", "Choose",
 
 
 def english_on(response: HttpResponseBase) -> list[str]:
-    """The phrases of `ENGLISH` (any case) in the text a reader sees on an HTML page: the text
-    of `<title>` and `<body>` without `<script>`, `<style>` and `<template>`, and no tag or
-    attribute, so the `required` attribute of a box and `aria-required` do not count (a
-    `placeholder` or `title` in English would not be caught)."""
+    """The phrases of `ENGLISH` (any case) a reader meets on an HTML page: the text of `<title>`
+    and `<body>` without `<script>`, `<style>` and `<template>`, and the attributes a browser
+    shows or reads aloud (`placeholder`, `title`, `alt`, `aria-label`, a button's `value`).
+    Tags and other attributes are left out, so the `required` attribute of a box and
+    `aria-required` do not count."""
     html = b"" if response.streaming else response.content
     if not html.strip() or not response.get("Content-Type", "").startswith("text/html"):
         return []
     document = lxml.html.document_fromstring(html.decode(response.charset))
     for hidden in document.xpath("//script | //style | //template"):
         hidden.drop_tree()
-    text = " ".join(part.text_content() for part in document.xpath("//title | //body"))
-    return [phrase for phrase in ENGLISH if phrase.casefold() in text.casefold()]
+    shown = [part.text_content() for part in document.xpath("//title | //body")]
+    shown += document.xpath(
+        "//@placeholder | //@title | //@alt | //@aria-label"
+        " | //input[@type='submit' or @type='button' or @type='reset']/@value"
+    )
+    text = " ".join(shown).casefold()
+    return [phrase for phrase in ENGLISH if phrase.casefold() in text]
 
 
 def fingerprint() -> list[tuple]:

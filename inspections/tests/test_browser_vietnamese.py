@@ -67,5 +67,8 @@ def test_a_file_box_is_in_vietnamese_and_shows_the_chosen_name(browser: Browser,
     label = admin.locator(f"label[for='{box.get_attribute('id')}']", has_text="Chọn tệp…")
     expect(label).to_be_visible()
     expect(admin.locator(".file-picker-name")).to_have_text("Chưa chọn tệp")
+    admin.get_by_role("button", name="Nhập").click()  # no file: the browser's check, in Vietnamese
+    missing = box.evaluate("box => box.validationMessage")
+    assert missing == "Chưa chọn tệp: hãy chọn tệp cần tải lên."
     box.set_input_files({"name": "co-quan.csv", "mimeType": "text/csv", "buffer": b"ma,ten\n"})
     expect(admin.locator(".file-picker-name")).to_have_text("co-quan.csv")

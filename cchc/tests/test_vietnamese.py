@@ -166,3 +166,11 @@ def visible_text(response) -> str:
     for hidden in document.xpath("//script | //style"):
         hidden.drop_tree()
     return " ".join(document.xpath("//body")[0].text_content().split())
+
+
+@pytest.mark.django_db
+def test_the_admins_plan_page_names_the_workflow_steps_in_vietnamese(world):
+    page = client_for("admin").get(reverse("admin:inspections_plan_change", args=[world.seed.pk]))
+    text = visible_text(page)
+    assert "Từ trạng thái" in text and "Sang trạng thái" in text
+    assert "From status" not in text and "Note" not in text

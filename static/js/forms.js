@@ -9,6 +9,9 @@
 (function () {
   "use strict";
   var messages = document.currentScript ? document.currentScript.dataset : {};
+  function say(name, key, value) {
+    return (messages[name] || "").replace(key, value);
+  }
 
   document.addEventListener("input", function (event) {
     var box = event.target;
@@ -47,10 +50,10 @@
     }
     if (v.typeMismatch && box.type === "email") return messages.email;
     if (v.typeMismatch && box.type === "url") return messages.url;
-    if (v.tooLong) return messages.tooLong.replace("%(max)s", box.maxLength);
-    if (v.tooShort) return messages.tooShort.replace("%(min)s", box.minLength);
-    if (v.rangeUnderflow) return messages.min.replace("%(min)s", box.min);
-    if (v.rangeOverflow) return messages.max.replace("%(max)s", box.max);
+    if (v.tooLong) return say("tooLong", "%(max)s", box.maxLength);
+    if (v.tooShort) return say("tooShort", "%(min)s", box.minLength);
+    if (v.rangeUnderflow) return say("min", "%(min)s", box.min);
+    if (v.rangeOverflow) return say("max", "%(max)s", box.max);
     if (v.badInput || v.stepMismatch || v.typeMismatch) return messages.number;
     return messages.invalid;
   }

@@ -8,10 +8,13 @@ cannot be changed here either: a correction is an amending notice, made through 
 
 from __future__ import annotations
 
+import itertools
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
+from inspections.history import changes_between
 from inspections.locking import Versioned
 from inspections.models import (
     EDITABLE_STATUSES,
@@ -60,6 +63,19 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     def revert_disabled(self, request, obj=None) -> bool:
         return True
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True):
+        """What changed, said as the product's history pages say it (`inspections/history.py`):
+        the fields' Vietnamese names and values as a reader writes them, not column names and
+        stored codes ("status: draft → submitted")."""
+        records = list(historical_records)
+        for record in records:  # the list prints a missing reason as "None"
+            record.history_change_reason = record.history_change_reason or ""
+        for newer, older in itertools.pairwise(records):
+            newer.history_delta_changes = [
+                {"field": change.label, "old": change.old, "new": change.new}
+                for change in changes_between(older, newer)
+            ]
 
     def save_model(self, request, obj, form, change):
         if change and isinstance(obj, Versioned):

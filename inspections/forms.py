@@ -34,8 +34,8 @@ from inspections.text import PLACEHOLDERS, unknown_placeholders
 from inspections.uploads import MultipleUploadField, UploadField
 from units.limits import MESSAGE, NOTE, PROSE, text_field
 from units.models import AdministrativeUnit, Agency, Level
+from units.widgets import DateInput, TimeInput
 
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PLACEHOLDER_HELP = _("Có thể dùng: %s.") % ", ".join(f"[{k}]" for k in PLACEHOLDERS)
 
 
@@ -87,10 +87,10 @@ class PlanForm(VersionedForm):
             "recipients", "archive_initials", "archive_copies",
         ]  # fmt: skip
         widgets = {
-            "document_date": DATE_WIDGET,
-            "self_report_deadline": DATE_WIDGET,
-            "period_start": DATE_WIDGET,
-            "period_end": DATE_WIDGET,
+            "document_date": DateInput,
+            "self_report_deadline": DateInput,
+            "period_start": DateInput,
+            "period_end": DateInput,
             "preamble": forms.Textarea(attrs={"rows": 3}),
             "closing": forms.Textarea(attrs={"rows": 2}),
             "budget_note": forms.Textarea(attrs={"rows": 2}),
@@ -238,7 +238,7 @@ class NoteForm(forms.Form):
 
 
 class IssueForm(forms.Form):
-    document_date = forms.DateField(label=_("Ngày ban hành"), widget=DATE_WIDGET)
+    document_date = forms.DateField(label=_("Ngày ban hành"), widget=DateInput)
     number = forms.IntegerField(
         label=_("Số (để trống để lấy số tiếp theo)"), required=False, min_value=1
     )
@@ -248,7 +248,7 @@ class CopyForm(forms.Form):
     year = forms.IntegerField(label=_("Năm kiểm tra"), min_value=2000, max_value=2100)
     document_date = forms.DateField(
         label=_("Ngày văn bản dự kiến"),
-        widget=DATE_WIDGET,
+        widget=DateInput,
         help_text=_("Đơn vị không còn hiệu lực ngày này sẽ được thay bằng đơn vị kế thừa"),
     )
 
@@ -257,7 +257,7 @@ class LegalDocumentForm(forms.ModelForm):
     class Meta:
         model = LegalDocument
         fields = ["kind", "number", "symbol", "issued_on", "issuer_name", "title"]
-        widgets = {"issued_on": DATE_WIDGET}
+        widgets = {"issued_on": DateInput}
 
 
 # Self-inspection ----------------------------------------------------------------------------
@@ -270,7 +270,7 @@ class OutlineForm(forms.ModelForm):
             "guidance", "target_deadline", "include_non_targets", "wants_unit_plan",
             "letter_symbol", "signer_capacity", "signer_title", "signer_name",
         ]  # fmt: skip
-        widgets = {"target_deadline": DATE_WIDGET, "guidance": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"target_deadline": DateInput, "guidance": forms.Textarea(attrs={"rows": 4})}
 
 
 SectionFormSet = forms.inlineformset_factory(
@@ -409,9 +409,9 @@ class VisitForm(forms.ModelForm):
         fields = ["team", "date", "start_time", "end_time", "place", "mode", "announced",
                   "attendees", "prepare"]  # fmt: skip
         widgets = {
-            "date": DATE_WIDGET,
-            "start_time": forms.TimeInput(attrs={"type": "time"}),
-            "end_time": forms.TimeInput(attrs={"type": "time"}),
+            "date": DateInput,
+            "start_time": TimeInput,
+            "end_time": TimeInput,
             "attendees": forms.Textarea(attrs={"rows": 2}),
             "prepare": forms.Textarea(attrs={"rows": 2}),
         }
@@ -457,7 +457,7 @@ class RecommendationForm(forms.ModelForm):
         model = Recommendation
         fields = ["finding", "responsible", "text", "deadline_kind", "deadline_count",
                   "deadline_date"]  # fmt: skip
-        widgets = {"text": forms.Textarea(attrs={"rows": 2}), "deadline_date": DATE_WIDGET}
+        widgets = {"text": forms.Textarea(attrs={"rows": 2}), "deadline_date": DateInput}
 
     def __init__(self, *args, visit: Visit, amendment=None, **kwargs):
         """`amendment`: the amending notice being drafted for a frozen visit, whose added

@@ -93,7 +93,7 @@ def entries(*sources: Source) -> list[Entry]:
         for row in rows:
             before = previous.get(row.id)
             previous[row.id] = row
-            changes = _changes(before, row) if row.history_type == "~" and before else []
+            changes = changes_between(before, row) if row.history_type == "~" and before else []
             if row.history_type == "~" and before and not changes:
                 continue
             result.append(
@@ -122,7 +122,9 @@ def _labelled(model_field) -> bool:
     )
 
 
-def _changes(before, after) -> list[Change]:
+def changes_between(before, after) -> list[Change]:
+    """What a reader would see changed from one historical row to the next (fields without a
+    Vietnamese name left out)."""
     return [
         Change(capfirst(str(f.verbose_name)), _shown(before, f), _shown(after, f))
         for f in after.tracked_fields

@@ -36,6 +36,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from lxml import etree
 
+from units.widgets import FileInput, MultipleFileInput
+
 ALLOWED = ("pdf", "docx", "xlsx")
 
 CONTENT_TYPES = {
@@ -791,6 +793,8 @@ class UploadField(forms.FileField):
     """A file field that runs `check_upload` on every new upload and attaches the result to the
     returned file as `file.checked`, so views store the checked name, type and hash."""
 
+    widget = FileInput
+
     default_error_messages = {
         "required": gettext_lazy("Chưa chọn tệp: hãy chọn tệp cần tải lên."),
         "invalid": gettext_lazy(
@@ -829,10 +833,6 @@ class UploadField(forms.FileField):
             return cleaned
         cleaned.checked = check_upload(cleaned, allowed=self.allowed, max_bytes=self.max_bytes)
         return cleaned
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
 
 
 class MultipleUploadField(UploadField):

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from units.models import AdministrativeUnit, Agency, Level
+from units.widgets import DateInput, FileInput
 
 
 class DirectoryFilterForm(forms.Form):
@@ -14,9 +15,8 @@ class DirectoryFilterForm(forms.Form):
     on = forms.DateField(
         label=_("Hiệu lực ngày"),
         required=False,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": _("Ngày không hợp lệ: chọn ngày, hoặc viết dd/mm/yyyy.")},
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=DateInput,
     )
     level = forms.ChoiceField(
         label=_("Cấp"), required=False, choices=[("", _("Mọi cấp")), *Level.choices]
@@ -41,6 +41,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp danh mục (.csv hoặc .xlsx)"),
         help_text=_("Dòng đầu là tên cột. Nếu có dòng sai, không có gì thay đổi."),
+        widget=FileInput,
     )
 
     def clean_file(self):

@@ -13,15 +13,23 @@ with 405. The admin is one family (`admin/`), tested through a few representativ
 Answers: `L` is a redirect to a login page (the site's, or the admin's), `R` any other
 redirect, otherwise the status code. A POST accepted by a persona runs in the test's transaction
 and is rolled back with it.
+
+No English: every HTML answer of the walk (pages, form errors of an empty POST, 403 and 404
+pages) fails if what a reader sees holds a phrase of `ENGLISH` ("Select an option",
+"Forbidden", "This field", "Choose", "required" …). Only that is checked (`english_on`: the
+visible text and the attributes a browser shows, such as `placeholder` and `title`; not tags,
+other attributes, scripts or styles), since `required` is also an attribute.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+import lxml.html
 import pytest
 from django.apps import apps
 from django.db import connection
+from django.http.response import HttpResponseBase
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cchc.test import client_for
@@ -52,13 +60,44 @@ def named_patterns(
 
 
 def answer(client, method: str, url: str) -> str:
+    return respond(client, method, url)[0]
+
+
+def respond(client, method: str, url: str) -> tuple[str, HttpResponseBase]:
+    """The answer (as in the tables) and the response."""
     response = getattr(client, method)(url)
     if response.streaming:  # a file download: read it, which closes the file
         b"".join(response.streaming_content)
     if response.status_code in (301, 302, 303, 307, 308):
         location = response["Location"].split("?")[0]
-        return "L" if location in (reverse("login"), reverse("admin:login")) else "R"
-    return str(response.status_code)
+        return "L" if location in (reverse("login"), reverse("admin:login")) else "R", response
+    return str(response.status_code), response
+
+
+# English a Vietnamese user must never read: the browser's and the libraries' defaults.
+ENGLISH = ("Select an option", "Forbidden", "Not Found", "This field", "Choose", "required",
+           "Enter a valid", "Select a valid", "Change history")  # fmt: skip
+
+
+def english_on(response: HttpResponseBase) -> list[str]:
+    """The phrases of `ENGLISH` (any case) a reader meets on an HTML page: the text of `<title>`
+    and `<body>` without `<script>`, `<style>` and `<template>`, and the attributes a browser
+    shows or reads aloud (`placeholder`, `title`, `alt`, `aria-label`, a button's `value`).
+    Tags and other attributes are left out, so the `required` attribute of a box and
+    `aria-required` do not count."""
+    html = b"" if response.streaming else response.content
+    if not html.strip() or not response.get("Content-Type", "").startswith("text/html"):
+        return []
+    document = lxml.html.document_fromstring(html.decode(response.charset))
+    for hidden in document.xpath("//script | //style | //template"):
+        hidden.drop_tree()
+    shown = [part.text_content() for part in document.xpath("//title | //body")]
+    shown += document.xpath(
+        "//@placeholder | //@title | //@alt | //@aria-label"
+        " | //input[@type='submit' or @type='button' or @type='reset']/@value"
+    )
+    text = " ".join(shown).casefold()
+    return [phrase for phrase in ENGLISH if phrase.casefold() in text]
 
 
 def fingerprint() -> list[tuple]:
@@ -229,6 +268,8 @@ ADMIN_URLS: dict[str, Kwargs] = {
     "admin:inspections_plan_changelist": none,
     "admin:inspections_plan_change": ids(object_id=lambda w: w.seed.pk),
     "admin:units_agency_changelist": none,
+    "admin:inspections_plan_history": ids(object_id=lambda w: w.seed.pk),
+    "admin:inspections_plan_add": none,
 }
 
 
@@ -337,6 +378,8 @@ GET: dict[str, str] = {
     "admin:inspections_plan_changelist":    "L   200 L   L   L   L   L   L   L   L",
     "admin:inspections_plan_change":        "L   200 L   L   L   L   L   L   L   L",
     "admin:units_agency_changelist":        "L   200 L   L   L   L   L   L   L   L",
+    "admin:inspections_plan_history":       "L   200 L   L   L   L   L   L   L   L",
+    "admin:inspections_plan_add":           "L   200 L   L   L   L   L   L   L   L",
 }
 
 # Cà Mau's plan (a draft), unit or agency: nobody of An Giang may open it; camau may.
@@ -571,7 +614,10 @@ def test_the_admin_is_one_family_under_admin():
 def test_get(world, name, variant, persona):
     want = expected("GET" if variant == "own" else "GET_FOREIGN", name, persona)
     url = reverse(name, kwargs=kwargs_of(name, variant)(world))
-    assert answer(client_for(persona), "get", url) == want, f"GET {url} as {persona_id(persona)}"
+    got, response = respond(client_for(persona), "get", url)
+    assert got == want, f"GET {url} as {persona_id(persona)}"
+    english = english_on(response)
+    assert not english, f"GET {url} as {persona_id(persona)} shows English: {english}"
 
 
 @pytest.mark.parametrize(("name", "variant", "persona"), POST_CASES)
@@ -582,7 +628,10 @@ def test_empty_post(world, name, variant, persona):
     client = client_for(persona)
     refused = want in REFUSED and (want != "L" or persona is None)  # logging out is not refused
     before = fingerprint() if refused else None
-    assert answer(client, "post", url) == want, f"POST {url} as {persona_id(persona)}"
+    got, response = respond(client, "post", url)
+    assert got == want, f"POST {url} as {persona_id(persona)}"
+    english = english_on(response)  # the form's errors, or the refusal's page
+    assert not english, f"POST {url} as {persona_id(persona)} shows English: {english}"
     if before is not None:
         assert fingerprint() == before, f"refused POST {url} as {persona_id(persona)} changed data"
 

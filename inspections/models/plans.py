@@ -410,12 +410,21 @@ class PlanTarget(Versioned):
 class PlanTransition(models.Model):
     """One step of the workflow: who moved the plan from which status to which, and why."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="transitions")
-    from_status = models.CharField(max_length=10, choices=PlanStatus.choices, blank=True)
-    to_status = models.CharField(max_length=10, choices=PlanStatus.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    note = LimitedTextField(blank=True, max_length=NOTE)
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_status = models.CharField(
+        _("từ trạng thái"), max_length=10, choices=PlanStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("sang trạng thái"), max_length=10, choices=PlanStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("lúc"), auto_now_add=True)
+    note = LimitedTextField(_("ghi chú"), blank=True, max_length=NOTE)
 
     class Meta:
         ordering = ["at", "pk"]

@@ -111,10 +111,12 @@ class LegalDocument(models.Model):
 class NumberRegister(models.Model):
     """The issuer's register of numbers for one year and symbol: numbers run from 01 each year."""
 
-    issuer = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    symbol = models.CharField(max_length=40)
-    last_number = models.PositiveIntegerField(default=0)
+    issuer = models.ForeignKey(
+        Agency, verbose_name=_("cơ quan ban hành"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    symbol = models.CharField(_("ký hiệu"), max_length=40)
+    last_number = models.PositiveIntegerField(_("số đã cấp gần nhất"), default=0)
 
     class Meta:
         verbose_name = _("sổ đăng ký số văn bản")

@@ -34,13 +34,19 @@ class IssuedRenditionQuerySet(models.QuerySet):
 
 
 class IssuedRendition(models.Model):
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
-    object_id = models.PositiveBigIntegerField()
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("loại văn bản"), on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField(_("mã văn bản"))
     document = GenericForeignKey("content_type", "object_id")
     title = models.CharField(_("tên văn bản"), max_length=300)
-    pdf = models.FileField(upload_to=rendition_path, storage=private_storage, max_length=300)
+    pdf = models.FileField(
+        _("tệp PDF"), upload_to=rendition_path, storage=private_storage, max_length=300
+    )
     pdf_sha256 = models.CharField(_("SHA-256 của tệp PDF"), max_length=64)
-    docx = models.FileField(upload_to=rendition_path, storage=private_storage, max_length=300)
+    docx = models.FileField(
+        _("tệp Word"), upload_to=rendition_path, storage=private_storage, max_length=300
+    )
     docx_sha256 = models.CharField(_("SHA-256 của tệp Word"), max_length=64)
     rendered_at = models.DateTimeField(_("kết xuất lúc"), auto_now_add=True)
 

@@ -151,14 +151,16 @@ class ReportRequestQuerySet(models.QuerySet):
 class ReportRequest(models.Model):
     """One unit asked to report on one plan, by a deadline."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="requests")
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="requests"
+    )
     agency = models.ForeignKey(
         Agency, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+"
     )
     is_target = models.BooleanField(_("đối tượng kiểm tra"), default=False)
     deadline = models.DateField(_("hạn nộp"))
-    wants_unit_plan = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    wants_unit_plan = models.BooleanField(_("yêu cầu gửi kế hoạch của đơn vị"), default=False)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
     objects = ReportRequestQuerySet.as_manager()
 
@@ -275,11 +277,21 @@ class RequestMessage(models.Model):
     unit's is unanswered.
     """
 
-    request = models.ForeignKey(ReportRequest, on_delete=models.CASCADE, related_name="messages")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    from_unit = models.BooleanField()
+    request = models.ForeignKey(
+        ReportRequest,
+        verbose_name=_("yêu cầu báo cáo"),
+        on_delete=models.CASCADE,
+        related_name="messages",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người viết"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    from_unit = models.BooleanField(_("do đơn vị gửi"))
     body = LimitedTextField(_("nội dung"), max_length=MESSAGE)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -293,10 +305,15 @@ class RequestMessage(models.Model):
 class Reminder(models.Model):
     """A reminder already sent, so that running the command again sends nothing twice."""
 
-    request = models.ForeignKey(ReportRequest, on_delete=models.CASCADE, related_name="reminders")
-    key = models.CharField(max_length=30)  # "before-7", "before-1", "overdue"
-    recipients = models.TextField(blank=True)
-    sent_at = models.DateTimeField(auto_now_add=True)
+    request = models.ForeignKey(
+        ReportRequest,
+        verbose_name=_("yêu cầu báo cáo"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    key = models.CharField(_("loại nhắc"), max_length=30)  # "before-7", "before-1", "overdue"
+    recipients = models.TextField(_("người nhận"), blank=True)
+    sent_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("lời nhắc đã gửi")

@@ -144,16 +144,24 @@ class TeamTarget(models.Model):
 class CommuneChoice(models.Model):
     """A commune the team chose in an inspected district (the plan's N communes per district)."""
 
-    target = models.ForeignKey(PlanTarget, on_delete=models.CASCADE, related_name="communes")
+    target = models.ForeignKey(
+        PlanTarget,
+        verbose_name=_("đối tượng kiểm tra"),
+        on_delete=models.CASCADE,
+        related_name="communes",
+    )
     agency = models.ForeignKey(
         Agency, verbose_name=_("Ủy ban nhân dân cấp xã"), on_delete=models.PROTECT, related_name="+"
     )
     chosen_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người chọn"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    chosen_at = models.DateTimeField(auto_now_add=True)
+    chosen_at = models.DateTimeField(_("chọn lúc"), auto_now_add=True)
     # A reproducible draw records its seed; a choice by hand records none.
-    seed = models.BigIntegerField(null=True, blank=True)
+    seed = models.BigIntegerField(_("hạt giống bốc thăm"), null=True, blank=True)
 
     class Meta:
         ordering = ["target", "pk"]

@@ -1,0 +1,176 @@
+"""No English from the browser or the libraries: the widgets every form uses, and the project's
+Vietnamese catalogue (`locale/vi`). The pages themselves are checked for English phrases by the
+access-matrix walk (`test_access_matrix.py`, `english_on`)."""
+
+from __future__ import annotations
+
+import datetime
+import gettext
+import importlib
+import re
+from pathlib import Path
+
+import lxml.html
+import pytest
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import translation
+
+from cchc.test import client_for
+from cchc.tests.test_access_matrix import english_on
+from units.widgets import DateInput, FileInput, TimeInput
+
+FORM_MODULES = ("units.forms", "inspections.forms", "reports.forms")
+CATALOGUE = Path(settings.BASE_DIR) / "locale" / "vi" / "LC_MESSAGES"
+
+
+def our_forms() -> list[type[forms.BaseForm]]:
+    for module in FORM_MODULES:
+        importlib.import_module(module)
+    found, todo = [], [forms.Form, forms.ModelForm]
+    while todo:
+        for cls in todo.pop().__subclasses__():
+            todo.append(cls)
+            if cls.__module__.split(".")[0] in ("units", "inspections", "reports"):
+                found.append(cls)
+    return found
+
+
+def test_every_date_time_and_file_field_uses_our_widgets():
+    """A date typed dd/mm/yyyy and a time hh:mm in text boxes (never the browser's `type="date"`
+    or `type="time"`), and a file box with a Vietnamese button, in every form of the three
+    apps."""
+    forms_found = our_forms()
+    assert len(forms_found) > 20
+    wrong = []
+    for form in forms_found:
+        for name, field in form.base_fields.items():
+            if isinstance(field, forms.DateField) and not isinstance(field.widget, DateInput):
+                wrong.append(f"{form.__module__}.{form.__name__}.{name}")
+            if isinstance(field, forms.TimeField) and not isinstance(field.widget, TimeInput):
+                wrong.append(f"{form.__module__}.{form.__name__}.{name}")
+            if isinstance(field, forms.FileField) and not isinstance(field.widget, FileInput):
+                wrong.append(f"{form.__module__}.{form.__name__}.{name}")
+    assert not wrong, f"use units.widgets.DateInput / TimeInput / FileInput for: {wrong}"
+
+
+def test_a_date_is_written_and_read_dd_mm_yyyy():
+    with translation.override("vi"):
+        field = forms.DateField(widget=DateInput)
+        html = field.widget.render("day", datetime.date(2026, 9, 5))
+        assert field.clean("05/09/2026") == datetime.date(2026, 9, 5)
+        assert field.clean("5/9/2026") == datetime.date(2026, 9, 5)
+        with pytest.raises(forms.ValidationError) as refused:
+            field.clean("09/31/2026")
+    box = lxml.html.fragment_fromstring(html)
+    assert box.get("type") == "text"
+    assert box.get("value") == "05/09/2026"
+    assert box.get("placeholder") == "dd/mm/yyyy"
+    assert box.get("inputmode") == "numeric"
+    assert refused.value.messages == [
+        "Ngày không hợp lệ: hãy viết ngày/tháng/năm, ví dụ 05/09/2026."
+    ]
+
+
+def test_a_time_is_written_and_read_hh_mm():
+    with translation.override("vi"):
+        field = forms.TimeField(widget=TimeInput)
+        html = field.widget.render("at", datetime.time(14, 30))
+        assert field.clean("14:30") == datetime.time(14, 30)
+        with pytest.raises(forms.ValidationError) as refused:
+            field.clean("2:30 PM")
+    box = lxml.html.fragment_fromstring(html)
+    assert (box.get("type"), box.get("value"), box.get("placeholder")) == ("text", "14:30", "hh:mm")
+    assert refused.value.messages == ["Giờ không hợp lệ: hãy viết giờ:phút, ví dụ 08:30."]
+
+
+@pytest.mark.django_db
+def test_an_empty_choice_and_a_missing_value_are_said_in_vietnamese():
+    with translation.override("vi"):
+        field = forms.ModelChoiceField(queryset=get_user_model().objects.none())
+        assert next(iter(field.choices)) == ("", "— Chọn —")
+        with pytest.raises(forms.ValidationError) as refused:
+            field.clean("")
+    assert refused.value.messages == ["Chưa điền mục này: hãy điền rồi gửi lại."]
+
+
+def test_a_file_box_has_a_vietnamese_button_and_shows_the_chosen_name():
+    with translation.override("vi"):
+        html = Template('{% load widgets %}{% file_input "files" "evidence-" 7 multiple=True %}')
+        rendered = html.render(Context())
+    box = lxml.html.fragment_fromstring(rendered)
+    file_input = box.xpath(".//input[@type='file']")[0]
+    assert file_input.get("id") == "evidence-7"
+    assert file_input.get("multiple") is not None
+    label = box.xpath(".//label[@for='evidence-7']")[0]
+    assert label.text_content() == "Chọn các tệp…"
+    assert box.xpath(".//span[@class='file-picker-name']")[0].text_content() == "Chưa chọn tệp"
+
+
+def unquote(lines: str) -> str:
+    joined = "".join(re.findall(r'"(.*)"', lines))
+    return joined.encode().decode("unicode_escape").encode("latin-1").decode()
+
+
+def po_entries(path: Path) -> dict[tuple[str, bool], str]:
+    """(msgid, is plural) → msgstr (the only form of a Vietnamese plural), header left out."""
+    text = path.read_text(encoding="utf-8")
+    pattern = r'^msgid ((?:".*"\n)+)(msgid_plural (?:".*"\n)+)?msgstr(?:\[0\])? ((?:".*"\n?)+)'
+    return {
+        (unquote(m[1]), bool(m[2])): unquote(m[3])
+        for m in re.finditer(pattern, text, re.MULTILINE)
+        if unquote(m[1])
+    }
+
+
+def test_the_compiled_catalogue_is_the_current_one():
+    """`locale/vi/LC_MESSAGES/django.mo` is committed: it must say what the .po says (run
+    `python manage.py compilemessages -l vi` after editing the .po)."""
+    entries = po_entries(CATALOGUE / "django.po")
+    assert len(entries) > 50
+    with (CATALOGUE / "django.mo").open("rb") as mo:
+        compiled = gettext.GNUTranslations(mo)
+    stale = [
+        msgid
+        for (msgid, plural), msgstr in entries.items()
+        if (compiled.ngettext(msgid, msgid, 1) if plural else compiled.gettext(msgid)) != msgstr
+    ]
+    assert not stale, f"compile the catalogue again: {stale}"
+
+
+@pytest.mark.django_db
+def test_the_admins_history_pages_are_in_vietnamese(world):
+    """django-simple-history's pages in the admin: Vietnamese names and values of what changed,
+    no "None" for a missing reason, the model's Vietnamese name in the breadcrumbs."""
+    client = client_for("admin")
+    plan = world.seed
+    listing = client.get(reverse("admin:inspections_plan_history", args=[plan.pk]))
+    assert listing.status_code == 200
+    text = visible_text(listing)
+    assert "Trạng thái: Dự thảo → Chờ duyệt" in text
+    assert "None" not in text and "status" not in text
+    version = plan.history.earliest()
+    page = client.get(f"{reverse('admin:inspections_plan_history', args=[plan.pk])}{version.pk}/")
+    assert page.status_code == 200
+    assert "Kiểm tra CCHC › Kế hoạch kiểm tra" in visible_text(page)
+    for response in (listing, page):
+        assert not english_on(response)
+        assert "Historical" not in visible_text(response)
+
+
+def visible_text(response) -> str:
+    document = lxml.html.document_fromstring(response.content.decode())
+    for hidden in document.xpath("//script | //style"):
+        hidden.drop_tree()
+    return " ".join(document.xpath("//body")[0].text_content().split())
+
+
+@pytest.mark.django_db
+def test_the_admins_plan_page_names_the_workflow_steps_in_vietnamese(world):
+    page = client_for("admin").get(reverse("admin:inspections_plan_change", args=[world.seed.pk]))
+    text = visible_text(page)
+    assert "Từ trạng thái" in text and "Sang trạng thái" in text
+    assert "From status" not in text and "Note" not in text

@@ -328,8 +328,13 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    # WeasyPrint logs every step of every document at INFO.
-    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
+    # WeasyPrint logs every step of every document at INFO; django-axes and pikepdf announce
+    # themselves at start-up (every management command) — noise, not events.
+    "loggers": {
+        "weasyprint.progress": {"level": "WARNING"},
+        "axes.apps": {"level": "WARNING"},
+        "pikepdf._core": {"level": "WARNING"},
+    },
 }
 
 # Largest file a unit may upload (bytes).

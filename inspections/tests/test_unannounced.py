@@ -145,9 +145,16 @@ def test_the_plan_document_never_prints_it(secret):
     lines = [p.text for p in docx.Document(io.BytesIO(word.content)).paragraphs]
     assert [line for line in lines if "Các Sở, ngành:" in line]
     assert not [line for line in lines if "Các Sở, ngành:" in line and "Tư pháp" in line]
-    # Announced again, it is printed as in the seed.
+    # Announced again, the issued file stays as issued; a new rendering prints it as the seed.
+    kept = client_for("noivu").get(url).content
     PlanTarget.objects.filter(pk=secret.pk).update(announced=True)
-    assert "Ngoại vụ, Tư pháp, Văn hóa" in listed(_pdf(client_for("noivu").get(url)))
+    assert client_for("noivu").get(url).content == kept
+    from reports.plan_document import plan_document, plan_for_document
+    from reports.rendering import render_pdf
+
+    fresh = render_pdf(plan_document(plan_for_document(plan.pk)))
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(fresh)).pages)
+    assert "Ngoại vụ, Tư pháp, Văn hóa" in listed(text)
 
 
 def test_the_schedule_notice_leaves_out_every_visit_of_it(secret, team):

@@ -50,27 +50,27 @@ def fresh_plan() -> Plan:
     )  # fmt: skip
 
 
-def draft_notice(world: World) -> ConclusionNotice:
+def justice_visit(world: World) -> Visit:
+    """The team's visit to Sở Tư pháp, whose conclusion notice is not issued: An Biên's record
+    is frozen by its issued notice and refuses every form whatever its length, which would
+    prove nothing here."""
     stp = agency_by_ref("91/STP", PLAN_DAY)
-    visit = services.visit_schedule(
+    return services.visit_schedule(
         team=world.team, target=world.seed.targets.get(agency=stp), agency=stp,
         date=datetime.date(2024, 2, 6), start_time=datetime.time(8),
         end_time=datetime.time(11), place="Sở Tư pháp",
     )  # fmt: skip
+
+
+def draft_notice(world: World) -> ConclusionNotice:
+    visit = justice_visit(world)
     services.finding_add(visit=visit, by=user("doanvien"), kind="strength", description="Tốt.")
-    return services.conclusion_prepare(plan=world.seed, agency=stp)
+    return services.conclusion_prepare(plan=world.seed, agency=visit.agency)
 
 
 def open_visit(world: World) -> tuple[Visit, Finding]:
-    """The team's visit to Sở Tư pháp, with minutes and a finding, whose conclusion notice is not
-    issued: An Biên's record is frozen by its issued notice and refuses every form whatever its
-    length, which would prove nothing here."""
-    stp = agency_by_ref("91/STP", PLAN_DAY)
-    visit = services.visit_schedule(
-        team=world.team, target=world.seed.targets.get(agency=stp), agency=stp,
-        date=datetime.date(2024, 2, 6), start_time=datetime.time(8),
-        end_time=datetime.time(11), place="Sở Tư pháp",
-    )  # fmt: skip
+    """The visit to Sở Tư pháp with its minutes and a finding."""
+    visit = justice_visit(world)
     services.minutes_save(visit=visit, by=user("doanvien"), **MINUTES)
     finding = services.finding_add(visit=visit, by=user("doanvien"), kind="shortcoming",
                                    severity="minor", description="Chưa công khai.")  # fmt: skip

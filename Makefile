@@ -23,7 +23,7 @@ for p in $$(ls -d "$$root"/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV
 done; exit 1
 endef
 
-.PHONY: help run test setup system-deps test-deps venv lint lock bench clean
+.PHONY: help run test test-steps setup system-deps test-deps venv lint lock bench clean
 help:
 	@echo "make run   - set up everything and serve the app with demo data at http://127.0.0.1:$(PORT)"
 	@echo "make test  - the same set-up, then lint, migration check and the whole test suite"
@@ -42,7 +42,14 @@ setup: system-deps venv
 	DEBUG=$${DEBUG:-true} $(PY) manage.py load_seed_plan
 	DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo_round
 
+# Reports its own duration, passed or failed (the suite should stay under 15 minutes on 2 cores).
 test: system-deps test-deps venv
+	@start=$$(date +%s); status=0; \
+	$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) test-steps || status=$$?; \
+	echo "make test: $$(( $$(date +%s) - start )) s, $$([ $$status = 0 ] && echo passed || echo failed)"; \
+	exit $$status
+
+test-steps:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/bandit -q --ini .bandit -r

@@ -325,7 +325,7 @@ def _detect(file: Upload, head: bytes, size: int, shown: str) -> str:
         )
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         if _is_encrypted_office(file):
-            raise _office_encrypted(params)
+            raise _refusal("encrypted", params)
         raise ValidationError(
             _(
                 "Tệp “%(name)s” là tài liệu Word/Excel định dạng cũ (.doc/.xls): hãy mở bằng "
@@ -425,7 +425,7 @@ def _check_zip_directory(members: list[zipfile.ZipInfo], params: dict[str, str])
                 params={**params, "member": _shown(member.filename)},
             )
         if member.flag_bits & 0x1:
-            raise _office_encrypted(params)
+            raise _refusal("encrypted", params)
         total += member.file_size
         ratio = member.file_size / max(member.compress_size, 1)
         if total > ZIP_MAX_TOTAL or (member.file_size > ZIP_RATIO_FROM and ratio > ZIP_MAX_RATIO):
@@ -439,7 +439,7 @@ def _check_zip_directory(members: list[zipfile.ZipInfo], params: dict[str, str])
                 params=params,
             )
         if parts[-1].lower() == "vbaproject.bin":
-            raise _macro(params)
+            raise _refusal("macro", params)
         names.add(member.filename.lower())
 
     if "[content_types].xml" in names:
@@ -467,9 +467,9 @@ def _check_office_parts(archive: zipfile.ZipFile, params: dict[str, str]) -> Non
     """
     for content_type in _content_types(archive):
         if any(marker in content_type for marker in _MACRO_CONTENT_TYPES):
-            raise _macro(params)
+            raise _refusal("macro", params)
         if any(marker in content_type for marker in _OLE_CONTENT_TYPES):
-            raise _ole_object(params)
+            raise _refusal("ole_object", params)
     for member in archive.infolist():
         if member.is_dir() or member.file_size < len(OLE_MAGIC):
             continue
@@ -477,8 +477,8 @@ def _check_office_parts(archive: zipfile.ZipFile, params: dict[str, str]) -> Non
             if stream.read(len(OLE_MAGIC)) != OLE_MAGIC:
                 continue
         if member.file_size <= OLE_READ_MAX and _ole_has_vba(archive.read(member)):
-            raise _macro(params)
-        raise _ole_object(params)
+            raise _refusal("macro", params)
+        raise _refusal("ole_object", params)
 
 
 def _content_types(archive: zipfile.ZipFile) -> list[str]:
@@ -527,40 +527,44 @@ def _is_encrypted_office(file: Upload) -> bool:
         file.seek(0)
 
 
-def _office_encrypted(params: dict[str, str]) -> ValidationError:
-    return ValidationError(
-        _(
-            "Tệp “%(name)s” được đặt mật khẩu (mã hóa) nên không kiểm tra được: hãy gỡ "
-            "mật khẩu (trong Word/Excel: Tệp → Thông tin → Bảo vệ tài liệu → Mã hóa bằng "
-            "mật khẩu, xóa mật khẩu), lưu lại rồi tải lên."
-        ),
-        code="encrypted",
-        params=params,
-    )
+# Refusals raised from several checks, by their code.
+_REFUSALS = {
+    "encrypted": gettext_lazy(
+        "Tệp “%(name)s” được đặt mật khẩu (mã hóa) nên không kiểm tra được: hãy gỡ "
+        "mật khẩu (trong Word/Excel: Tệp → Thông tin → Bảo vệ tài liệu → Mã hóa bằng "
+        "mật khẩu, xóa mật khẩu), lưu lại rồi tải lên."
+    ),
+    "macro": gettext_lazy(
+        "Tệp “%(name)s” có chứa macro (mã VBA): hãy lưu lại dưới dạng không có macro "
+        "(Word: “Tài liệu Word (*.docx)”, Excel: “Sổ làm việc Excel (*.xlsx)”) hoặc "
+        "xuất ra PDF rồi tải lên."
+    ),
+    "ole_object": gettext_lazy(
+        "Tệp “%(name)s” có đối tượng nhúng (OLE, ActiveX — ví dụ tệp hay chương trình đính "
+        "kèm, công thức Equation cũ) có thể chứa mã chạy: hãy xóa đối tượng đó hoặc thay "
+        "bằng ảnh chụp, lưu lại dạng .docx/.xlsx (hoặc xuất ra PDF) rồi tải lên."
+    ),
+    "pdf_too_complex": gettext_lazy(
+        "Tệp “%(name)s” là PDF có cấu trúc phức tạp bất thường (quá nhiều đối tượng hoặc dữ "
+        "liệu nén quá lớn) nên không kiểm tra được: hãy mở tệp và in lại ra PDF (In → "
+        "Microsoft Print to PDF), hoặc tách thành nhiều tệp, rồi tải lên."
+    ),
+    "pdf_encrypted": gettext_lazy(
+        "Tệp “%(name)s” là PDF được đặt mật khẩu hoặc mã hóa nên không kiểm tra được: hãy gỡ "
+        "mật khẩu/mã hóa (hoặc mở tệp và in lại ra PDF bằng Microsoft Print to PDF) rồi tải "
+        "lên."
+    ),
+    "pdf_damaged": gettext_lazy(
+        "Tệp “%(name)s” không đọc được như một tệp PDF hợp lệ (tệp bị hỏng, lưu dở, hoặc "
+        "không phải PDF thật dù có phần đầu giống PDF): hãy mở tài liệu gốc, xuất lại ra PDF "
+        "(hoặc In → Microsoft Print to PDF) rồi tải lên."
+    ),
+}
 
 
-def _macro(params: dict[str, str]) -> ValidationError:
-    return ValidationError(
-        _(
-            "Tệp “%(name)s” có chứa macro (mã VBA): hãy lưu lại dưới dạng không có macro "
-            "(Word: “Tài liệu Word (*.docx)”, Excel: “Sổ làm việc Excel (*.xlsx)”) hoặc "
-            "xuất ra PDF rồi tải lên."
-        ),
-        code="macro",
-        params=params,
-    )
-
-
-def _ole_object(params: dict[str, str]) -> ValidationError:
-    return ValidationError(
-        _(
-            "Tệp “%(name)s” có đối tượng nhúng (OLE, ActiveX — ví dụ tệp hay chương trình đính "
-            "kèm, công thức Equation cũ) có thể chứa mã chạy: hãy xóa đối tượng đó hoặc thay "
-            "bằng ảnh chụp, lưu lại dạng .docx/.xlsx (hoặc xuất ra PDF) rồi tải lên."
-        ),
-        code="ole_object",
-        params=params,
-    )
+def _refusal(code: str, params: dict[str, str]) -> ValidationError:
+    """The refusal of this code for the file named in `params`."""
+    return ValidationError(_REFUSALS[code], code=code, params=params)
 
 
 def _check_pdf(file: Upload, params: dict[str, str]) -> None:
@@ -604,18 +608,18 @@ def _check_pdf(file: Upload, params: dict[str, str]) -> None:
     try:
         pdf = pikepdf.open(io.BytesIO(data), attempt_recovery=False)
     except pikepdf.PasswordError as error:
-        raise _pdf_encrypted(params) from error
+        raise _refusal("pdf_encrypted", params) from error
     except (pikepdf.PdfError, ValueError, RuntimeError) as error:
-        raise _pdf_damaged(params) from error
+        raise _refusal("pdf_damaged", params) from error
     with pdf:
         if pdf.is_encrypted:  # also RC4/AES files that open without a password
-            raise _pdf_encrypted(params)
+            raise _refusal("pdf_encrypted", params)
         try:
             _check_pdf_size(pdf, params)
             found = _pdf_active_names(pdf)
             pages = len(pdf.pages)
         except (pikepdf.PdfError, ValueError, RuntimeError, RecursionError) as error:
-            raise _pdf_damaged(params) from error
+            raise _refusal("pdf_damaged", params) from error
 
     if found & _PDF_ACTIVE_NAMES:
         raise ValidationError(
@@ -664,12 +668,12 @@ def _check_pdf_size(pdf: pikepdf.Pdf, params: dict[str, str]) -> None:
     an object stream whole, so 500 KB of zeros would cost 500 MB of memory)."""
     xref = pdf.get_xref_table()
     if len(xref) > PDF_MAX_OBJECTS:
-        raise _pdf_too_complex(params)
+        raise _refusal("pdf_too_complex", params)
     budget = PDF_OBJECT_STREAMS_MAX_BYTES
     for number in sorted({entry.obj_stream_number for entry in xref.values() if entry.type == 2}):
         stream = pdf.get_object(number, 0)
         if not isinstance(stream, pikepdf.Stream):
-            raise _pdf_damaged(params)
+            raise _refusal("pdf_damaged", params)
         filters = stream.stream_dict.get("/Filter")
         if isinstance(filters, pikepdf.Array) and len(filters) == 1:
             filters = filters[0]
@@ -679,9 +683,9 @@ def _check_pdf_size(pdf: pikepdf.Pdf, params: dict[str, str]) -> None:
         elif filters == pikepdf.Name.FlateDecode:
             budget -= _inflated_size(raw, budget, params)
         else:  # writers use Flate for object streams; other filters are not worth the risk
-            raise _pdf_too_complex(params)
+            raise _refusal("pdf_too_complex", params)
         if budget < 0:
-            raise _pdf_too_complex(params)
+            raise _refusal("pdf_too_complex", params)
 
 
 def _inflated_size(raw: bytes, budget: int, params: dict[str, str]) -> int:
@@ -694,44 +698,8 @@ def _inflated_size(raw: bytes, budget: int, params: dict[str, str]) -> int:
             size += len(inflater.decompress(pending, MB))
             pending = inflater.unconsumed_tail
     except zlib.error as error:
-        raise _pdf_damaged(params) from error
+        raise _refusal("pdf_damaged", params) from error
     return size
-
-
-def _pdf_too_complex(params: dict[str, str]) -> ValidationError:
-    return ValidationError(
-        _(
-            "Tệp “%(name)s” là PDF có cấu trúc phức tạp bất thường (quá nhiều đối tượng hoặc dữ "
-            "liệu nén quá lớn) nên không kiểm tra được: hãy mở tệp và in lại ra PDF (In → "
-            "Microsoft Print to PDF), hoặc tách thành nhiều tệp, rồi tải lên."
-        ),
-        code="pdf_too_complex",
-        params=params,
-    )
-
-
-def _pdf_encrypted(params: dict[str, str]) -> ValidationError:
-    return ValidationError(
-        _(
-            "Tệp “%(name)s” là PDF được đặt mật khẩu hoặc mã hóa nên không kiểm tra được: hãy gỡ "
-            "mật khẩu/mã hóa (hoặc mở tệp và in lại ra PDF bằng Microsoft Print to PDF) rồi tải "
-            "lên."
-        ),
-        code="pdf_encrypted",
-        params=params,
-    )
-
-
-def _pdf_damaged(params: dict[str, str]) -> ValidationError:
-    return ValidationError(
-        _(
-            "Tệp “%(name)s” không đọc được như một tệp PDF hợp lệ (tệp bị hỏng, lưu dở, hoặc "
-            "không phải PDF thật dù có phần đầu giống PDF): hãy mở tài liệu gốc, xuất lại ra PDF "
-            "(hoặc In → Microsoft Print to PDF) rồi tải lên."
-        ),
-        code="pdf_damaged",
-        params=params,
-    )
 
 
 def _pdf_active_names(pdf: pikepdf.Pdf) -> set[str]:

@@ -199,63 +199,21 @@ def registry_from_library() -> Registry:
     from vietnam_provinces import legacy
 
     units: dict[tuple[str, str], UnitSpec] = {}
-
-    def add(spec: UnitSpec) -> None:
-        units[(spec.era, spec.code)] = spec
-
-    for p in legacy.Province.iter_all():
-        add(
-            UnitSpec(
-                BEFORE,
-                _code("province", p.code.value),
-                p.name,
-                Level.PROVINCE,
-                KINDS[p.division_type.value],
+    # (era, the library's list, level, the code's kind, the parent's kind and attribute)
+    sources = (
+        (BEFORE, legacy.Province, Level.PROVINCE, "province", None),
+        (BEFORE, legacy.District, Level.DISTRICT, "district", ("province", "province_code")),
+        (BEFORE, legacy.Ward, Level.COMMUNE, "commune", ("district", "district_code")),
+        (AFTER, vp.Province, Level.PROVINCE, "province", None),
+        (AFTER, vp.Ward, Level.COMMUNE, "commune", ("province", "province_code")),
+    )
+    for era, source, level, kind, parent in sources:
+        for row in source.iter_all():
+            code = _code(kind, row.code.value)
+            parent_code = _code(parent[0], getattr(row, parent[1]).value) if parent else ""
+            units[(era, code)] = UnitSpec(
+                era, code, row.name, level, KINDS[row.division_type.value], parent_code
             )
-        )
-    for d in legacy.District.iter_all():
-        add(
-            UnitSpec(
-                BEFORE,
-                _code("district", d.code.value),
-                d.name,
-                Level.DISTRICT,
-                KINDS[d.division_type.value],
-                _code("province", d.province_code.value),
-            )
-        )
-    for w in legacy.Ward.iter_all():
-        add(
-            UnitSpec(
-                BEFORE,
-                _code("commune", w.code.value),
-                w.name,
-                Level.COMMUNE,
-                KINDS[w.division_type.value],
-                _code("district", w.district_code.value),
-            )
-        )
-    for p in vp.Province.iter_all():
-        add(
-            UnitSpec(
-                AFTER,
-                _code("province", p.code.value),
-                p.name,
-                Level.PROVINCE,
-                KINDS[p.division_type.value],
-            )
-        )
-    for w in vp.Ward.iter_all():
-        add(
-            UnitSpec(
-                AFTER,
-                _code("commune", w.code.value),
-                w.name,
-                Level.COMMUNE,
-                KINDS[w.division_type.value],
-                _code("province", w.province_code.value),
-            )
-        )
 
     successors: dict[str, set[str]] = defaultdict(set)
     gaps: list[str] = []

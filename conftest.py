@@ -146,3 +146,30 @@ def pytest_collection_modifyitems(items):
     they end (the other tests rely on the registry loaded once per session). pytest-playwright
     parametrizes every test by browser, which otherwise interleaves them."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture
+def spied(monkeypatch, settings, tmp_path):
+    """Counts the multipart parses and the temporary upload files; the temporary folder is a
+    fresh one, so that nothing written there can be missed (the body-limit tests)."""
+    from django.core.files import uploadhandler
+    from django.http.multipartparser import MultiPartParser
+
+    temporary = tmp_path / "upload-tmp"
+    temporary.mkdir()
+    settings.FILE_UPLOAD_TEMP_DIR = str(temporary)
+    seen = {"parses": 0, "temporary_files": 0, "folder": temporary}
+    parse = MultiPartParser.parse
+
+    def counted_parse(self):
+        seen["parses"] += 1
+        return parse(self)
+
+    class CountedTemporaryFile(uploadhandler.TemporaryUploadedFile):
+        def __init__(self, *args, **kwargs):
+            seen["temporary_files"] += 1
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(MultiPartParser, "parse", counted_parse)
+    monkeypatch.setattr(uploadhandler, "TemporaryUploadedFile", CountedTemporaryFile)
+    return seen

@@ -11,9 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.files import uploadhandler
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.http.multipartparser import MultiPartParser
 from django.test import Client
 from django.test.client import BOUNDARY, encode_multipart
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -50,30 +48,6 @@ class Stream(io.RawIOBase):
         buffer[: len(chunk)] = chunk
         self.position += len(chunk)
         return len(chunk)
-
-
-@pytest.fixture
-def spied(monkeypatch, settings, tmp_path):
-    """Counts the multipart parses and the temporary upload files; the temporary folder is a
-    fresh one, so that nothing written there can be missed."""
-    temporary = tmp_path / "upload-tmp"
-    temporary.mkdir()
-    settings.FILE_UPLOAD_TEMP_DIR = str(temporary)
-    seen = {"parses": 0, "temporary_files": 0, "folder": temporary}
-    parse = MultiPartParser.parse
-
-    def counted_parse(self):
-        seen["parses"] += 1
-        return parse(self)
-
-    class CountedTemporaryFile(uploadhandler.TemporaryUploadedFile):
-        def __init__(self, *args, **kwargs):
-            seen["temporary_files"] += 1
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(MultiPartParser, "parse", counted_parse)
-    monkeypatch.setattr(uploadhandler, "TemporaryUploadedFile", CountedTemporaryFile)
-    return seen
 
 
 def assert_refused_unread(response, seen) -> None:

@@ -9,9 +9,7 @@ import html
 import io
 
 import pytest
-from django.core.files import uploadhandler
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.http.multipartparser import MultiPartParser
 from django.test.client import BOUNDARY, encode_multipart
 from django.urls import reverse
 
@@ -42,29 +40,13 @@ def pdf(size: int = 0, name: str = "bao-cao.pdf") -> SimpleUploadedFile:
 
 
 @pytest.fixture
-def limits(settings, private_files, tmp_path, monkeypatch):
+def limits(settings, private_files, spied):
     """UPLOAD_MAX_BYTES of 1 MB (with the usual 1 MB margin, a 2 MB body); counts the parses
-    and the temporary upload files."""
+    and the temporary upload files (`spied`, conftest.py)."""
     settings.UPLOAD_MAX_BYTES = MB
     settings.UPLOAD_OVERHEAD_BYTES = MB
-    temporary = tmp_path / "upload-tmp"
-    temporary.mkdir()
-    settings.FILE_UPLOAD_TEMP_DIR = str(temporary)
-    seen = {"parses": 0, "temporary_files": 0, "folder": temporary, "stored": private_files}
-    parse = MultiPartParser.parse
-
-    def counted_parse(self):
-        seen["parses"] += 1
-        return parse(self)
-
-    class CountedTemporaryFile(uploadhandler.TemporaryUploadedFile):
-        def __init__(self, *args, **kwargs):
-            seen["temporary_files"] += 1
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(MultiPartParser, "parse", counted_parse)
-    monkeypatch.setattr(uploadhandler, "TemporaryUploadedFile", CountedTemporaryFile)
-    return seen
+    spied["stored"] = private_files
+    return spied
 
 
 def _submission(request):

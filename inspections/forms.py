@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from collections import Counter
+
 from django import forms
+from django.db.models import Case, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from inspections.locking import VersionedForm
@@ -34,6 +37,7 @@ from inspections.text import PLACEHOLDERS, unknown_placeholders
 from inspections.uploads import MultipleUploadField, UploadField
 from units.limits import MESSAGE, NOTE, PROSE, text_field
 from units.models import AdministrativeUnit, Agency, Level
+from units.templatetags.people import person_name
 from units.widgets import DateInput, TimeInput
 
 PLACEHOLDER_HELP = _("Có thể dùng: %s.") % ", ".join(f"[{k}]" for k in PLACEHOLDERS)
@@ -381,6 +385,9 @@ class TeamForm(VersionedForm):
 
 
 class TeamMemberForm(forms.ModelForm):
+    """A member of the team. Choosing an account is enough: the name, title and agency left empty
+    are taken from it (its holder's name and membership), so a clerk types only what differs."""
+
     class Meta:
         model = TeamMember
         fields = ["role", "user", "full_name", "title", "agency"]
@@ -393,10 +400,62 @@ class TeamMemberForm(forms.ModelForm):
             .filter(unit__level=Level.PROVINCE)
             .select_related("unit")
         )
-        self.fields["user"].queryset = self.fields["user"].queryset.filter(
-            membership__role__in=["staff", "team", "leader"],
-            membership__province_id__in=province_ids or [],
+        self.fields["user"].queryset = (
+            self.fields["user"]
+            .queryset.filter(
+                membership__role__in=["staff", "team", "leader"],
+                membership__province_id__in=province_ids or [],
+            )
+            .select_related("membership__agency")
+            .order_by("last_name", "first_name", "username")
         )
+        self.fields["user"].label_from_instance = account_label
+        for name in ("full_name", "agency"):
+            self.fields[name].required = False
+        hint = _("Để trống để lấy từ tài khoản đã chọn.")
+        for name in ("full_name", "title", "agency"):
+            self.fields[name].help_text = hint
+
+    def clean(self):
+        data = super().clean()
+        user = data.get("user")
+        membership = getattr(user, "membership", None) if user else None
+        if user is not None:
+            if not data.get("full_name"):
+                data["full_name"] = person_name(user)
+            if not data.get("title") and membership is not None:
+                data["title"] = membership.title
+            if data.get("agency") is None and membership is not None and membership.agency_id:
+                # The account's agency, or the one it absorbed if the plan predates the merger.
+                own = self.fields["agency"].queryset.filter(
+                    Q(pk=membership.agency_id) | Q(merged_into_id=membership.agency_id)
+                )
+                if len(own) == 1:
+                    data["agency"] = own[0]
+                else:
+                    self.add_error(
+                        "agency",
+                        _(
+                            "Cơ quan của tài khoản (%s) không phải cơ quan cấp tỉnh hoạt động "
+                            "vào ngày của kế hoạch: hãy chọn cơ quan."
+                        )
+                        % membership.agency.name,
+                    )
+        if not data.get("full_name") and "full_name" not in self.errors:
+            self.add_error("full_name", _("Ghi họ và tên, hoặc chọn một tài khoản."))
+        if data.get("agency") is None and "agency" not in self.errors:
+            self.add_error("agency", _("Chọn cơ quan, hoặc chọn một tài khoản có cơ quan."))
+        return data
+
+
+def account_label(user) -> str:
+    """ "Nguyễn Văn An — Chuyên viên, Sở Nội vụ (noivu1)": people are chosen by name, not login."""
+    membership = getattr(user, "membership", None)
+    details = []
+    if membership is not None:
+        details = [membership.title, membership.agency.name if membership.agency else ""]
+    details = ", ".join(d for d in details if d)
+    return f"{person_name(user)}{' — ' + details if details else ''} ({user.get_username()})"
 
 
 class VisitForm(forms.ModelForm):
@@ -418,7 +477,10 @@ class VisitForm(forms.ModelForm):
 
     def __init__(self, *args, plan: Plan, **kwargs):
         super().__init__(*args, **kwargs)
+        teams = list(plan.teams.all())
         self.fields["team"].queryset = plan.teams.all()
+        if len(teams) == 1:  # the only team is the answer: nothing to choose
+            self.fields["team"].initial = teams[0].pk
         choices = []
         assignments = (
             TeamTarget.objects.filter(team__plan=plan)
@@ -463,12 +525,14 @@ class RecommendationForm(forms.ModelForm):
         """`amendment`: the amending notice being drafted for a frozen visit, whose added
         findings are the only ones that still take recommendations."""
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].queryset = (
-            Agency.objects.filter(province_id=visit.agency.province_id)
-            .valid_on(visit.date)
-            .select_related("unit")
-        )
-        self.fields["responsible"].initial = visit.agency_id
+        responsible = self.fields["responsible"]
+        responsible.queryset = responsible_choices(visit)
+        responsible.initial = visit.agency_id
+        responsible.widget.attrs["data-searchable"] = _("Gõ để tìm đơn vị…")
+        # The list is read once, for its labels, and offered as read (no second query).
+        labels = unique_agency_labels(responsible.queryset)
+        blank = [("", responsible.empty_label)] if responsible.empty_label is not None else []
+        responsible.choices = blank + list(labels.items())
         findings = visit.findings.all()
         self.fields["finding"].queryset = (
             findings if amendment is None else findings.filter(amendment=amendment)
@@ -483,6 +547,46 @@ class RecommendationForm(forms.ModelForm):
         if kind in ("days", "working_days") and not data.get("deadline_count"):
             self.add_error("deadline_count", _("Ghi số ngày (lớn hơn 0)."))
         return data
+
+
+def responsible_choices(visit: Visit):
+    """Bodies that may answer for a recommendation of the visit: the visited body first, then
+    the bodies of the visited unit and of its communes, then the rest of the province (valid on
+    the visit's day)."""
+    unit = visit.agency.unit_id
+    return (
+        Agency.objects.filter(province_id=visit.agency.province_id)
+        .valid_on(visit.date)
+        .select_related("unit__parent")
+        .annotate(
+            closeness=Case(
+                When(pk=visit.agency_id, then=Value(0)),
+                When(unit_id=unit, then=Value(1)),
+                When(unit__parent_id=unit, then=Value(2)),
+                default=Value(3),
+            )
+        )
+        .order_by("closeness", "name", "pk")
+    )
+
+
+def unique_agency_labels(agencies) -> dict[int, str]:
+    """Each agency's name, with its unit's place where two share a name ("UBND xã Bình An —
+    Huyện Châu Thành"), so a list never offers two identical entries."""
+    rows = list(agencies)
+    names = Counter(a.name for a in rows)
+    labels = {}
+    for agency in rows:
+        label = agency.name
+        if names[label] > 1:
+            place = agency.unit.parent or agency.unit
+            label = f"{label} — {place.name}"
+        labels[agency.pk] = label
+    seen = Counter(labels.values())
+    for agency in rows:  # still equal (same name under one parent): the code tells them apart
+        if seen[labels[agency.pk]] > 1:
+            labels[agency.pk] = f"{labels[agency.pk]} ({agency.code or agency.pk})"
+    return labels
 
 
 class EvidenceForm(forms.Form):

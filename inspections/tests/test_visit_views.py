@@ -143,9 +143,10 @@ def test_schedule_query_count(team, extra):
     url = reverse("inspections:schedule", args=[team.plan.pk])
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
-    # session, user, membership, lineage, plan, visits; the form: teams, team targets, their
-    # chosen communes, the communes' agencies; session refresh (3)
-    assert len(queries) == 10 + 3
+    # session, user, membership, lineage, plan, visits; the form: teams (read once more: the only
+    # team is preselected), team targets, their chosen communes, the communes' agencies; session
+    # refresh (3)
+    assert len(queries) == 11 + 3
 
 
 def _pdf_text(response) -> str:

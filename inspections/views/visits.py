@@ -207,6 +207,12 @@ def communes(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
     target = _district_target(request, pk, target_pk, *READERS)
     chosen = list(target.communes.select_related("agency", "chosen_by"))
     chosen_ids = {c.agency_id for c in chosen}
+    # A commune already in the plan on its own (a re-inspection, say) is marked as such.
+    in_plan = {
+        t.agency_id: t.get_kind_display()
+        for t in PlanTarget.objects.visible_to(request.user).filter(plan=target.plan)
+    }
+    quota = target.plan.communes_per_district
     return render(
         request,
         "inspections/communes.html",
@@ -215,10 +221,11 @@ def communes(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
             "target": target,
             "chosen": chosen,
             "candidates": [
-                (agency, year)
+                (agency, year, in_plan.get(agency.pk))
                 for agency, year in services.commune_candidates(target)
                 if agency.pk not in chosen_ids
             ],
+            "remaining": max((quota or 0) - len(chosen), 0) if quota else None,
             "can_edit": can(request.user, *STAFF),
         },
     )

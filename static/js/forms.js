@@ -5,7 +5,11 @@
    - File boxes (templates/widgets/file_input.html): the chosen files' names are shown next to
      the "Chọn tệp…" button, instead of the browser's English "No file chosen".
    - The browser's own checks (a required box left empty, a text too long…) speak Vietnamese:
-     the messages are the data-* attributes of this script's tag, translated on the server. */
+     the messages are the data-* attributes of this script's tag, translated on the server.
+   - Long lists (a select with data-searchable, e.g. the body answering for a recommendation) get
+     a search box above them: typing "binh an" keeps "UBND xã Bình An …", diacritics ignored.
+   - The communes of a district (a form with data-quota): once as many boxes are ticked as the
+     plan's rule allows, the other boxes are disabled and the form says why. */
 (function () {
   "use strict";
   var messages = document.currentScript ? document.currentScript.dataset : {};
@@ -70,5 +74,42 @@
     document.addEventListener(type, function (event) {
       if (event.target.setCustomValidity) event.target.setCustomValidity("");
     }, true);
+  });
+
+  function plain(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("select[data-searchable]"), function (list) {
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "form-control form-control-sm mb-1";
+    box.placeholder = list.dataset.searchable;
+    box.setAttribute("aria-label", list.dataset.searchable);
+    list.parentNode.insertBefore(box, list);
+    box.addEventListener("input", function () {
+      var wanted = plain(box.value.trim());
+      Array.prototype.forEach.call(list.options, function (option) {
+        option.hidden = wanted !== "" && option.value !== "" &&
+          plain(option.textContent).indexOf(wanted) === -1;
+      });
+    });
+  });
+
+  function applyQuota(form) {
+    var quota = parseInt(form.dataset.quota, 10);
+    var boxes = form.querySelectorAll("input[type=checkbox][name=agencies]");
+    var ticked = Array.prototype.filter.call(boxes, function (b) { return b.checked; }).length;
+    var full = ticked >= quota;
+    Array.prototype.forEach.call(boxes, function (b) { b.disabled = full && !b.checked; });
+    var note = form.querySelector("[data-quota-message]");
+    if (!note) return;
+    if (!note.dataset.open) note.dataset.open = note.textContent.trim();
+    note.textContent = full ? note.dataset.full : note.dataset.open;
+    note.classList.toggle("text-danger", full);
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-quota]"), function (form) {
+    applyQuota(form);
+    form.addEventListener("change", function () { applyQuota(form); });
   });
 })();

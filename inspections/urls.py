@@ -62,6 +62,26 @@ urlpatterns = [
     path("visits/<int:visit_pk>/minutes/", views.minutes_save, name="minutes-save"),
     path("visits/<int:visit_pk>/findings/", views.finding_add, name="finding-add"),
     path(
+        "visits/<int:visit_pk>/findings/<int:finding_pk>/edit/",
+        views.finding_edit,
+        name="finding-edit",
+    ),
+    path(
+        "visits/<int:visit_pk>/findings/<int:finding_pk>/delete/",
+        views.finding_delete,
+        name="finding-delete",
+    ),
+    path(
+        "visits/<int:visit_pk>/recommendations/<int:pk>/edit/",
+        views.recommendation_edit,
+        name="recommendation-edit",
+    ),
+    path(
+        "visits/<int:visit_pk>/recommendations/<int:pk>/delete/",
+        views.recommendation_delete,
+        name="recommendation-delete",
+    ),
+    path(
         "visits/<int:visit_pk>/recommendations/",
         views.recommendation_add,
         name="recommendation-add",

@@ -321,30 +321,105 @@ def recommendation_add(
     """A recommendation with its due date counted from the visit day; refused once the notice
     carrying the finding is issued."""
     require_unfrozen(finding.frozen_by())
-    visit = finding.visit
-    if deadline_kind == DeadlineKind.DATE and deadline_date and deadline_date < visit.date:
+    recommendation = Recommendation(finding=finding)
+    _recommendation_set(recommendation, responsible, text, deadline_kind, deadline_date,
+                        deadline_count)  # fmt: skip
+    recommendation.full_clean()
+    recommendation.save()
+    return recommendation
+
+
+def _recommendation_set(recommendation, responsible, text, kind, day, count) -> None:
+    """The wording, body and deadline of a recommendation, its due date counted from the visit."""
+    visit = recommendation.finding.visit
+    if kind == DeadlineKind.DATE and day and day < visit.date:
         raise ValidationError(_("Hạn khắc phục trước ngày kiểm tra: chọn ngày sau ngày kiểm tra."))
-    recommendation = Recommendation(
-        finding=finding,
-        responsible=responsible,
-        text=text,
-        deadline_kind=deadline_kind,
-        deadline_date=deadline_date if deadline_kind == DeadlineKind.DATE else None,
-        deadline_count=deadline_count if deadline_kind != DeadlineKind.DATE else None,
-    )
+    recommendation.responsible = responsible
+    recommendation.text = text
+    recommendation.deadline_kind = kind
+    recommendation.deadline_date = day if kind == DeadlineKind.DATE else None
+    recommendation.deadline_count = count if kind != DeadlineKind.DATE else None
     try:
         recommendation.due_date = (
-            due_date_of(
-                start=visit.date, kind=deadline_kind, date=deadline_date, count=deadline_count
-            )
-            if (deadline_date or deadline_count)
+            due_date_of(start=visit.date, kind=kind, date=day, count=count)
+            if (day or count)
             else visit.date
         )
     except OverflowError:  # counted from a visit at the end of the calendar
         raise ValidationError(_("Hạn khắc phục vượt quá năm 9999: ghi số ngày ít hơn.")) from None
+
+
+# Changing and removing what was recorded, until the notice resting on it is issued ----------
+
+
+def finding_change(*, finding: Finding, **fields) -> Finding:
+    """New wording of a finding; refused once its notice is issued (the record is frozen)."""
+    require_unfrozen(finding.frozen_by())
+    for name, value in fields.items():
+        setattr(finding, name, value)
+    finding.full_clean()
+    finding.save()
+    return finding
+
+
+def recommendation_change(
+    *,
+    recommendation: Recommendation,
+    finding: Finding,
+    responsible: Agency,
+    text: str,
+    deadline_kind: str,
+    deadline_date: datetime.date | None = None,
+    deadline_count: int | None = None,
+) -> Recommendation:
+    """New wording, body or deadline (the due date counted again); refused once frozen."""
+    require_unfrozen(recommendation.finding.frozen_by())
+    require_unfrozen(finding.frozen_by())
+    recommendation.finding = finding
+    _recommendation_set(recommendation, responsible, text, deadline_kind, deadline_date,
+                        deadline_count)  # fmt: skip
     recommendation.full_clean()
     recommendation.save()
     return recommendation
+
+
+def removal_consequences(record: Finding | Recommendation) -> list[str]:
+    """What goes with a finding or recommendation when it is removed, as the confirmation says
+    it ("2 kiến nghị", "1 tệp minh chứng")."""
+    if isinstance(record, Recommendation):
+        return []
+    said = []
+    recommendations = record.recommendations.count()
+    files = record.evidence.count()
+    if recommendations:
+        said.append(_("%d kiến nghị của kết quả này") % recommendations)
+    if files:
+        said.append(_("%d tệp minh chứng") % files)
+    return said
+
+
+def record_remove(record: Finding | Recommendation) -> None:
+    """Remove a finding (with its recommendations and evidence files) or a recommendation,
+    while no notice rests on it. A recommendation the unit has already reported on is kept: the
+    unit's report is never lost."""
+    finding = record if isinstance(record, Finding) else record.finding
+    require_unfrozen(finding.frozen_by())
+    recommendations = (
+        Recommendation.objects.filter(pk=record.pk)
+        if isinstance(record, Recommendation)
+        else record.recommendations.all()
+    )
+    if recommendations.filter(reports__isnull=False).exists():
+        raise ValidationError(_("Đơn vị đã báo cáo khắc phục kiến nghị này: không xoá được."))
+    with transaction.atomic():
+        if isinstance(record, Finding):
+            files = [evidence.file for evidence in record.evidence.all()]
+            record.evidence.all().delete()
+            recommendations.delete()
+            record.delete()
+            transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
+        else:
+            record.delete()
 
 
 # Conclusion notices -------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from inspections.locking import posted_version
 from inspections.models import (
     CalendarFeed,
     ConclusionNotice,
+    Finding,
     IssuedRendition,
     Minutes,
     NoticeStatus,
@@ -492,6 +493,115 @@ def recommendation_add(request: HttpRequest, visit_pk: int) -> HttpResponse:
     else:
         _form_errors(request, form)
     return redirect("inspections:visit-detail", visit_pk=visit.pk)
+
+
+# Changing or removing a finding or recommendation, until its notice is issued ---------------
+
+
+def _record(request, visit_pk: int, model, pk: int):
+    """A finding or recommendation of the visit, for someone who may record on it."""
+    visit = _visit(request, visit_pk)
+    _require_recorder(request, visit)
+    field = "visit" if model is Finding else "finding__visit"
+    return visit, get_object_or_404(model.objects.filter(**{field: visit}), pk=pk)
+
+
+def _frozen_redirect(request, record, visit: Visit) -> HttpResponse | None:
+    """Back to the visit, saying why, when an issued notice rests on the record."""
+    finding = record if isinstance(record, Finding) else record.finding
+    notice = finding.frozen_by()
+    if notice is None:
+        return None
+    messages.error(request, frozen_message(notice))
+    return redirect("inspections:visit-detail", visit_pk=visit.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def finding_edit(request: HttpRequest, visit_pk: int, finding_pk: int) -> HttpResponse:
+    visit, finding = _record(request, visit_pk, Finding, finding_pk)
+    if frozen := _frozen_redirect(request, finding, visit):
+        return frozen
+    form = FindingForm(request.POST or None, instance=finding)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.finding_change(finding=finding, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Đã sửa kết quả kiểm tra."))
+            return redirect("inspections:visit-detail", visit_pk=visit.pk)
+    return _record_form(request, visit, form, _("Sửa kết quả kiểm tra"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recommendation_edit(request: HttpRequest, visit_pk: int, pk: int) -> HttpResponse:
+    visit, recommendation = _record(request, visit_pk, Recommendation, pk)
+    if frozen := _frozen_redirect(request, recommendation, visit):
+        return frozen
+    form = RecommendationForm(
+        request.POST or None,
+        instance=recommendation,
+        visit=visit,
+        amendment=_open_amendment(visit.frozen_by()),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.recommendation_change(recommendation=recommendation, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Đã sửa kiến nghị."))
+            return redirect("inspections:visit-detail", visit_pk=visit.pk)
+    return _record_form(request, visit, form, _("Sửa kiến nghị"))
+
+
+def _record_form(request, visit: Visit, form, title: str) -> HttpResponse:
+    return render(
+        request,
+        "inspections/record_form.html",
+        {"visit": visit, "plan": visit.plan, "form": form, "title": title},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def finding_delete(request: HttpRequest, visit_pk: int, finding_pk: int) -> HttpResponse:
+    return _record_delete(request, *_record(request, visit_pk, Finding, finding_pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recommendation_delete(request: HttpRequest, visit_pk: int, pk: int) -> HttpResponse:
+    return _record_delete(request, *_record(request, visit_pk, Recommendation, pk))
+
+
+def _record_delete(request, visit: Visit, record) -> HttpResponse:
+    """GET asks for confirmation, naming what goes with the record; POST removes it."""
+    if frozen := _frozen_redirect(request, record, visit):
+        return frozen
+    if request.method == "POST":
+        try:
+            services.record_remove(record)
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("Đã xoá."))
+        return redirect("inspections:visit-detail", visit_pk=visit.pk)
+    is_finding = isinstance(record, Finding)
+    return render(
+        request,
+        "inspections/record_delete.html",
+        {
+            "visit": visit,
+            "plan": visit.plan,
+            "record": record,
+            "title": _("Xoá kết quả kiểm tra") if is_finding else _("Xoá kiến nghị"),
+            "text": record.description if is_finding else record.text,
+            "consequences": services.removal_consequences(record),
+        },
+    )
 
 
 def _form_errors(request, form) -> None:

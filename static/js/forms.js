@@ -9,7 +9,9 @@
    - Long lists (a select with data-searchable, e.g. the body answering for a recommendation) get
      a search box above them: typing "binh an" keeps "UBND xã Bình An …", diacritics ignored.
    - The communes of a district (a form with data-quota): once as many boxes are ticked as the
-     plan's rule allows, the other boxes are disabled and the form says why. */
+     plan's rule allows, the other boxes are disabled and the form says why.
+   - A form with data-confirm (removing a section of the plan, a target) asks first, naming what
+     goes with it. */
 (function () {
   "use strict";
   var messages = document.currentScript ? document.currentScript.dataset : {};
@@ -111,5 +113,12 @@
   Array.prototype.forEach.call(document.querySelectorAll("form[data-quota]"), function (form) {
     applyQuota(form);
     form.addEventListener("change", function () { applyQuota(form); });
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+    }
   });
 })();

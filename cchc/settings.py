@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "cchc.conflicts.DatabaseConflictMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # A wrong method's empty 405 gets a Vietnamese page (inside CSP: the page carries its nonce).
+    "cchc.errors.MethodNotAllowedPageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",

@@ -1,4 +1,4 @@
-"""Error pages (400, 403, 404, 500 and a refused form) are Vietnamese, in the product's layout,
+"""Error pages (400, 403, 404, 405, 500 and a refused form) are Vietnamese, in the product's layout,
 say what happened and offer the way back; the status codes stay; nothing internal is shown.
 pytest-django runs with DEBUG off, as production does."""
 
@@ -73,6 +73,17 @@ def test_404_for_a_record_outside_the_scope_says_nothing_of_it():
     response = client_for("camau").get(reverse("units:unit-detail", args=[1]))
     assert_vietnamese_error_page(response, 404, "Không tìm thấy trang", signed_in=True)
     assert "matches the given query" not in response.text
+
+
+def test_405_for_the_address_of_a_button_opened_in_the_address_bar():
+    plan_pk = 1
+    response = client_for("noivu").get(reverse("inspections:plan-submit", args=[plan_pk]))
+    assert_vietnamese_error_page(
+        response, 405, "Địa chỉ này chỉ dùng cho một nút bấm", signed_in=True
+    )
+    assert response["Allow"] == "POST"
+    head = client_for("noivu").head(reverse("inspections:plan-submit", args=[plan_pk]))
+    assert head.status_code == 405 and head.content == b""
 
 
 @override_settings(ROOT_URLCONF=__name__)

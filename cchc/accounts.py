@@ -9,6 +9,11 @@ submitted. Here, within `PASSWORD_RESET_WINDOW` seconds:
 - one account receives at most `PASSWORD_RESET_MAILS_PER_ACCOUNT` mails, from whatever
   addresses; further requests send nothing but get the same answer as every other request, so
   the answer never tells whether an account exists.
+
+The request itself only counts the submission and hands the typed address to a background task
+(`send_password_reset`), which looks the accounts up, makes the links and sends the mails: the
+answer takes the same time whether the address has an account or not, and a slow mail server
+never holds it up.
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import views as auth_views
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.tasks import task
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
@@ -44,8 +50,30 @@ class LimitedPasswordResetForm(auth_forms.PasswordResetForm):
             yield user
 
 
+@task
+def send_password_reset(email: str, domain: str, use_https: bool) -> None:
+    """The accounts with this address (within their limits), their links and mails."""
+    form = LimitedPasswordResetForm({"email": email})
+    if form.is_valid():
+        view = LimitedPasswordResetView
+        form.save(
+            domain_override=domain,
+            use_https=use_https,
+            subject_template_name=view.subject_template_name,
+            email_template_name=view.email_template_name,
+            html_email_template_name=view.html_email_template_name,
+            from_email=view.from_email,
+        )
+
+
 class LimitedPasswordResetView(auth_views.PasswordResetView):
     form_class = LimitedPasswordResetForm
+
+    def form_valid(self, form) -> HttpResponse:
+        send_password_reset.enqueue(
+            form.cleaned_data["email"], self.request.get_host(), self.request.is_secure()
+        )
+        return HttpResponseRedirect(self.get_success_url())
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         address = client_address(request)

@@ -383,6 +383,16 @@ class PlanTarget(Versioned):
         help_text=_("Khi kết luận trước không có trong hệ thống, ghi số, ngày văn bản"),
     )
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    # Set when the target was added after the plan's issue, by the amendment that added it.
+    amendment = models.ForeignKey(
+        "inspections.PlanAmendment",
+        verbose_name=_("bổ sung theo văn bản"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="added_targets",
+    )
     history = RecordedHistory()
 
     objects = PlanTargetQuerySet.as_manager()

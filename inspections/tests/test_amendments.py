@@ -7,9 +7,9 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from pypdf import PdfReader
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from pypdf import PdfReader
 
 from cchc.test import client_for
 from inspections import services

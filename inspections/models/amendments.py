@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from inspections.models.change_history import RecordedHistory
-from inspections.models.plans import Plan, TargetKind, TargetMode
+from inspections.models.plans import Plan, TargetTerms
 from inspections.models.visits import ApprovedDocument, NoticeStatus
 from units.limits import NOTE, PROSE, LimitedTextField
 from units.models import Agency
@@ -103,7 +103,7 @@ class PlanAmendment(ApprovedDocument):
         return self.status == NoticeStatus.ISSUED
 
 
-class AmendmentTarget(models.Model):
+class AmendmentTarget(TargetTerms):
     """A target the amendment adds (with how it is inspected) or removes."""
 
     class Action(models.TextChoices):
@@ -114,18 +114,6 @@ class AmendmentTarget(models.Model):
         PlanAmendment, on_delete=models.CASCADE, related_name="target_changes"
     )
     action = models.CharField(_("điều chỉnh"), max_length=10, choices=Action.choices)
-    agency = models.ForeignKey(
-        Agency, verbose_name=_("cơ quan, đơn vị"), on_delete=models.PROTECT, related_name="+"
-    )
-    kind = models.CharField(
-        _("hình thức"), max_length=15, choices=TargetKind.choices, default=TargetKind.INSPECTION
-    )
-    mode = models.CharField(
-        _("cách kiểm tra"), max_length=15, choices=TargetMode.choices, default=TargetMode.ON_SITE
-    )
-    announced = models.BooleanField(
-        _("báo trước"), default=True, help_text=_("Bỏ chọn với kiểm tra đột xuất")
-    )
     reason = LimitedTextField(_("lý do"), blank=True, max_length=NOTE)
     history = RecordedHistory()
 

@@ -346,8 +346,9 @@ class TargetMode(models.TextChoices):
     BY_REPORT = "by_report", _("Qua báo cáo")
 
 
-class PlanTarget(Versioned):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets")
+class TargetTerms(models.Model):
+    """How a unit is inspected: on a plan (`PlanTarget`) or proposed by an amendment."""
+
     agency = models.ForeignKey(
         Agency, verbose_name=_("cơ quan, đơn vị"), on_delete=models.PROTECT, related_name="+"
     )
@@ -360,6 +361,13 @@ class PlanTarget(Versioned):
     announced = models.BooleanField(
         _("báo trước"), default=True, help_text=_("Bỏ chọn với kiểm tra đột xuất")
     )
+
+    class Meta:
+        abstract = True
+
+
+class PlanTarget(TargetTerms, Versioned):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets")
     content_areas = models.ManyToManyField(
         ContentArea,
         verbose_name=_("kiểm tra chuyên đề (lĩnh vực)"),

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from cchc.test import OUTSIDER, PERSONAS, client_for
 from inspections import services
-from inspections.models import AmendmentTarget, NoticeStatus, PlanAmendment, PlanTarget
+from inspections.models import AmendmentTarget, NoticeStatus, PlanAmendment
 from inspections.tests.factories import DAY, seed, target, user
 from units.models import Agency
 from units.services import agency_by_ref
@@ -161,9 +161,12 @@ def test_other_province_gets_404_on_every_step():
     for name in ("amendment-detail", "amendment-target-add", "amendment-submit",
                  "amendment-approve", "amendment-return", "amendment-issue"):  # fmt: skip
         assert client_for(OUTSIDER).post(url(name, amendment)).status_code == 404
-    assert client_for(OUTSIDER).post(
-        reverse("inspections:amendment-create", args=[seed().pk])
-    ).status_code == 404
+    assert (
+        client_for(OUTSIDER)
+        .post(reverse("inspections:amendment-create", args=[seed().pk]))
+        .status_code
+        == 404
+    )
 
 
 # The steps through the views ------------------------------------------------------------------

@@ -14,9 +14,9 @@ from playwright.sync_api import Browser, expect
 from conftest import BROWSER_TEST, signed_in
 from inspections import services
 from inspections.forms import agency_label
-from inspections.models import Outline, OutlineSection, PlanAmendment, TeamRole, Visit
+from inspections.models import Outline, OutlineSection, PlanAmendment, Visit
 from inspections.tests.factories import DAY, seed, user
-from inspections.tests.test_browser_unannounced import pdf_text
+from inspections.tests.test_browser_unannounced import pdf_text, visit_tomorrow
 from units.services import agency_by_ref
 
 pytestmark = BROWSER_TEST
@@ -76,17 +76,7 @@ def test_an_unannounced_commune_added_by_amendment_stays_secret_until_its_day(
     services.outline_send(outline=outline, by=user("noivu"))
     # Its visit is tomorrow (Vietnam's date).
     thu_ba = plan.targets.get(agency__name=THU_BA)
-    team = services.team_create(plan=plan, name="Đoàn kiểm tra đột xuất", by=user("noivu"))
-    services.team_member_add(
-        team=team, user=user("doanvien"), full_name="Phạm Minh Tâm",
-        agency=agency_by_ref("91/STC", DAY), role=TeamRole.LEAD,
-    )  # fmt: skip
-    services.team_targets_assign(team=team, targets=[thu_ba])
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    services.visit_schedule(
-        team=team, target=thu_ba, agency=thu_ba.agency, date=tomorrow,
-        start_time=datetime.time(8), end_time=datetime.time(11), place="Trụ sở UBND thị trấn",
-    )  # fmt: skip
+    tomorrow = visit_tomorrow(thu_ba)
 
     unit = signed_in(browser, site, "thuba")
     unit.goto(plan_url)

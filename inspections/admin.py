@@ -18,6 +18,7 @@ from inspections.history import changes_between
 from inspections.locking import Versioned
 from inspections.models import (
     EDITABLE_STATUSES,
+    AmendmentTarget,
     CommuneChoice,
     ConclusionNotice,
     ContentArea,
@@ -35,6 +36,7 @@ from inspections.models import (
     OutlineField,
     OutlineSection,
     Plan,
+    PlanAmendment,
     PlanBasis,
     PlanItem,
     PlanTarget,
@@ -468,6 +470,33 @@ class ConclusionNoticeAdmin(DraftDocumentAdmin):
     list_select_related = ["agency", "plan"]
     raw_id_fields = ["plan", "agency"]
     readonly_fields = ["amends", "number", "issued_on", "status", "approved_by"]
+
+
+class AmendmentTargetInline(admin.TabularInline):
+    """The targets an amendment adds or removes: changed only while it is a draft."""
+
+    model = AmendmentTarget
+    extra = 0
+    raw_id_fields = ["agency"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return (obj is None or obj.is_draft) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return (obj is None or obj.is_draft) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return (obj is None or obj.is_draft) and super().has_delete_permission(request, obj)
+
+
+@admin.register(PlanAmendment)
+class PlanAmendmentAdmin(DraftDocumentAdmin):
+    list_display = ["plan", "form", "number", "status", "issued_on"]
+    list_filter = ["status", "form"]
+    list_select_related = ["plan"]
+    raw_id_fields = ["plan"]
+    readonly_fields = ["number", "issued_on", "status", "approved_by", "return_note"]
+    inlines = [AmendmentTargetInline]
 
 
 @admin.register(ResultsReport)

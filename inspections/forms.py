@@ -20,6 +20,7 @@ from inspections.models import (
     OutlineField,
     OutlineSection,
     Plan,
+    PlanAmendment,
     PlanItem,
     PlanStatus,
     PlanTarget,
@@ -698,3 +699,77 @@ class RecommendationFilterForm(ListFilterForm):
     )
 
     field_order = ["status", "year", "area", "level"]
+
+
+# Amending an issued plan ------------------------------------------------------------------------
+
+
+def _plan_agencies(plan: Plan):
+    """Agencies of the plan's province (and the provinces it succeeded) valid on its date."""
+    lineage = AdministrativeUnit.objects.lineage_ids(plan.province)
+    return (
+        Agency.objects.valid_on(plan.document_date)
+        .filter(province_id__in=lineage)
+        .select_related("unit")
+        .order_by("unit__level", "name", "pk")
+    )
+
+
+class AmendmentEditForm(VersionedForm):
+    """The amendment's wording and the plan's values it changes (empty: unchanged)."""
+
+    class Meta:
+        model = PlanAmendment
+        fields = [
+            "form", "content", "period_text", "period_start", "period_end",
+            "self_report_deadline", "changes_team", "team", "signer_name",
+        ]  # fmt: skip
+        widgets = {
+            "content": forms.Textarea(attrs={"rows": 4}),
+            "period_start": DateInput,
+            "period_end": DateInput,
+            "self_report_deadline": DateInput,
+            "team": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        team = self.fields["team"]
+        team.queryset = (
+            _plan_agencies(self.instance.plan)
+            .filter(unit__level=Level.PROVINCE)
+            .exclude(kind=Agency.Kind.COMMITTEE)
+        )
+        team.label_from_instance = agency_label
+        team.help_text = _(
+            "Dùng khi chọn “thay đổi thành phần đoàn”: đoàn gồm đúng các cơ quan này"
+        )
+
+
+class AmendmentTargetForm(forms.Form):
+    """A target the amendment adds: an agency of the plan's province not yet a target."""
+
+    agency = forms.ModelChoiceField(label=_("Đơn vị bổ sung"), queryset=Agency.objects.none())
+    kind = forms.ChoiceField(label=_("Hình thức"), choices=TargetKind.choices)
+    mode = forms.ChoiceField(label=_("Cách kiểm tra"), choices=TargetMode.choices)
+    announced = forms.BooleanField(label=_("Báo trước"), required=False, initial=True)
+    reason = text_field(NOTE, label=_("Lý do bổ sung"), required=False)
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["agency"]
+        field.queryset = _plan_agencies(plan).exclude(pk__in=plan.targets.values("agency_id"))
+        field.label_from_instance = agency_label
+
+
+class AmendmentRemovalForm(forms.Form):
+    target = forms.ModelChoiceField(
+        label=_("Đối tượng đưa ra khỏi danh sách"), queryset=PlanTarget.objects.none()
+    )
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = plan.targets.select_related("agency").order_by(
+            "agency__name"
+        )
+        self.fields["target"].label_from_instance = lambda t: t.agency.name

@@ -22,10 +22,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from inspections.models import (
+    AmendmentTarget,
     ConclusionNotice,
     Finding,
     Minutes,
     Plan,
+    PlanAmendment,
     PlanBasis,
     PlanItem,
     PlanTarget,
@@ -226,6 +228,17 @@ def visit_history(visit: Visit) -> list[Entry]:
 def notice_history(notice: ConclusionNotice) -> list[Entry]:
     return entries(
         Source(ConclusionNotice.history.filter(id=notice.pk).select_related("approved_by"))
+    )
+
+
+def amendment_history(amendment: PlanAmendment) -> list[Entry]:
+    """The amendment and its target changes: two queries."""
+    return entries(
+        Source(PlanAmendment.history.filter(id=amendment.pk).select_related("approved_by")),
+        Source(
+            AmendmentTarget.history.filter(amendment_id=amendment.pk).select_related("agency"),
+            lambda r: r.agency.name if r.agency else "",
+        ),
     )
 
 

@@ -109,7 +109,9 @@ def targets_listed(plan: Plan, user) -> list[PlanTarget]:
     targets = list(
         PlanTarget.objects.visible_to(user)
         .filter(plan=plan)
-        .select_related("agency__unit", "agency__parent", "follows_up__plan", "assignment__team")
+        .select_related(
+            "agency__unit", "agency__parent", "follows_up__plan", "assignment__team", "amendment"
+        )
         .prefetch_related("content_areas")
         .order_by("order", "pk")
     )

@@ -25,3 +25,8 @@ def issued_as_loaded_data() -> Iterator[None]:
     finally:
         document_issued.receivers = receivers
         document_issued.sender_receivers_cache.clear()
+
+
+# Sent inside the transaction that issues an amendment of a plan, before its changes are applied
+# to the plan, with `plan`: the plan as it was issued, for `reports` to keep its files first.
+plan_amending = Signal()

@@ -21,6 +21,29 @@ urlpatterns = [
     path("<int:pk>/return/", views.plan_return, name="plan-return"),
     path("<int:pk>/issue/", views.plan_issue, name="plan-issue"),
     path("<int:pk>/copy/", views.plan_copy, name="plan-copy"),
+    path("<int:pk>/amendments/new/", views.amendment_create, name="amendment-create"),
+    path("amendments/<int:amendment_pk>/", views.amendment_detail, name="amendment-detail"),
+    path(
+        "amendments/<int:amendment_pk>/targets/add/",
+        views.amendment_target_add,
+        name="amendment-target-add",
+    ),
+    path(
+        "amendments/<int:amendment_pk>/targets/remove/",
+        views.amendment_target_remove,
+        name="amendment-target-remove",
+    ),
+    path(
+        "amendments/<int:amendment_pk>/changes/<int:change_pk>/delete/",
+        views.amendment_change_delete,
+        name="amendment-change-delete",
+    ),
+    path("amendments/<int:amendment_pk>/submit/", views.amendment_submit, name="amendment-submit"),
+    path(
+        "amendments/<int:amendment_pk>/approve/", views.amendment_approve, name="amendment-approve"
+    ),
+    path("amendments/<int:amendment_pk>/return/", views.amendment_return, name="amendment-return"),
+    path("amendments/<int:amendment_pk>/issue/", views.amendment_issue, name="amendment-issue"),
     path("<int:pk>/outline/", views.outline_edit, name="outline-edit"),
     path("<int:pk>/outline/send/", views.outline_send, name="outline-send"),
     path("<int:pk>/progress/", views.progress, name="progress"),

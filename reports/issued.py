@@ -8,10 +8,12 @@ failed or rolled-back issue leaves no file; and, for a document issued before th
 without its files (the demo round, bulk-generated data), at its first download
 (`rendition_for`) — or for all of them at once with `manage.py freeze_issued_documents`.
 
-What counts as issued, per kind: a plan, team decision, conclusion notice (and its amendments)
-or results report once numbered; the covering letter of the outline once sent; the minutes of a
-visit once the unit's conclusion notice is issued (they are frozen from then on). The schedule
-notice has no issued state yet: it is rendered from the data at each download.
+What counts as issued, per kind: a plan, an amendment of a plan, team decision, conclusion
+notice (and its amendments) or results report once numbered; the covering letter of the outline
+once sent; the minutes of a visit once the unit's conclusion notice is issued (they are frozen
+from then on). The schedule notice has no issued state yet: it is rendered from the data at each
+download. A plan's files are kept at the latest when an amendment is issued, before its changes
+reach the plan's data (`keep_before_amending`).
 """
 
 from __future__ import annotations
@@ -33,11 +35,13 @@ from inspections.models import (
     NoticeStatus,
     Outline,
     Plan,
+    PlanAmendment,
     PlanStatus,
     ResultsReport,
     Team,
 )
 from inspections.services import round_results
+from reports.amendment_document import amendment_document, amendment_for_document
 from reports.documents import OfficialDocument
 from reports.outline_document import outline_document
 from reports.plan_document import plan_document, plan_for_document
@@ -54,6 +58,11 @@ KINDS: dict[type[models.Model], tuple[Callable[[object], bool], Callable, Callab
         lambda plan: plan.status == PlanStatus.ISSUED,
         lambda plan: plan_document(plan_for_document(plan.pk)),
         lambda: Plan.objects.filter(status=PlanStatus.ISSUED),
+    ),
+    PlanAmendment: (
+        lambda amendment: amendment.status == NoticeStatus.ISSUED,
+        lambda amendment: amendment_document(amendment_for_document(amendment.pk)),
+        lambda: PlanAmendment.objects.filter(status=NoticeStatus.ISSUED),
     ),
     Team: (
         lambda team: team.decision_status == DecisionStatus.ISSUED,
@@ -154,3 +163,10 @@ def store_on_issue(sender, document: models.Model, **kwargs) -> None:
             logger.exception("Issued %s %s: not rendered now, will be at first download", model, pk)
 
     transaction.on_commit(store)
+
+
+def keep_before_amending(sender, plan: Plan, **kwargs) -> None:
+    """`plan_amending`: keep the plan's files as issued before an amendment changes its data
+    (done now, inside the issuing transaction; a plan already kept is left as it is)."""
+    if is_issued(plan):
+        rendition_store(plan)

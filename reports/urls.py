@@ -25,6 +25,11 @@ urlpatterns = [
         name="conclusion-document",
     ),
     path(
+        "plans/amendments/<int:amendment_pk>/document.<str:fmt>",
+        views.amendment_file,
+        name="amendment-document",
+    ),
+    path(
         "plans/visits/<int:visit_pk>/minutes.<str:fmt>",
         views.minutes_file,
         name="minutes-document",

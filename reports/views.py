@@ -8,13 +8,14 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from inspections.access import get_plan_for_role, get_plan_for_user, get_visit_for_user
-from inspections.models import CalendarFeed, Minutes, Outline, ResultsReport
+from inspections.models import CalendarFeed, Minutes, Outline, PlanAmendment, ResultsReport
 from inspections.services import (
     conclusions_visible,
     plan_progress,
     round_results,
     visits_visible,
 )
+from reports.amendment_document import amendment_document, amendment_for_document
 from reports.exports import Column, Kind, Table, export_response
 from reports.ical import visits_ics
 from reports.issued import rendition_for
@@ -198,3 +199,15 @@ def results_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         ResultsReport.objects.select_related("issuer__unit", "plan__issuer"), plan=plan
     )
     return _kept_or_live(report, fmt, lambda: results_document(report, round_results(report.plan)))
+
+
+@login_required
+@require_GET
+def amendment_file(request: HttpRequest, amendment_pk: int, fmt: str) -> HttpResponse:
+    """An amendment of a plan, for whoever reads it (a reporter only once it is issued); its
+    unannounced additions are never printed."""
+    amendments = PlanAmendment.objects.visible_to(scope_for(request.user))
+    amendment = get_object_or_404(amendments, pk=amendment_pk)
+    return _kept_or_live(
+        amendment, fmt, lambda: amendment_document(amendment_for_document(amendment.pk))
+    )

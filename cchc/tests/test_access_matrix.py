@@ -137,6 +137,7 @@ TEAM = {"team_pk": lambda w: w.team.pk}
 DISTRICT = {"target_pk": lambda w: w.an_bien_target.pk}
 VISIT = {"visit_pk": lambda w: w.visit.pk}
 NOTICE = {"notice_pk": lambda w: w.notice.pk}
+AMENDMENT = {"amendment_pk": lambda w: w.amendment.pk}
 REQUEST = {"pk": lambda w: w.request.pk}
 SUBMISSION = {**REQUEST, "submission_pk": lambda w: w.submission.pk}
 RECOMMENDATION = {"pk": lambda w: w.recommendation.pk}
@@ -206,6 +207,17 @@ KWARGS: dict[str, Kwargs] = {
     "inspections:conclusion-return": ids(**NOTICE),
     "inspections:conclusion-issue": ids(**NOTICE),
     "inspections:conclusion-amend": ids(**NOTICE),
+    "inspections:amendment-create": plan(),
+    "inspections:amendment-detail": ids(**AMENDMENT),
+    "inspections:amendment-target-add": ids(**AMENDMENT),
+    "inspections:amendment-target-remove": ids(**AMENDMENT),
+    "inspections:amendment-change-delete": ids(
+        **AMENDMENT, change_pk=lambda w: w.amendment_change.pk
+    ),
+    "inspections:amendment-submit": ids(**AMENDMENT),
+    "inspections:amendment-approve": ids(**AMENDMENT),
+    "inspections:amendment-return": ids(**AMENDMENT),
+    "inspections:amendment-issue": ids(**AMENDMENT),
     "inspections:visit-detail": ids(**VISIT),
     "inspections:minutes-save": ids(**VISIT),
     "inspections:finding-add": ids(**VISIT),
@@ -237,6 +249,7 @@ KWARGS: dict[str, Kwargs] = {
     "reports:team-decision": fmt("docx", plan(**TEAM)),
     "reports:schedule-notice": fmt("docx", plan(**TEAM)),
     "reports:conclusion-document": fmt("docx", ids(**NOTICE)),
+    "reports:amendment-document": fmt("docx", ids(**AMENDMENT)),
     "reports:minutes-document": fmt("docx", ids(**VISIT)),
     "reports:results-document": fmt("docx", plan()),
     "reports:visits-calendar": ids(token=lambda w: w.feed.token),
@@ -342,6 +355,15 @@ GET: dict[str, str] = {
     "inspections:conclusion-return":        "L   405 405 405 405 405 405 405 405 405",
     "inspections:conclusion-issue":         "L   405 405 405 405 405 405 405 405 405",
     "inspections:conclusion-amend":         "L   405 405 405 405 405 405 405 405 405",
+    "inspections:amendment-create":         "L   405 405 405 405 405 405 405 405 405",
+    "inspections:amendment-detail":         "L   200 200 200 200 200 404 404 404 404",
+    "inspections:amendment-target-add":     "L   405 405 405 405 405 405 405 405 405",
+    "inspections:amendment-target-remove":  "L   405 405 405 405 405 405 405 405 405",
+    "inspections:amendment-change-delete":  "L   405 405 405 405 405 405 405 405 405",
+    "inspections:amendment-submit":         "L   405 405 405 405 405 405 405 405 405",
+    "inspections:amendment-approve":        "L   405 405 405 405 405 405 405 405 405",
+    "inspections:amendment-return":         "L   405 405 405 405 405 405 405 405 405",
+    "inspections:amendment-issue":          "L   405 405 405 405 405 405 405 405 405",
     "inspections:visit-detail":             "L   200 200 200 404 200 404 404 404 404",
     "inspections:minutes-save":             "L   405 405 405 405 405 405 405 405 405",
     "inspections:finding-add":              "L   405 405 405 405 405 405 405 405 405",
@@ -373,6 +395,7 @@ GET: dict[str, str] = {
     "reports:team-decision":                "L   200 200 200 200 200 403 403 403 404",
     "reports:schedule-notice":              "L   200 200 200 200 200 403 403 403 404",
     "reports:conclusion-document":          "L   200 200 200 200 200 404 200 404 404",
+    "reports:amendment-document":           "L   200 200 200 200 200 404 404 404 404",
     "reports:minutes-document":             "L   200 200 200 404 200 404 404 404 404",
     "reports:results-document":             "L   200 200 200 200 200 403 403 403 404",
     "reports:visits-calendar":              "200 200 200 200 200 200 200 200 200 200",
@@ -428,6 +451,7 @@ GET_FOREIGN: dict[str, str] = {
     "inspections:results-return":           "L   405 405 405 405 405 405 405 405 405",
     "inspections:results-issue":            "L   405 405 405 405 405 405 405 405 405",
     "inspections:conclusion-create":        "L   405 405 405 405 405 405 405 405 405",
+    "inspections:amendment-create":         "L   405 405 405 405 405 405 405 405 405",
     "reports:plan-pdf":                     "L   200 404 404 404 404 404 404 404 200",
     "reports:plan-docx":                    "L   200 404 404 404 404 404 404 404 200",
     "reports:outline-letter":               "L   404 404 404 404 404 404 404 404 404",
@@ -483,6 +507,15 @@ POST: dict[str, str] = {
     "inspections:conclusion-return":        "L   R   403 R   403 403 404 403 404 404",
     "inspections:conclusion-issue":         "L   R   R   403 403 403 404 403 404 404",
     "inspections:conclusion-amend":         "L   R   R   403 403 403 404 403 404 404",
+    "inspections:amendment-create":         "L   R   R   403 403 403 403 403 403 404",
+    "inspections:amendment-detail":         "L   200 200 403 403 403 404 404 404 404",
+    "inspections:amendment-target-add":     "L   R   R   403 403 403 404 404 404 404",
+    "inspections:amendment-target-remove":  "L   R   R   403 403 403 404 404 404 404",
+    "inspections:amendment-change-delete":  "L   R   R   403 403 403 404 404 404 404",
+    "inspections:amendment-submit":         "L   R   R   403 403 403 404 404 404 404",
+    "inspections:amendment-approve":        "L   R   403 R   403 403 404 404 404 404",
+    "inspections:amendment-return":         "L   R   403 R   403 403 404 404 404 404",
+    "inspections:amendment-issue":          "L   R   R   403 403 403 404 404 404 404",
     "inspections:minutes-save":             "L   R   R   403 404 R   404 404 404 404",
     "inspections:finding-add":              "L   R   R   403 404 R   404 404 404 404",
     "inspections:recommendation-add":       "L   R   R   403 404 R   404 404 404 404",
@@ -530,6 +563,7 @@ POST_FOREIGN: dict[str, str] = {
     "inspections:results-return":           "L   R   404 404 404 404 404 404 404 403",
     "inspections:results-issue":            "L   R   404 404 404 404 404 404 404 R",
     "inspections:conclusion-create":        "L   404 404 404 404 404 404 404 404 404",
+    "inspections:amendment-create":         "L   R   404 404 404 404 404 404 404 R",
 }
 # fmt: on
 

@@ -22,6 +22,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cchc.test import AG_2026, KG_2023, unit
 from inspections import services
 from inspections.models import (
+    AmendmentTarget,
     CalendarFeed,
     ConclusionNotice,
     FieldKind,
@@ -33,6 +34,7 @@ from inspections.models import (
     OutlineField,
     OutlineSection,
     Plan,
+    PlanAmendment,
     PlanItem,
     PlanTarget,
     Recommendation,
@@ -86,6 +88,8 @@ class World:
     attachment: SubmissionAttachment
     results: ResultsReport
     feed: CalendarFeed  # doanvien's
+    amendment: PlanAmendment  # a draft amendment of the seed plan, adding Sở Y tế
+    amendment_change: AmendmentTarget
     draft: Plan  # An Giang, 2026
     draft_item: PlanItem
     draft_target: PlanTarget
@@ -162,6 +166,11 @@ def build_world() -> World:
     results = services.results_report_for(seed)
     services.results_report_save(report=results, summary="Đoàn đã kiểm tra An Biên.")
 
+    amendment = services.amendment_start(plan=seed, by=noivu)
+    amendment_change = services.amendment_target_add(
+        amendment=amendment, agency=agency_by_ref("91/SYT", PLAN_DAY)
+    )
+
     draft = services.plan_create(
         by=noivu, issuer=agency_by_ref("91/UBND", AG_2026), year=2026, place="An Giang",
         document_date=AG_2026, summary="Kiểm tra công tác cải cách hành chính năm 2026",
@@ -197,6 +206,8 @@ def build_world() -> World:
         attachment=submission.attachments.get(),
         results=results,
         feed=services.calendar_feed_for(doanvien),
+        amendment=amendment,
+        amendment_change=amendment_change,
         draft=draft,
         draft_item=draft_item,
         draft_target=draft_target,

@@ -1,5 +1,11 @@
 """The inspection round's models, one module per part of the round (re-exported here)."""
 
+from inspections.models.amendments import (
+    AMENDMENT_SYMBOLS,
+    AmendmentForm,
+    AmendmentTarget,
+    PlanAmendment,
+)
 from inspections.models.plans import (
     EDITABLE_STATUSES,
     Plan,
@@ -77,7 +83,10 @@ from inspections.models.visits import (
 )
 
 __all__ = [
+    "AMENDMENT_SYMBOLS",
     "EDITABLE_STATUSES",
+    "AmendmentForm",
+    "AmendmentTarget",
     "CalendarFeed",
     "CommuneChoice",
     "ConclusionNotice",
@@ -103,6 +112,7 @@ __all__ = [
     "OutlineField",
     "OutlineSection",
     "Plan",
+    "PlanAmendment",
     "PlanBasis",
     "PlanItem",
     "PlanQuerySet",

@@ -346,8 +346,9 @@ class TargetMode(models.TextChoices):
     BY_REPORT = "by_report", _("Qua báo cáo")
 
 
-class PlanTarget(Versioned):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets")
+class TargetTerms(models.Model):
+    """How a unit is inspected: on a plan (`PlanTarget`) or proposed by an amendment."""
+
     agency = models.ForeignKey(
         Agency, verbose_name=_("cơ quan, đơn vị"), on_delete=models.PROTECT, related_name="+"
     )
@@ -360,6 +361,13 @@ class PlanTarget(Versioned):
     announced = models.BooleanField(
         _("báo trước"), default=True, help_text=_("Bỏ chọn với kiểm tra đột xuất")
     )
+
+    class Meta:
+        abstract = True
+
+
+class PlanTarget(TargetTerms, Versioned):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets")
     content_areas = models.ManyToManyField(
         ContentArea,
         verbose_name=_("kiểm tra chuyên đề (lĩnh vực)"),
@@ -383,6 +391,16 @@ class PlanTarget(Versioned):
         help_text=_("Khi kết luận trước không có trong hệ thống, ghi số, ngày văn bản"),
     )
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    # Set when the target was added after the plan's issue, by the amendment that added it.
+    amendment = models.ForeignKey(
+        "inspections.PlanAmendment",
+        verbose_name=_("bổ sung theo văn bản"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="added_targets",
+    )
     history = RecordedHistory()
 
     objects = PlanTargetQuerySet.as_manager()

@@ -5,6 +5,18 @@ Each function validates, runs in a transaction and records what happened. A refu
 changes nothing.
 """
 
+from inspections.services.amendments import (
+    amendment_change_drop,
+    amendment_decide,
+    amendment_issue,
+    amendment_reference,
+    amendment_save,
+    amendment_start,
+    amendment_submit,
+    amendment_target_add,
+    amendment_target_remove,
+    removal_problems,
+)
 from inspections.services.plans import (
     number_allocate,
     plan_approve,
@@ -96,6 +108,15 @@ __all__ = [
     "Proposal",
     "RoundResults",
     "Todo",
+    "amendment_change_drop",
+    "amendment_decide",
+    "amendment_issue",
+    "amendment_reference",
+    "amendment_save",
+    "amendment_start",
+    "amendment_submit",
+    "amendment_target_add",
+    "amendment_target_remove",
     "calendar_feed_for",
     "commune_candidates",
     "communes_choose",
@@ -143,6 +164,7 @@ __all__ = [
     "reminder_key",
     "reminders_due",
     "removal_consequences",
+    "removal_problems",
     "request_message_post",
     "require_editable",
     "results_report_decide",

@@ -79,17 +79,7 @@ def test_the_commune_learns_of_it_on_the_day(browser: Browser, site: str):
     # The team is formed and the visit scheduled for tomorrow (Vietnam's date).
     plan = Plan.objects.get(summary__startswith="Kiểm tra công tác cải cách hành chính quý IV")
     thu_ba = plan.targets.get(agency__name=THU_BA)
-    team = services.team_create(plan=plan, name="Đoàn kiểm tra 1", by=staff_user())
-    services.team_member_add(
-        team=team, user=staff_user("doanvien"), full_name="Phạm Minh Tâm",
-        agency=Agency.objects.get(pk=agency_by_ref("91/STC", DAY).pk), role=TeamRole.LEAD,
-    )  # fmt: skip
-    services.team_targets_assign(team=team, targets=[thu_ba])
-    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    services.visit_schedule(
-        team=team, target=thu_ba, agency=thu_ba.agency, date=tomorrow,
-        start_time=datetime.time(8), end_time=datetime.time(11), place="Trụ sở UBND thị trấn",
-    )  # fmt: skip
+    tomorrow = visit_tomorrow(thu_ba)
 
     unit = signed_in(browser, site, "thuba")
     unit.goto(plan_url)
@@ -120,6 +110,22 @@ def test_the_commune_learns_of_it_on_the_day(browser: Browser, site: str):
     expect(unit.locator("section[aria-labelledby=doi-tuong]")).to_contain_text(THU_BA)
     # The issued document stays as it was sent.
     assert "Thứ Ba" not in pdf_text(unit, site, pdf_url)
+
+
+def visit_tomorrow(target) -> datetime.date:
+    """A team led by doanvien is given `target` and visits it tomorrow (Vietnam's date)."""
+    team = services.team_create(plan=target.plan, name="Đoàn kiểm tra 1", by=staff_user())
+    services.team_member_add(
+        team=team, user=staff_user("doanvien"), full_name="Phạm Minh Tâm",
+        agency=Agency.objects.get(pk=agency_by_ref("91/STC", DAY).pk), role=TeamRole.LEAD,
+    )  # fmt: skip
+    services.team_targets_assign(team=team, targets=[target])
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    services.visit_schedule(
+        team=team, target=target, agency=target.agency, date=tomorrow,
+        start_time=datetime.time(8), end_time=datetime.time(11), place="Trụ sở UBND thị trấn",
+    )  # fmt: skip
+    return tomorrow
 
 
 def staff_user(name: str = "noivu"):

@@ -329,9 +329,9 @@ def test_plan_detail_query_count(extra):
     plan = seed()
     _more_targets(plan, extra)
     # session, user, membership, lineage, plan, items, targets, target areas, team, bases,
-    # transitions, the files kept at issue; history for staff (history.plan_history): the plan's,
-    # its items', targets', team agencies', cited documents' (5)
-    assert _queries(reverse("inspections:plan-detail", args=[plan.pk])) == 17 + SESSION_OVERHEAD
+    # transitions, the files kept at issue, the amendments; history for staff
+    # (history.plan_history): the plan's, its items', targets', team agencies', cited documents' (5)
+    assert _queries(reverse("inspections:plan-detail", args=[plan.pk])) == 18 + SESSION_OVERHEAD
 
 
 @pytest.mark.parametrize("extra", [0, 40])

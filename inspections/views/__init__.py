@@ -1,5 +1,16 @@
 """Pages of the inspection round, one module per part (re-exported for the URL conf)."""
 
+from inspections.views.amendments import (
+    amendment_approve,
+    amendment_change_delete,
+    amendment_create,
+    amendment_detail,
+    amendment_issue,
+    amendment_return,
+    amendment_submit,
+    amendment_target_add,
+    amendment_target_remove,
+)
 from inspections.views.findings import finding_list
 from inspections.views.plans import (
     item_delete,
@@ -80,6 +91,15 @@ from inspections.views.visits import (
 )
 
 __all__ = [
+    "amendment_approve",
+    "amendment_change_delete",
+    "amendment_create",
+    "amendment_detail",
+    "amendment_issue",
+    "amendment_return",
+    "amendment_submit",
+    "amendment_target_add",
+    "amendment_target_remove",
     "attachment_file",
     "calendar_feed",
     "communes",

@@ -40,6 +40,7 @@ from inspections.models import (
     IssuedRendition,
     LegalDocument,
     Plan,
+    PlanAmendment,
     PlanBasis,
     PlanItem,
     PlanStatus,
@@ -159,6 +160,11 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rendition": IssuedRendition.objects.of(plan).first()
             if plan.status == PlanStatus.ISSUED
             else None,
+            # Amendments the user may see (a reporter: the issued ones).
+            "amendments": PlanAmendment.objects.visible_to(scope_for(request.user))
+            .filter(plan=plan)
+            .order_by("pk"),
+            "can_amend": can(request.user, *STAFF) and plan.status == PlanStatus.ISSUED,
         },
     )
 

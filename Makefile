@@ -43,6 +43,10 @@ setup: system-deps venv
 	DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo_round
 
 # Reports its own duration, passed or failed (the suite should stay under 15 minutes on 2 cores).
+# The suite runs in parallel (pytest-xdist): one worker per core, at most 2 (TEST_WORKERS=0 runs
+# it in one process). `--dist load` hands tests out in the collected order, so every worker keeps
+# pytest-django's order (transactional tests, then browser tests, last).
+TEST_WORKERS ?= auto
 test: system-deps test-deps venv
 	@start=$$(date +%s); status=0; \
 	$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) test-steps || status=$$?; \
@@ -55,7 +59,7 @@ test-steps:
 	$(VENV)/bin/bandit -q --ini .bandit -r
 	$(PY) .ci/audit_dependencies.py $(VENV)/bin/pip-audit
 	TESTING=true $(PY) manage.py makemigrations --check --dry-run
-	TESTING=true $(PY) -m pytest
+	TESTING=true $(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 2 --dist load
 
 # Installs missing Debian packages when root (or with password-less sudo); otherwise prints the
 # exact command and stops.

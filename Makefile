@@ -29,7 +29,11 @@ help:
 	@echo "make test  - the same set-up, then lint, migration check and the whole test suite"
 	@echo "make bench - benchmark the key pages and documents on PostgreSQL (national scale)"
 
+# The background worker (django-tasks-db's db_worker: the results report, the round's ZIP) runs
+# beside the server and is stopped with it (Ctrl-C, or the server ending).
 run: setup
+	@DEBUG=$${DEBUG:-true} $(PY) manage.py db_worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null || true' EXIT; \
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 setup: system-deps venv

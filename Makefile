@@ -29,7 +29,11 @@ help:
 	@echo "make test  - the same set-up, then lint, migration check and the whole test suite"
 	@echo "make bench - benchmark the key pages and documents on PostgreSQL (national scale)"
 
+# The background worker (django-tasks-db's db_worker: the results report, the round's ZIP) runs
+# beside the server and is stopped with it (Ctrl-C, or the server ending).
 run: setup
+	@DEBUG=$${DEBUG:-true} $(PY) manage.py db_worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null || true' EXIT; \
 	DEBUG=$${DEBUG:-true} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 setup: system-deps venv
@@ -43,6 +47,10 @@ setup: system-deps venv
 	DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo_round
 
 # Reports its own duration, passed or failed (the suite should stay under 15 minutes on 2 cores).
+# The suite runs in parallel (pytest-xdist): one worker per core, at most 2 (TEST_WORKERS=0 runs
+# it in one process). `--dist load` hands tests out in the collected order, so every worker keeps
+# pytest-django's order (transactional tests, then browser tests, last).
+TEST_WORKERS ?= auto
 test: system-deps test-deps venv
 	@start=$$(date +%s); status=0; \
 	$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) test-steps || status=$$?; \
@@ -55,7 +63,7 @@ test-steps:
 	$(VENV)/bin/bandit -q --ini .bandit -r
 	$(PY) .ci/audit_dependencies.py $(VENV)/bin/pip-audit
 	TESTING=true $(PY) manage.py makemigrations --check --dry-run
-	TESTING=true $(PY) -m pytest
+	TESTING=true $(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses 2 --dist load
 
 # Installs missing Debian packages when root (or with password-less sudo); otherwise prints the
 # exact command and stops.

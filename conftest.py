@@ -36,6 +36,29 @@ def django_db_setup(django_db_setup, django_db_blocker):
         load_reference_and_demo_data()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_folder_of_this_run(tmp_path_factory):
+    """Private storage writes to a temporary folder of this run (of each pytest-xdist worker),
+    never to the checkout's `private/`: two runs, or two workers, never share a file. The
+    storage object is kept (file fields hold it), only its location changes."""
+    from django.core.files.storage import FileSystemStorage
+
+    from inspections.models import private_storage
+
+    storage = private_storage()
+    if not isinstance(storage, FileSystemStorage):
+        yield
+        return
+    kept = storage._location
+    storage._location = str(tmp_path_factory.mktemp("private"))
+    storage.__dict__.pop("base_location", None)
+    storage.__dict__.pop("location", None)
+    yield
+    storage._location = kept
+    storage.__dict__.pop("base_location", None)
+    storage.__dict__.pop("location", None)
+
+
 @pytest.fixture(scope="module")
 def national_registry(django_db_setup, django_db_blocker):
     """The whole country from `vietnam-provinces` on top of the shipped registry, for the tests

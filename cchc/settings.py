@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "cchc.apps.AxesConfig",  # django-axes, named in Vietnamese
     "simple_history",
+    "django_tasks_db",  # background jobs kept in the database (no broker): reports/jobs.py
     "units",
     "inspections",
     "reports",
@@ -354,6 +355,25 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=30 * 1024 * 1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=20_000)
 IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=50)
+
+# Background jobs (Django's tasks framework, reports/jobs.py): queued in the database and run by
+# `manage.py db_worker` (django-tasks-db), which `make run` starts beside the server and the
+# deployment guide runs as its own systemd service. Tests run every task at once, in the
+# request (ImmediateBackend); the "database" backend lets one test queue a job for a real worker.
+_DATABASE_TASKS = {"BACKEND": "django_tasks_db.DatabaseBackend"}
+TASKS = (
+    {
+        "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},
+        "database": _DATABASE_TASKS,
+    }
+    if TESTING
+    else {"default": _DATABASE_TASKS}
+)
+# The backend jobs are queued on (a test switches it to "database").
+JOBS_TASK_BACKEND = "default"
+# A running job that has not reported progress for this many seconds is taken as interrupted (its
+# worker was stopped or killed): its page offers to run it again.
+JOBS_STALE_AFTER = env.int("JOBS_STALE_AFTER", default=5 * 60)
 
 # Size of the demo/reference data and of pages.
 PAGE_SIZE = env.int("PAGE_SIZE", default=50)

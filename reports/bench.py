@@ -354,6 +354,35 @@ def goals(sizes: list[Size], seed: Measure | None) -> list[dict]:
     return out
 
 
+# Throughput (reports/throughput.py): every HTML page at least this share of /healthz's requests
+# per second, through gunicorn with 2 workers.
+THROUGHPUT_GOAL = 1 / 10
+
+
+def throughput_targets(size: Size) -> list:
+    """The HTML pages measured at this size (answered 200), each with the person who opened it."""
+    from reports.throughput import Target
+
+    return [
+        Target(page.key, size.measures[page.key].url, size.people.get(page.role))
+        for page in PAGES
+        if not page.document and page.key in size.measures and size.measures[page.key].status == 200
+    ]
+
+
+def throughput_goals(result: dict) -> list[dict]:
+    return [
+        {
+            "goal": f"{key}: throughput ≥ 1/{round(1 / THROUGHPUT_GOAL)} of /healthz",
+            "measured": figures["ratio_to_floor"],
+            "met": figures["ratio_to_floor"] is not None
+            and figures["ratio_to_floor"] >= THROUGHPUT_GOAL,
+        }
+        for key, figures in result["pages"].items()
+        if key != "healthz"
+    ]
+
+
 def report(sizes: list[Size], seed: Measure | None, started: float, settings_used: dict) -> dict:
     return {
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),

@@ -101,6 +101,26 @@ KINDS: dict[type[models.Model], tuple[Callable[[object], bool], Callable, Callab
 }
 
 
+# How each kind reaches its plan, for the documents of one round.
+PLAN_LOOKUP: dict[type[models.Model], str] = {
+    Plan: "pk",
+    Team: "plan",
+    Outline: "plan",
+    Minutes: "visit__plan",
+    ConclusionNotice: "plan",
+    ResultsReport: "plan",
+}
+
+
+def issued_of_plan(plan: Plan) -> list[models.Model]:
+    """Every issued document of the round, kind by kind in the order of KINDS, each by id."""
+    return [
+        document
+        for model, lookup in PLAN_LOOKUP.items()
+        for document in KINDS[model][2]().filter(**{lookup: plan.pk}).order_by("pk")
+    ]
+
+
 def issued_without_files(model: type[models.Model]) -> models.QuerySet:
     """The issued documents of a kind that have no kept files yet."""
     kept = IssuedRendition.objects.filter(
@@ -153,8 +173,17 @@ def rendition_for(document: models.Model) -> IssuedRendition | None:
 
 def store_on_issue(sender, document: models.Model, **kwargs) -> None:
     """`document_issued`: render once the issue is committed. Should rendering fail then, the
-    issue stands and the first download renders it (logged, not raised at the person issuing)."""
+    issue stands and the first download renders it (logged, not raised at the person issuing).
+    The results report (seconds of figures and charts) is rendered by a background job instead
+    of the request that issues it (reports/jobs.py)."""
     model, pk = type(document), document.pk
+    if model is ResultsReport:
+        from reports.jobs import job_start
+        from reports.models import JobKind
+
+        plan = document.plan
+        transaction.on_commit(lambda: job_start(kind=JobKind.RESULTS_REPORT, plan=plan))
+        return
 
     def store() -> None:
         try:

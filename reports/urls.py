@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import dashboard_views, table_exports, views
+from reports import dashboard_views, job_views, table_exports, views
 
 app_name = "reports"
 
@@ -35,6 +35,10 @@ urlpatterns = [
         name="minutes-document",
     ),
     path("plans/<int:pk>/results.<str:fmt>", views.results_file, name="results-document"),
+    path("plans/<int:pk>/documents.zip", job_views.round_zip, name="round-zip"),
+    path("jobs/<int:job_pk>/", job_views.job_page, name="job"),
+    path("jobs/<int:job_pk>/retry/", job_views.job_run_again, name="job-retry"),
+    path("jobs/<int:job_pk>/download/", job_views.job_download, name="job-download"),
     path("calendar/<str:token>.ics", views.visits_calendar, name="visits-calendar"),
     path("plans/<int:pk>/progress.<str:fmt>", views.progress_export, name="progress-export"),
     path("plans/<int:pk>/targets.<str:fmt>", table_exports.target_export, name="target-export"),

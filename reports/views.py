@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET
 
 from inspections.access import get_plan_for_role, get_plan_for_user, get_visit_for_user
-from inspections.models import CalendarFeed, Minutes, Outline, PlanAmendment, ResultsReport
+from inspections.models import (
+    CalendarFeed,
+    IssuedRendition,
+    Minutes,
+    NoticeStatus,
+    Outline,
+    PlanAmendment,
+    ResultsReport,
+)
 from inspections.services import (
     conclusions_visible,
     plan_progress,
@@ -19,6 +27,8 @@ from reports.amendment_document import amendment_document, amendment_for_documen
 from reports.exports import Column, Kind, Table, export_response
 from reports.ical import visits_ics
 from reports.issued import rendition_for
+from reports.jobs import job_for_results_report
+from reports.models import Job
 from reports.outline_document import outline_document
 from reports.plan_document import plan_document, plan_for_document
 from reports.rendering import render_docx, render_pdf
@@ -125,6 +135,10 @@ def _kept_or_live(record, fmt: str, build) -> HttpResponse:
     rendition = rendition_for(record)
     if rendition is None:
         return _document(build(), fmt)
+    return _kept(rendition, fmt)
+
+
+def _kept(rendition: IssuedRendition, fmt: str) -> HttpResponse:
     stored = rendition.pdf if fmt == "pdf" else rendition.docx
     with stored.open("rb") as file:
         content = file.read()
@@ -193,11 +207,17 @@ def minutes_file(request: HttpRequest, visit_pk: int, fmt: str) -> HttpResponse:
 @login_required
 @require_GET
 def results_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    """The round's results report (a draft is marked so), for staff, leaders and the team."""
+    """The round's results report (a draft is marked so), for staff, leaders and the team. Issued
+    but not rendered yet: the page of the background job rendering it."""
     plan = get_plan_for_role(request.user, pk, Role.STAFF, Role.LEADER, Role.TEAM)
     report = get_object_or_404(
         ResultsReport.objects.select_related("issuer__unit", "plan__issuer"), plan=plan
     )
+    if fmt in ("pdf", "docx") and report.status == NoticeStatus.ISSUED:
+        kept = job_for_results_report(report)
+        if isinstance(kept, Job):
+            return redirect("reports:job", kept.pk)
+        return _kept(kept, fmt)
     return _kept_or_live(report, fmt, lambda: results_document(report, round_results(report.plan)))
 
 

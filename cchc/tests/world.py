@@ -17,6 +17,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cchc.test import AG_2026, KG_2023, unit
@@ -49,6 +50,7 @@ from inspections.models import (
 )
 from inspections.tests.test_uploads import pdf_bytes
 from inspections.uploads import check_upload
+from reports.models import Job, JobKind, JobStatus
 from units.models import AdministrativeUnit, Agency
 from units.services import agency_by_ref
 
@@ -90,6 +92,7 @@ class World:
     feed: CalendarFeed  # doanvien's
     amendment: PlanAmendment  # a draft amendment of the seed plan, adding Sở Y tế
     amendment_change: AmendmentTarget
+    job: Job  # the seed round's ZIP, done (another one is queued: asking again joins that one)
     draft: Plan  # An Giang, 2026
     draft_item: PlanItem
     draft_target: PlanTarget
@@ -188,6 +191,10 @@ def build_world() -> World:
     ca_mau_item = PlanItem.objects.create(plan=ca_mau_plan, order=1, heading="MỤC ĐÍCH")
     (ca_mau_target,) = services.plan_targets_add(plan=ca_mau_plan, agencies=[ca_mau_agency])
 
+    job = Job.objects.create(kind=JobKind.ROUND_ZIP, plan=seed, status=JobStatus.DONE, total=1)
+    job.result.save("van-ban.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
+    Job.objects.create(kind=JobKind.ROUND_ZIP, plan=seed, requested_by=noivu)
+
     return World(
         seed=seed,
         team=team,
@@ -208,6 +215,7 @@ def build_world() -> World:
         feed=services.calendar_feed_for(doanvien),
         amendment=amendment,
         amendment_change=amendment_change,
+        job=job,
         draft=draft,
         draft_item=draft_item,
         draft_target=draft_target,

@@ -154,6 +154,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_issue": can(request.user, *STAFF) and plan.status == PlanStatus.APPROVED,
             "can_copy": can(request.user, *STAFF),
             "can_follow": can(request.user, Role.STAFF, Role.TEAM, Role.LEADER),
+            # The ZIP of every issued document of the round (reports/jobs.py).
+            "can_collect": can(request.user, Role.STAFF, Role.LEADER)
+            and plan.status == PlanStatus.ISSUED,
             "note_form": NoteForm(),
             "issue_form": IssueForm(initial={"document_date": plan.document_date}),
             "history": plan_history(plan) if may_see_history(request.user) else None,

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from reports import bench
+from reports import bench, throughput
 
 
 class Command(BaseCommand):
@@ -38,6 +38,15 @@ class Command(BaseCommand):
         parser.add_argument("--warmup", type=int, default=2)
         parser.add_argument(
             "--quick", action="store_true", help="mỗi trang một lần (để kiểm thử lệnh)"
+        )
+        parser.add_argument(
+            "--throughput-seconds",
+            type=float,
+            default=10,
+            help="số giây đo mỗi trang qua gunicorn 2 worker (0: bỏ phần đo lưu lượng)",
+        )
+        parser.add_argument(
+            "--throughput-clients", type=int, default=4, help="số client đồng thời (vòng kín)"
         )
         parser.add_argument(
             "--output",
@@ -97,11 +106,29 @@ class Command(BaseCommand):
                 "load_average_at_start": load_at_start,
             },
         )
+        seconds = 0 if quick else options["throughput_seconds"]
+        if seconds > 0:
+            self.stdout.write(f"Đo lưu lượng qua gunicorn ({seconds:g} s mỗi trang)…")
+            result["throughput"] = throughput.measure(
+                bench.throughput_targets(sizes[0]),
+                seconds=seconds,
+                clients=options["throughput_clients"],
+            )
+            result["goals"] += bench.throughput_goals(result["throughput"])
         output = Path(options["output"])
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
         self.stdout.write("")
         self.stdout.write(bench.table(result))
+        if "throughput" in result:
+            self.stdout.write("")
+            self.stdout.write(throughput.table(result["throughput"]))
+            self.stdout.write(
+                f"{result['throughput']['server']} · {result['throughput']['client']} · tải "
+                f"{result['throughput']['load_average_before'][0]} → "
+                f"{result['throughput']['load_average_after'][0]} · RSS worker tối đa "
+                f"{result['throughput']['worker_peak_rss_mib']} MiB"
+            )
         self.stdout.write("")
         for size in sizes:
             for key, measure in size.measures.items():

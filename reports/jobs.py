@@ -1,0 +1,214 @@
+"""Work too long for a request, run in the background (Django's tasks framework; in production the
+database backend of django-tasks-db and its `db_worker`): the results report rendered at issue, and
+every issued document of a round as one ZIP for the records office.
+
+A `Job` row is what its page shows: queued, running with its progress, done with its result, or
+failed with the reason. A worker stopped mid-job leaves its job running but silent: once silent for
+JOBS_STALE_AFTER seconds the page offers to run it again. Result files are written under a
+temporary name and renamed when complete, so a killed worker never leaves a half-written file
+under the name a download reads.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import zipfile
+from collections.abc import Callable
+from typing import BinaryIO
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import FileSystemStorage, Storage
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.tasks import task
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from inspections.models import IssuedRendition, NoticeStatus, ResultsReport
+from reports.issued import issued_of_plan, rendition_store
+from reports.models import ACTIVE, Job, JobKind, JobStatus
+
+logger = logging.getLogger(__name__)
+
+
+class JobFailure(Exception):
+    """A failure whose message (Vietnamese) is the reason shown on the job's page."""
+
+
+# --- starting, retrying ------------------------------------------------------------------------
+
+
+def job_start(*, kind: str, plan, by=None) -> Job:
+    """The job of this kind for the plan: the one in progress if any (asking twice joins it),
+    otherwise a new one, queued."""
+    active = Job.objects.filter(kind=kind, plan=plan, status__in=ACTIVE).first()
+    if active is not None:
+        return active
+    try:
+        with transaction.atomic():
+            job = Job.objects.create(kind=kind, plan=plan, requested_by=by)
+    except IntegrityError:
+        # Asked at the same moment by someone else: theirs is the one.
+        return Job.objects.get(kind=kind, plan=plan, status__in=ACTIVE)
+    _enqueue(job)
+    return job
+
+
+def job_retry(job: Job) -> Job:
+    """Run a failed or interrupted job again from the start (its file, if any, is replaced)."""
+    if not job.may_retry:
+        return job
+    try:
+        with transaction.atomic():
+            Job.objects.filter(pk=job.pk).update(
+                status=JobStatus.QUEUED,
+                done=0,
+                reason="",
+                started_at=None,
+                heartbeat_at=None,
+                finished_at=None,
+            )
+    except IntegrityError:
+        # Another job of this kind started for the plan meanwhile: that one is in progress.
+        return Job.objects.get(kind=job.kind, plan=job.plan_id, status__in=ACTIVE)
+    job.refresh_from_db()
+    _enqueue(job)
+    return job
+
+
+def _enqueue(job: Job) -> None:
+    run_job.using(backend=settings.JOBS_TASK_BACKEND).enqueue(job.pk)
+
+
+# --- the task ----------------------------------------------------------------------------------
+
+
+@task
+def run_job(job_id: int) -> None:
+    """Run a queued job (a job already taken by another worker, or done, is left alone)."""
+    now = timezone.now()
+    claimed = Job.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+        status=JobStatus.RUNNING, started_at=now, heartbeat_at=now, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return
+    job = Job.objects.select_related("plan").get(pk=job_id)
+    try:
+        RUNNERS[job.kind](job)
+    except Exception as error:
+        reason = str(error)
+        if not isinstance(error, JobFailure):
+            reason = _(
+                "Lỗi hệ thống khi xử lý (%(error)s). Hãy chạy lại; nếu vẫn lỗi, báo quản trị viên."
+            ) % {"error": type(error).__name__}
+        Job.objects.filter(pk=job_id).update(
+            status=JobStatus.FAILED, reason=reason, finished_at=timezone.now()
+        )
+        logger.exception("Job %s (%s) failed", job_id, job.kind)
+        raise
+    Job.objects.filter(pk=job_id).update(
+        status=JobStatus.DONE, done=F("total"), finished_at=timezone.now()
+    )
+
+
+def _progress(job: Job, done: int, total: int) -> None:
+    job.done, job.total = done, total
+    Job.objects.filter(pk=job.pk).update(done=done, total=total, heartbeat_at=timezone.now())
+
+
+def _render_results_report(job: Job) -> None:
+    report = ResultsReport.objects.filter(plan=job.plan).first()
+    if report is None or report.status != NoticeStatus.ISSUED:
+        raise JobFailure(_("Báo cáo kết quả của kế hoạch này chưa được ban hành."))
+    _progress(job, 0, 1)
+    rendition_store(report)
+    _progress(job, 1, 1)
+
+
+def _round_zip(job: Job) -> None:
+    """Every issued document of the round, PDF and Word, exactly the bytes of its download, named
+    as its download is (number and symbol); a name met twice gets a suffix."""
+    documents = issued_of_plan(job.plan)
+    if not documents:
+        raise JobFailure(_("Kế hoạch này chưa có văn bản nào được ban hành."))
+    _progress(job, 0, len(documents))
+    names: set[str] = set()
+
+    def write(out: BinaryIO) -> None:
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for done, document in enumerate(documents, start=1):
+                rendition = rendition_store(document)
+                for stored, extension in ((rendition.pdf, "pdf"), (rendition.docx, "docx")):
+                    name = _unique(f"{rendition.title}.{extension}", names)
+                    with stored.open("rb") as source, archive.open(name, "w") as target:
+                        for chunk in iter(lambda: source.read(1024 * 1024), b""):
+                            target.write(chunk)
+                _progress(job, done, len(documents))
+
+    number = job.plan.number_display.replace("/", "-")
+    job.result.name = store_atomically(
+        job.result.storage, job_path_for(job, f"van-ban-dot-kiem-tra-{number}.zip"), write
+    )
+    Job.objects.filter(pk=job.pk).update(result=job.result.name)
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    stem, dot, extension = name.rpartition(".")
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{stem} ({n}){dot}{extension}"
+    taken.add(candidate)
+    return candidate
+
+
+def job_path_for(job: Job, filename: str) -> str:
+    return job.result.field.generate_filename(job, filename)
+
+
+RUNNERS: dict[str, Callable[[Job], None]] = {
+    JobKind.RESULTS_REPORT: _render_results_report,
+    JobKind.ROUND_ZIP: _round_zip,
+}
+
+
+# --- files written whole or not at all ---------------------------------------------------------
+
+
+def store_atomically(storage: Storage, name: str, write: Callable[[BinaryIO], None]) -> str:
+    """Write a file through `write` and keep it as `name` (or the free name the storage picks)
+    only once complete. On disk: a hidden temporary file beside it, renamed over; elsewhere
+    (object storage) the object appears only when its upload completes. Returns the name kept."""
+    if isinstance(storage, FileSystemStorage):
+        name = storage.get_available_name(name)
+        path = storage.path(name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".", suffix=".part")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                write(out)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temporary, path)
+        except BaseException:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+            raise
+        return name
+    with tempfile.TemporaryFile() as out:
+        write(out)
+        out.seek(0)
+        return storage.save(name, File(out, name=os.path.basename(name)))
+
+
+def job_for_results_report(report: ResultsReport) -> IssuedRendition | Job:
+    """An issued results report: its kept files, or the job rendering them (started if none)."""
+    rendition = IssuedRendition.objects.of(report).first()
+    if rendition is not None:
+        return rendition
+    job = job_start(kind=JobKind.RESULTS_REPORT, plan=report.plan)
+    # Run at once where tasks run immediately (tests): the files may be kept now.
+    return IssuedRendition.objects.of(report).first() or job

@@ -29,7 +29,6 @@ from inspections.services.remediation import (
     reinspection_proposals,
     reinspection_targets_add,
     remediation_report,
-    remediation_todos,
     remediation_verify,
     unresolved_before,
 )
@@ -46,7 +45,6 @@ from inspections.services.results import (
 from inspections.services.self_inspection import (
     PROGRESS_STATES,
     ProgressRow,
-    Todo,
     coverage_of,
     not_requested,
     outline_send,
@@ -58,7 +56,6 @@ from inspections.services.self_inspection import (
     self_inspection_recipients,
     submission_create,
     submission_review,
-    todo_for,
     unanswered,
 )
 from inspections.services.visits import (
@@ -91,7 +88,6 @@ __all__ = [
     "ProgressRow",
     "Proposal",
     "RoundResults",
-    "Todo",
     "calendar_feed_for",
     "commune_candidates",
     "communes_choose",
@@ -131,7 +127,6 @@ __all__ = [
     "reinspection_proposals",
     "reinspection_targets_add",
     "remediation_report",
-    "remediation_todos",
     "remediation_verify",
     "reminder_key",
     "reminders_due",
@@ -151,7 +146,6 @@ __all__ = [
     "team_decision_issue",
     "team_member_add",
     "team_targets_assign",
-    "todo_for",
     "unanswered",
     "unresolved_before",
     "visit_schedule",

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +37,7 @@ from inspections.services.plans import (
     plan_targets_add,
     require_editable,
 )
-from inspections.services.self_inspection import Todo, reminder_key
+from inspections.services.self_inspection import reminder_key
 from inspections.storage import checked_fields, files_saved_atomically
 from inspections.text import short_date
 from units.models import AdministrativeUnit, Agency
@@ -303,41 +303,3 @@ def reinspection_targets_add(*, plan: Plan, proposals: Iterable[Proposal]) -> li
             target.save(update_fields=["kind", "reason", "follow_up_reference", "follows_up"])
             changed.append(target)
     return changed
-
-
-def remediation_todos(scope) -> list[Todo]:
-    """For a unit: recommendations waiting for its report (never reported, or judged not
-    remedied). For staff and team members: reports waiting for verification. Two queries."""
-    from django.urls import reverse
-
-    today = timezone.localdate()
-    link = reverse("inspections:recommendation-list") + "?status=unresolved"
-    todos: list[Todo] = []
-    recommendations = recommendations_visible(scope).unresolved()
-    if scope.role == "reporter":
-        waiting = recommendations.filter(
-            Q(reports__isnull=True) | Q(status=RecommendationStatus.NOT_DONE)
-        ).distinct()
-        count = waiting.count()
-        if count:
-            overdue = waiting.filter(due_date__lt=today).count()
-            text = _("%d kiến nghị cần báo cáo kết quả khắc phục") % count
-            if overdue:
-                text += _(" (%d quá hạn)") % overdue
-            todos.append(
-                Todo(text, reverse("inspections:recommendation-list") + "?status=unresolved")
-            )
-    elif scope.is_admin or scope.role in ("staff", "team"):
-        unverified = Verification.objects.filter(
-            recommendation=OuterRef("recommendation"), verified_at__gte=OuterRef("submitted_at")
-        )
-        count = (
-            RemediationReport.objects.filter(recommendation__in=recommendations)
-            .exclude(Exists(unverified))
-            .values("recommendation")
-            .distinct()
-            .count()
-        )
-        if count:
-            todos.append(Todo(_("%d báo cáo khắc phục chờ xác minh") % count, link))
-    return todos

@@ -26,11 +26,11 @@ from inspections.models.reference import (
 )
 from inspections.models.remediation import (
     FindingEvidence,
-    RecommendationReminder,
     RemediationFile,
     RemediationReport,
     Verification,
 )
+from inspections.models.reminders import SentReminder
 from inspections.models.renditions import IssuedRendition
 from inspections.models.results import ResultsReport
 from inspections.models.self_inspection import (
@@ -40,7 +40,6 @@ from inspections.models.self_inspection import (
     Outline,
     OutlineField,
     OutlineSection,
-    Reminder,
     ReportRequest,
     ReportRequestQuerySet,
     RequestMessage,
@@ -111,16 +110,15 @@ __all__ = [
     "PlanTeamAgency",
     "PlanTransition",
     "Recommendation",
-    "RecommendationReminder",
     "RecommendationStatus",
     "RemediationFile",
     "RemediationReport",
-    "Reminder",
     "ReportRequest",
     "ReportRequestQuerySet",
     "RequestMessage",
     "ResultsReport",
     "ReviewStatus",
+    "SentReminder",
     "Severity",
     "Submission",
     "SubmissionAttachment",

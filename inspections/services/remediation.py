@@ -4,7 +4,6 @@ re-inspection in the next plan (resolved to the units that exist then)."""
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -37,7 +36,6 @@ from inspections.services.plans import (
     plan_targets_add,
     require_editable,
 )
-from inspections.services.self_inspection import reminder_key
 from inspections.storage import checked_fields, files_saved_atomically
 from inspections.text import short_date
 from units.models import AdministrativeUnit, Agency
@@ -148,27 +146,6 @@ def finding_evidence_add(*, finding: Finding, by, files: Iterable) -> list[Findi
             save(evidence, upload)
             added.append(evidence)
     return added
-
-
-def recommendation_reminders_due(
-    today: datetime.date, days: Iterable[int]
-) -> list[tuple[Recommendation, str]]:
-    """(recommendation, key) of every remediation reminder due today and not sent yet: before
-    the due date and once overdue, for issued, unresolved recommendations."""
-    days = sorted(set(days))
-    horizon = today + datetime.timedelta(days=max(days, default=0))
-    recommendations = (
-        Recommendation.objects.unresolved()
-        .filter(notice_is_issued(), due_date__lte=horizon)
-        .select_related("responsible", "finding__visit__plan")
-        .prefetch_related("reminders")
-    )
-    due = []
-    for recommendation in recommendations:
-        key = reminder_key(recommendation.due_date, today, days)
-        if key and key not in {r.key for r in recommendation.reminders.all()}:
-            due.append((recommendation, key))
-    return due
 
 
 # Re-inspection ------------------------------------------------------------------------------

@@ -141,39 +141,6 @@ def request_message_post(*, request: ReportRequest, by, body: str, from_unit: bo
     return message
 
 
-def reminders_due(today: datetime.date, days: Iterable[int]) -> list[tuple[ReportRequest, str]]:
-    """(request, key) of every reminder that should go out today and has not gone out yet:
-    `before-N` N days before the deadline, `overdue` once the deadline has passed, for requests
-    without an accepted or pending report."""
-    days = sorted(set(days))
-    horizon = today + datetime.timedelta(days=max(days, default=0))
-    requests = (
-        ReportRequest.objects.filter(plan__status=PlanStatus.ISSUED, deadline__lte=horizon)
-        .exclude(
-            submissions__deliverable=Deliverable.REPORT,
-            submissions__status__in=[ReviewStatus.SUBMITTED, ReviewStatus.ACCEPTED],
-        )
-        .select_related("agency", "plan")
-        .prefetch_related("reminders")
-    )
-    due = []
-    for request in requests:
-        key = reminder_key(request.deadline, today, days)
-        if key and key not in {r.key for r in request.reminders.all()}:
-            due.append((request, key))
-    return due
-
-
-def reminder_key(deadline: datetime.date, today: datetime.date, days: Iterable[int]) -> str:
-    """Which reminder is due today for a deadline: `overdue` once it has passed, else the nearest
-    threshold reached (with 7 and 1, from 7 days down to 2 before it is `before-7`), or ""."""
-    left = (deadline - today).days
-    if left < 0:
-        return "overdue"
-    reached = [d for d in days if left <= d]
-    return f"before-{min(reached)}" if reached else ""
-
-
 def coverage_of(outline: Outline, values: dict[str, Any]) -> Decimal | None:
     """Self-inspected ÷ total, in percent, from the two fields the outline marks for it."""
     roles = {f.role: str(f.pk) for f in outline.fields.all() if f.role}

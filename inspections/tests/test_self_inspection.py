@@ -314,13 +314,14 @@ def test_reminders_are_sent_once(sent, mailoutbox, monkeypatch):
     monkeypatch.setattr("django.utils.timezone.localdate", lambda *a, **k: today)
     call_command("send_reminders", stdout=io.StringIO())
     reminded = len(mailoutbox)
-    assert reminded >= 2  # An Biên and Sở Tư pháp, among the targets
-    assert "Sắp đến hạn" in mailoutbox[0].subject
+    assert reminded == 2  # An Biên and Sở Tư pháp, among the targets: one digest each
+    assert "Nhắc hạn ngày 8/7/2099" in mailoutbox[0].subject
+    assert "Sắp đến hạn" in mailoutbox[0].body
     call_command("send_reminders", stdout=io.StringIO())
     assert len(mailoutbox) == reminded  # safe to run twice
     today = datetime.date(2099, 7, 16)
     call_command("send_reminders", stdout=io.StringIO())
-    assert any("Quá hạn" in m.subject for m in mailoutbox[reminded:])
+    assert any("ĐÃ QUÁ HẠN" in m.body for m in mailoutbox[reminded:])
 
 
 def test_covering_letter_is_numbered_when_sent(sent):

@@ -1,0 +1,86 @@
+"""In a real Chromium: a conclusion notice sent for approval appears in the leader's to-do; the
+entry opens the list of exactly that notice, the leader opens it and approves; the approved
+notice then appears in the staff's to-do, which leads to it, and staff issue it."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from conftest import BROWSER_TEST, signed_in
+from inspections import services
+from inspections.models import NoticeStatus, TeamRole
+from inspections.tests.factories import DAY, schedule, seed, target, user
+from inspections.tests.test_remediation import recommend
+from units.services import agency_by_ref
+
+pytestmark = BROWSER_TEST
+
+AN_BIEN = "Ủy ban nhân dân huyện An Biên"
+
+
+@pytest.fixture(autouse=True)
+def _files_in_tmp(private_files):
+    """Uploaded and kept files go to a temporary folder (see conftest)."""
+
+
+@pytest.fixture
+def submitted(site):
+    """An Biên visited, recorded, and its conclusion notice sent to the leader."""
+    team = services.team_create(plan=seed(), name="Đoàn kiểm tra số 1", by=user("noivu"))
+    services.team_member_add(
+        team=team, user=user("doanvien"), full_name="Phạm Minh Tâm",
+        agency=agency_by_ref("91/STC", DAY), role=TeamRole.LEAD,
+    )  # fmt: skip
+    services.team_targets_assign(team=team, targets=[target("908/UBND")])
+    visit = schedule(team, "908/UBND", datetime.date(2023, 9, 12))
+    services.minutes_save(visit=visit, by=user("doanvien"), team_attendees="Đoàn",
+                          unit_attendees="UBND huyện", checked="Hồ sơ một cửa")  # fmt: skip
+    recommend(visit)
+    notice = services.conclusion_prepare(plan=visit.plan, agency=visit.agency)
+    services.conclusion_submit(notice=notice, summary="Cơ bản đầy đủ.", signer_name="Nguyễn Nhân")
+    return notice
+
+
+def todo_entry(page: Page, text: str):
+    return page.locator(".todo-list li").filter(has_text=text)
+
+
+def test_leader_approves_from_the_todo_and_staff_issue_from_theirs(
+    browser: Browser, site: str, submitted
+):
+    notice = submitted
+    leader = signed_in(browser, site, "lanhdao")
+    entry = todo_entry(leader, "Thông báo kết luận chờ lãnh đạo duyệt")
+    expect(entry.locator(".badge")).to_have_text("1")
+    entry.get_by_role("link").click()
+    expect(leader.get_by_role("status")).to_contain_text("Thông báo kết luận chờ lãnh đạo duyệt")
+    rows = leader.locator("table tbody tr")
+    expect(rows).to_have_count(1)
+    rows.first.get_by_role("link").first.click()
+    expect(leader).to_have_url(f"{site}/plans/conclusions/{notice.pk}/")
+    leader.get_by_role("button", name="Duyệt").click()
+    expect(leader.get_by_role("alert").filter(has_text="Đã duyệt.")).to_be_visible()
+    notice.refresh_from_db()
+    assert notice.status == NoticeStatus.APPROVED
+    leader.goto(f"{site}/")
+    expect(todo_entry(leader, "Thông báo kết luận chờ lãnh đạo duyệt")).to_have_count(0)
+
+    staff = signed_in(browser, site, "noivu")
+    entry = todo_entry(staff, "Thông báo kết luận đã duyệt, chờ cấp số ban hành")
+    expect(entry.locator(".badge")).to_have_text("1")
+    entry.get_by_role("link").click()
+    rows = staff.locator("table tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text(AN_BIEN)
+    rows.first.get_by_role("link").first.click()
+    staff.get_by_role("button", name="Cấp số và ban hành").click()
+    expect(
+        staff.get_by_role("alert").filter(has_text="Đã ban hành; đơn vị đã xem được thông báo.")
+    ).to_be_visible()
+    notice.refresh_from_db()
+    assert notice.status == NoticeStatus.ISSUED
+    staff.goto(f"{site}/")
+    expect(todo_entry(staff, "Thông báo kết luận đã duyệt, chờ cấp số ban hành")).to_have_count(0)

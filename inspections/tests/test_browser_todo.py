@@ -10,11 +10,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from conftest import BROWSER_TEST, signed_in
-from inspections import services
-from inspections.models import NoticeStatus, TeamRole
-from inspections.tests.factories import DAY, schedule, seed, target, user
-from inspections.tests.test_remediation import recommend
-from units.services import agency_by_ref
+from inspections.models import NoticeStatus
+from inspections.tests.factories import schedule
+from inspections.tests.test_todo import submitted_notice
 
 pytestmark = BROWSER_TEST
 
@@ -27,21 +25,11 @@ def _files_in_tmp(private_files):
 
 
 @pytest.fixture
-def submitted(site):
-    """An Biên visited, recorded, and its conclusion notice sent to the leader."""
-    team = services.team_create(plan=seed(), name="Đoàn kiểm tra số 1", by=user("noivu"))
-    services.team_member_add(
-        team=team, user=user("doanvien"), full_name="Phạm Minh Tâm",
-        agency=agency_by_ref("91/STC", DAY), role=TeamRole.LEAD,
-    )  # fmt: skip
-    services.team_targets_assign(team=team, targets=[target("908/UBND")])
-    visit = schedule(team, "908/UBND", datetime.date(2023, 9, 12))
-    services.minutes_save(visit=visit, by=user("doanvien"), team_attendees="Đoàn",
-                          unit_attendees="UBND huyện", checked="Hồ sơ một cửa")  # fmt: skip
-    recommend(visit)
-    notice = services.conclusion_prepare(plan=visit.plan, agency=visit.agency)
-    services.conclusion_submit(notice=notice, summary="Cơ bản đầy đủ.", signer_name="Nguyễn Nhân")
-    return notice
+def submitted(site, request):
+    """An Biên visited by the first team (conftest's `team`, once the live server's data is
+    loaded), recorded, and its conclusion notice sent to the leader."""
+    team = request.getfixturevalue("team")
+    return submitted_notice(schedule(team, "908/UBND", datetime.date(2023, 9, 12)))
 
 
 def todo_entry(page: Page, text: str):

@@ -20,6 +20,7 @@ from inspections.models import Recommendation, SentReminder
 from inspections.reminders import send_digests
 from inspections.tests.factories import user
 from inspections.tests.test_remediation import issue_notice, recommend
+from inspections.tests.test_todo import recorded
 from units.models import Membership
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]
@@ -140,11 +141,7 @@ def test_a_person_changes_only_their_own_setting():
 def test_approval_requested_returned_and_issued(
     visit, addresses, mailoutbox, django_capture_on_commit_callbacks
 ):
-    services.minutes_save(
-        visit=visit, by=user("doanvien"), team_attendees="Đoàn", unit_attendees="UBND huyện",
-        checked="Hồ sơ một cửa",
-    )  # fmt: skip
-    recommend(visit)
+    recorded(visit)
     notice = services.conclusion_prepare(plan=visit.plan, agency=visit.agency)
     url = reverse("inspections:conclusion-detail", args=[notice.pk])
     with django_capture_on_commit_callbacks(execute=True):

@@ -34,12 +34,18 @@ def listed(username: str, url: str) -> list:
     return list(response.context["page"])
 
 
-def submitted_notice(visit) -> ConclusionNotice:
+def recorded(visit) -> None:
+    """The visit's minutes, and one finding with its recommendation."""
     services.minutes_save(
         visit=visit, by=user("doanvien"), team_attendees="Đoàn", unit_attendees="UBND huyện",
         checked="Hồ sơ một cửa",
     )  # fmt: skip
     recommend(visit)
+
+
+def submitted_notice(visit) -> ConclusionNotice:
+    """The visit recorded and its unit's conclusion notice sent to the leader."""
+    recorded(visit)
     notice = services.conclusion_prepare(plan=visit.plan, agency=visit.agency)
     services.conclusion_submit(notice=notice, summary="Cơ bản đầy đủ.", signer_name="Nguyễn Nhân")
     return notice

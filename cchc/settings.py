@@ -286,6 +286,13 @@ if _email_backend.endswith("smtp.EmailBackend"):
         "use_tls": env.bool("EMAIL_USE_TLS", default=False),
     }
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cchc@localhost")
+# The address the app is reached at, for the links of mails (a mail client needs absolute ones).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"SITE_URL={SITE_URL!r} must be the app's address with its scheme, "
+        "e.g. SITE_URL=https://cchc.example.gov.vn"
+    )
 
 # Content-Security-Policy: no inline script or style; the few inline scripts carry the nonce.
 SECURE_CSP = {

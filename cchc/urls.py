@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from cchc import accounts, views
 from inspections.urls import request_patterns
+from units import views as units_views
 
 admin.site.site_header = "Kiểm tra công tác cải cách hành chính — Quản trị"
 admin.site.site_title = "Quản trị CCHC"
@@ -17,6 +18,7 @@ urlpatterns = [
         accounts.LimitedPasswordResetView.as_view(),
         name="password_reset",
     ),
+    path("accounts/settings/", units_views.account_settings, name="account-settings"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("units/", include("units.urls")),
     path("plans/", include("inspections.urls")),

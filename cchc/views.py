@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from inspections.access import visible_plans
-from inspections.services import remediation_todos, todo_for
+from inspections.todo import todos_for
 from reports.dashboard import dashboard, may_view
 from units.access import scope_for
 from units.models import AdministrativeUnit, Agency, Level, Membership, today
@@ -52,7 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "agencies": agencies,
             "day": day,
             "plans": plans,
-            "todos": todo_for(scope) + remediation_todos(scope),
+            "todos": todos_for(request.user),
             "summary": summary,
         },
     )

@@ -45,10 +45,10 @@ from inspections.models import (
     Recommendation,
     RemediationFile,
     RemediationReport,
-    Reminder,
     ReportRequest,
     RequestMessage,
     ResultsReport,
+    SentReminder,
     Submission,
     SubmissionAttachment,
     Team,
@@ -307,11 +307,20 @@ class RequestMessageAdmin(admin.ModelAdmin):
     search_fields = ["body"]
 
 
-@admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
-    list_display = ["request", "key", "sent_at"]
-    list_select_related = ["request__agency"]
-    list_filter = ["key"]
+@admin.register(SentReminder)
+class SentReminderAdmin(admin.ModelAdmin):
+    """What the reminder engine sent, read-only: a row is how it knows not to send again."""
+
+    list_display = ["day", "key", "content_type", "object_id", "user", "address"]
+    list_select_related = ["user", "content_type"]
+    list_filter = ["key", "content_type", "day"]
+    search_fields = ["address", "user__username"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 def team_is_draft(team: Team | None) -> bool:

@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from units.models import AdministrativeUnit, Agency, Level
+from units.models import AdministrativeUnit, Agency, Level, Membership
 from units.widgets import DateInput, FileInput
 
 
@@ -61,3 +61,11 @@ class ImportForm(forms.Form):
                 params={"limit": size},
             )
         return file
+
+
+class MailSettingsForm(forms.ModelForm):
+    """What mail a person wants from the product (their own settings page)."""
+
+    class Meta:
+        model = Membership
+        fields = ["receives_reminders"]

@@ -406,6 +406,11 @@ class Membership(models.Model):
         related_name="members",
     )
     title = models.CharField(_("chức vụ"), max_length=200, blank=True)
+    receives_reminders = models.BooleanField(
+        _("nhận thư nhắc hạn"),
+        default=True,
+        help_text=_("Mỗi ngày tối đa một thư tổng hợp các hạn sắp đến và đã quá."),
+    )
 
     class Meta:
         verbose_name = _("vai trò người dùng")

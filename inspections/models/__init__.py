@@ -32,11 +32,11 @@ from inspections.models.reference import (
 )
 from inspections.models.remediation import (
     FindingEvidence,
-    RecommendationReminder,
     RemediationFile,
     RemediationReport,
     Verification,
 )
+from inspections.models.reminders import SentReminder
 from inspections.models.renditions import IssuedRendition
 from inspections.models.results import ResultsReport
 from inspections.models.self_inspection import (
@@ -46,7 +46,6 @@ from inspections.models.self_inspection import (
     Outline,
     OutlineField,
     OutlineSection,
-    Reminder,
     ReportRequest,
     ReportRequestQuerySet,
     RequestMessage,
@@ -121,16 +120,15 @@ __all__ = [
     "PlanTeamAgency",
     "PlanTransition",
     "Recommendation",
-    "RecommendationReminder",
     "RecommendationStatus",
     "RemediationFile",
     "RemediationReport",
-    "Reminder",
     "ReportRequest",
     "ReportRequestQuerySet",
     "RequestMessage",
     "ResultsReport",
     "ReviewStatus",
+    "SentReminder",
     "Severity",
     "Submission",
     "SubmissionAttachment",

@@ -123,26 +123,3 @@ class Verification(models.Model):
 
     def __str__(self) -> str:
         return f"{'Đã' if self.done else 'Chưa'} khắc phục — {self.recommendation}"
-
-
-class RecommendationReminder(models.Model):
-    """A remediation reminder already sent (before the due date or overdue), sent once."""
-
-    recommendation = models.ForeignKey(
-        Recommendation, on_delete=models.CASCADE, related_name="reminders"
-    )
-    key = models.CharField(max_length=30)
-    recipients = models.TextField(blank=True)
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("lời nhắc khắc phục đã gửi")
-        verbose_name_plural = _("lời nhắc khắc phục đã gửi")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["recommendation", "key"], name="inspections_recommendation_reminder_once"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.recommendation} — {self.key}"

@@ -4,6 +4,7 @@ the difficulties thread."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -162,6 +163,9 @@ class ReportRequest(models.Model):
     wants_unit_plan = models.BooleanField(_("yêu cầu gửi kế hoạch của đơn vị"), default=False)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
 
+    # The reminders of its deadline already sent (`inspections/reminders.py`).
+    reminders = GenericRelation("inspections.SentReminder")
+
     objects = ReportRequestQuerySet.as_manager()
 
     class Meta:
@@ -300,27 +304,3 @@ class RequestMessage(models.Model):
 
     def __str__(self) -> str:
         return self.body[:60]
-
-
-class Reminder(models.Model):
-    """A reminder already sent, so that running the command again sends nothing twice."""
-
-    request = models.ForeignKey(
-        ReportRequest,
-        verbose_name=_("yêu cầu báo cáo"),
-        on_delete=models.CASCADE,
-        related_name="reminders",
-    )
-    key = models.CharField(_("loại nhắc"), max_length=30)  # "before-7", "before-1", "overdue"
-    recipients = models.TextField(_("người nhận"), blank=True)
-    sent_at = models.DateTimeField(_("gửi lúc"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("lời nhắc đã gửi")
-        verbose_name_plural = _("lời nhắc đã gửi")
-        constraints = [
-            models.UniqueConstraint(fields=["request", "key"], name="inspections_reminder_once")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.request} — {self.key}"

@@ -4,6 +4,7 @@ districts, and the scheduled visits."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -549,6 +550,9 @@ class Recommendation(RestsOnNotice):
         choices=RecommendationStatus.choices,
         default=RecommendationStatus.OPEN,
     )
+
+    # The reminders of its due date already sent (`inspections/reminders.py`).
+    reminders = GenericRelation("inspections.SentReminder")
 
     objects = RecommendationQuerySet.as_manager()
     history = RecordedHistory()

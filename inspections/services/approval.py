@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from inspections import mail
 from inspections.locking import claim
 from inspections.models import NoticeStatus
 from inspections.services.plans import conflict, current_value, number_allocate
@@ -37,6 +38,7 @@ def approval_submit(document: models.Model, *, version: int | None = None, **fie
         )
         document.status = NoticeStatus.SUBMITTED
         document.save(update_fields=[*changed, "status", "version"])
+        mail.workflow_step(document, NoticeStatus.SUBMITTED)
 
 
 def approval_decide(document: models.Model, *, by, approve: bool) -> None:
@@ -45,6 +47,8 @@ def approval_decide(document: models.Model, *, by, approve: bool) -> None:
     document.status = NoticeStatus.APPROVED if approve else NoticeStatus.DRAFT
     document.approved_by = by if approve else None
     document.save(update_fields=["status", "approved_by"])
+    if not approve:
+        mail.workflow_step(document, NoticeStatus.DRAFT, by=by)
 
 
 def approval_issue(
@@ -71,3 +75,4 @@ def approval_issue(
         document.issued_on = day
         document.status = NoticeStatus.ISSUED
         document.save(update_fields=["number", "issued_on", "status"])
+        mail.workflow_step(document, NoticeStatus.ISSUED)

@@ -16,6 +16,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from inspections import mail
 from inspections.models import (
     EDITABLE_STATUSES,
     ConclusionNotice,
@@ -45,6 +46,7 @@ def _transition(plan: Plan, to: str, by, note: str = "") -> None:
     )
     plan.status = to
     plan.save(update_fields=["status", "number", "document_date", "updated_at"])
+    mail.workflow_step(plan, to, by=by, note=note)
 
 
 def plan_create(*, by, **fields) -> Plan:

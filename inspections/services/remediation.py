@@ -4,13 +4,12 @@ re-inspection in the next plan (resolved to the units that exist then)."""
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +36,6 @@ from inspections.services.plans import (
     plan_targets_add,
     require_editable,
 )
-from inspections.services.self_inspection import Todo, reminder_key
 from inspections.storage import checked_fields, files_saved_atomically
 from inspections.text import short_date
 from units.models import AdministrativeUnit, Agency
@@ -148,27 +146,6 @@ def finding_evidence_add(*, finding: Finding, by, files: Iterable) -> list[Findi
             save(evidence, upload)
             added.append(evidence)
     return added
-
-
-def recommendation_reminders_due(
-    today: datetime.date, days: Iterable[int]
-) -> list[tuple[Recommendation, str]]:
-    """(recommendation, key) of every remediation reminder due today and not sent yet: before
-    the due date and once overdue, for issued, unresolved recommendations."""
-    days = sorted(set(days))
-    horizon = today + datetime.timedelta(days=max(days, default=0))
-    recommendations = (
-        Recommendation.objects.unresolved()
-        .filter(notice_is_issued(), due_date__lte=horizon)
-        .select_related("responsible", "finding__visit__plan")
-        .prefetch_related("reminders")
-    )
-    due = []
-    for recommendation in recommendations:
-        key = reminder_key(recommendation.due_date, today, days)
-        if key and key not in {r.key for r in recommendation.reminders.all()}:
-            due.append((recommendation, key))
-    return due
 
 
 # Re-inspection ------------------------------------------------------------------------------
@@ -303,41 +280,3 @@ def reinspection_targets_add(*, plan: Plan, proposals: Iterable[Proposal]) -> li
             target.save(update_fields=["kind", "reason", "follow_up_reference", "follows_up"])
             changed.append(target)
     return changed
-
-
-def remediation_todos(scope) -> list[Todo]:
-    """For a unit: recommendations waiting for its report (never reported, or judged not
-    remedied). For staff and team members: reports waiting for verification. Two queries."""
-    from django.urls import reverse
-
-    today = timezone.localdate()
-    link = reverse("inspections:recommendation-list") + "?status=unresolved"
-    todos: list[Todo] = []
-    recommendations = recommendations_visible(scope).unresolved()
-    if scope.role == "reporter":
-        waiting = recommendations.filter(
-            Q(reports__isnull=True) | Q(status=RecommendationStatus.NOT_DONE)
-        ).distinct()
-        count = waiting.count()
-        if count:
-            overdue = waiting.filter(due_date__lt=today).count()
-            text = _("%d kiến nghị cần báo cáo kết quả khắc phục") % count
-            if overdue:
-                text += _(" (%d quá hạn)") % overdue
-            todos.append(
-                Todo(text, reverse("inspections:recommendation-list") + "?status=unresolved")
-            )
-    elif scope.is_admin or scope.role in ("staff", "team"):
-        unverified = Verification.objects.filter(
-            recommendation=OuterRef("recommendation"), verified_at__gte=OuterRef("submitted_at")
-        )
-        count = (
-            RemediationReport.objects.filter(recommendation__in=recommendations)
-            .exclude(Exists(unverified))
-            .values("recommendation")
-            .distinct()
-            .count()
-        )
-        if count:
-            todos.append(Todo(_("%d báo cáo khắc phục chờ xác minh") % count, link))
-    return todos

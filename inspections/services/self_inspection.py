@@ -29,7 +29,7 @@ from inspections.models import (
 from inspections.services.plans import lock_row, number_allocate
 from inspections.signals import document_issued
 from inspections.storage import checked_fields, files_saved_atomically
-from inspections.text import percent, short_date
+from inspections.text import percent
 from units.models import Agency, Level
 from units.services import agency_successors_on
 
@@ -139,39 +139,6 @@ def request_message_post(*, request: ReportRequest, by, body: str, from_unit: bo
     message.full_clean(exclude=["request", "author"])
     message.save()
     return message
-
-
-def reminders_due(today: datetime.date, days: Iterable[int]) -> list[tuple[ReportRequest, str]]:
-    """(request, key) of every reminder that should go out today and has not gone out yet:
-    `before-N` N days before the deadline, `overdue` once the deadline has passed, for requests
-    without an accepted or pending report."""
-    days = sorted(set(days))
-    horizon = today + datetime.timedelta(days=max(days, default=0))
-    requests = (
-        ReportRequest.objects.filter(plan__status=PlanStatus.ISSUED, deadline__lte=horizon)
-        .exclude(
-            submissions__deliverable=Deliverable.REPORT,
-            submissions__status__in=[ReviewStatus.SUBMITTED, ReviewStatus.ACCEPTED],
-        )
-        .select_related("agency", "plan")
-        .prefetch_related("reminders")
-    )
-    due = []
-    for request in requests:
-        key = reminder_key(request.deadline, today, days)
-        if key and key not in {r.key for r in request.reminders.all()}:
-            due.append((request, key))
-    return due
-
-
-def reminder_key(deadline: datetime.date, today: datetime.date, days: Iterable[int]) -> str:
-    """Which reminder is due today for a deadline: `overdue` once it has passed, else the nearest
-    threshold reached (with 7 and 1, from 7 days down to 2 before it is `before-7`), or ""."""
-    left = (deadline - today).days
-    if left < 0:
-        return "overdue"
-    reached = [d for d in days if left <= d]
-    return f"before-{min(reached)}" if reached else ""
 
 
 def coverage_of(outline: Outline, values: dict[str, Any]) -> Decimal | None:
@@ -305,82 +272,9 @@ def plan_progress(plan: Plan | None, requests=None) -> list[ProgressRow]:
     return rows
 
 
-@dataclass(frozen=True)
-class Todo:
-    text: str
-    url: str
-
-
 def unanswered(requests):
     """Requests whose thread ends with a message of the unit."""
     last = RequestMessage.objects.filter(request=OuterRef("pk")).order_by("-created_at", "-pk")
     return requests.annotate(last_from_unit=Subquery(last.values("from_unit")[:1])).filter(
         last_from_unit=True
     )
-
-
-def todo_for(scope) -> list[Todo]:
-    """What the user must do next, by role, in a fixed number of queries."""
-    from django.urls import reverse
-
-    todos: list[Todo] = []
-    if scope.role == "reporter":
-        requests = ReportRequest.objects.visible_to(scope).filter(plan__status=PlanStatus.ISSUED)
-        for row in plan_progress(None, requests):
-            if row.state in ("pending", "overdue", ReviewStatus.RETURNED):
-                todos.append(
-                    Todo(
-                        _("%(state)s: báo cáo tự kiểm tra theo Kế hoạch %(plan)s, hạn %(day)s")
-                        % {
-                            "state": row.state_label,
-                            "plan": row.request.plan.number_display,
-                            "day": short_date(row.request.deadline),
-                        },
-                        reverse("requests:request-detail", args=[row.request.pk]),
-                    )
-                )
-        return todos
-    plans = Plan.objects.in_scope(scope.province_ids)
-    wanted = {
-        "staff": (PlanStatus.RETURNED, PlanStatus.APPROVED),
-        "leader": (PlanStatus.SUBMITTED,),
-    }.get(scope.role or "", ())
-    if scope.is_admin:
-        wanted = (PlanStatus.SUBMITTED, PlanStatus.RETURNED, PlanStatus.APPROVED)
-    verbs = {
-        PlanStatus.SUBMITTED: _("Duyệt kế hoạch"),
-        PlanStatus.RETURNED: _("Sửa kế hoạch bị trả lại"),
-        PlanStatus.APPROVED: _("Cấp số, ban hành kế hoạch"),
-    }
-    for plan in plans.filter(status__in=wanted).order_by("-pk")[:20]:
-        todos.append(
-            Todo(
-                f"{verbs[plan.status]}: {plan.summary}",
-                reverse("inspections:plan-detail", args=[plan.pk]),
-            )
-        )
-    if scope.is_admin or scope.role in ("staff", "team"):
-        requests = ReportRequest.objects.visible_to(scope)
-        waiting = (
-            Submission.objects.filter(request__in=requests, status=ReviewStatus.SUBMITTED)
-            .values("request")
-            .distinct()
-            .count()
-        )
-        if waiting:
-            todos.append(
-                Todo(
-                    _("%d báo cáo tự kiểm tra chờ xem xét") % waiting,
-                    reverse("requests:request-list"),
-                )
-            )
-    if scope.is_admin or scope.role == "staff":
-        count = unanswered(ReportRequest.objects.visible_to(scope)).count()
-        if count:
-            todos.append(
-                Todo(
-                    _("%d phản ánh, kiến nghị của đơn vị chưa trả lời") % count,
-                    reverse("requests:request-list") + "?unanswered=1",
-                )
-            )
-    return todos

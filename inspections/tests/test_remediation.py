@@ -21,13 +21,13 @@ from inspections.models import (
     ConclusionNotice,
     FindingEvidence,
     Recommendation,
-    RecommendationReminder,
     RemediationFile,
     RemediationReport,
     TargetKind,
     TeamRole,
     Verification,
 )
+from inspections.reminders import reminders_due
 from inspections.tests.factories import DAY, seed, user
 from inspections.tests.test_uploads import pdf_bytes
 from inspections.uploads import check_upload
@@ -260,7 +260,8 @@ def test_overdue_is_marked_and_listed(recommendation, monkeypatch):
     assert [r.pk for r in response.context["page"]] == [recommendation.pk]
     assert "quá hạn" in response.text
     home = client_for("anbien").get(reverse("home"))
-    assert "1 kiến nghị cần báo cáo kết quả khắc phục (1 quá hạn)" in home.text
+    todo = {t.text: t.count for t in home.context["todos"]}
+    assert todo["Kiến nghị cần báo cáo kết quả khắc phục"] == 1
 
 
 def test_reminders_before_and_after_the_due_date_go_out_once(recommendation, monkeypatch):
@@ -274,14 +275,12 @@ def test_reminders_before_and_after_the_due_date_go_out_once(recommendation, mon
         mail.outbox.clear()
         call_command("send_reminders", stdout=io.StringIO())
         call_command("send_reminders", stdout=io.StringIO())
-        sent = [m for m in mail.outbox if "kiến nghị" in m.subject]
+        sent = [m for m in mail.outbox if "Khắc phục kiến nghị" in m.body]
         assert len(sent) == 1 and sent[0].to == ["anbien@example.vn"], key
-        assert RecommendationReminder.objects.filter(
-            recommendation=recommendation, key=key
-        ).exists()
+        assert recommendation.reminders.filter(key=key, user=anbien).exists()
     recommendation.status = "done"
     recommendation.save()
-    assert services.recommendation_reminders_due(due + datetime.timedelta(days=30), [7, 1]) == []
+    assert reminders_due(due + datetime.timedelta(days=30), [7, 1]) == []
 
 
 # Evidence of findings -----------------------------------------------------------------------

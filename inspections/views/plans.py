@@ -50,6 +50,7 @@ from inspections.models import (
     point_label,
 )
 from inspections.text import fill, reinspection_phrase, target_lines
+from inspections.todo import narrowed, selection_title
 from units.access import require_role, scope_for
 from units.models import Agency, Level, Role
 
@@ -95,11 +96,17 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             plans = plans.filter(year=form.cleaned_data["year"])
         if form.cleaned_data["status"]:
             plans = plans.filter(status=form.cleaned_data["status"])
+    plans = narrowed("plans", plans, request.GET)  # ?todo=…, opened from the home's to-do
     page = Paginator(plans, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "inspections/plan_list.html",
-        {"form": form, "page": page, "can_create": can(request.user, *STAFF)},
+        {
+            "form": form,
+            "page": page,
+            "can_create": can(request.user, *STAFF),
+            "todo_title": selection_title("plans", request.GET),
+        },
     )
 
 

@@ -26,6 +26,7 @@ from inspections.models import (
     RemediationFile,
 )
 from inspections.storage import stored_file_response
+from inspections.todo import narrowed, selection_title
 from inspections.views.plans import STAFF, _refused
 from inspections.views.visits import _form_errors, _require_recorder
 from units.access import scope_for
@@ -49,11 +50,17 @@ def _is_responsible(user, recommendation: Recommendation) -> bool:
 @require_GET
 def recommendation_list(request: HttpRequest) -> HttpResponse:
     form, recommendations = recommendations_filtered(request)
+    recommendations = narrowed("recommendations", recommendations, request.GET)
     page = Paginator(recommendations, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "inspections/recommendation_list.html",
-        {"form": form, "page": page, "today": timezone.localdate()},
+        {
+            "form": form,
+            "page": page,
+            "today": timezone.localdate(),
+            "todo_title": selection_title("recommendations", request.GET),
+        },
     )
 
 

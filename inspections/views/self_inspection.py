@@ -35,6 +35,7 @@ from inspections.models import (
     ReportRequest,
 )
 from inspections.storage import stored_file_response
+from inspections.todo import narrowed, selection_title
 from inspections.views.plans import STAFF, _refused
 from units.access import require_role, scope_for
 from units.models import Role
@@ -132,15 +133,20 @@ def request_list(request: HttpRequest) -> HttpResponse:
         .select_related("plan", "agency")
         .order_by("-plan__year", "deadline", "agency__name")
     )
-    if request.GET.get("unanswered"):
+    if request.GET.get("unanswered"):  # the address of earlier to-do lists and mails
         requests = services.unanswered(requests)
+    requests = narrowed("requests", requests, request.GET)
     page = Paginator(requests, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     rows = services.plan_progress(None, ReportRequest.objects.filter(pk__in=[r.pk for r in page]))
     by_pk = {row.request.pk: row for row in rows}
     return render(
         request,
         "inspections/request_list.html",
-        {"page": page, "rows": [by_pk[r.pk] for r in page]},
+        {
+            "page": page,
+            "rows": [by_pk[r.pk] for r in page],
+            "todo_title": selection_title("requests", request.GET),
+        },
     )
 
 

@@ -44,6 +44,7 @@ from inspections.models import (
     Visit,
     frozen_message,
 )
+from inspections.todo import narrowed, selection_title
 from inspections.views.plans import STAFF, _refused, posted_ids
 from units.access import scope_for
 from units.models import Agency, Level, Role
@@ -307,9 +308,9 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def my_visits(request: HttpRequest) -> HttpResponse:
     """Every visit the user may see, across plans, as a month or week calendar and a list."""
-    visits = services.visits_visible(scope_for(request.user), request.user).select_related(
-        "team", "agency", "plan"
-    )
+    visits = narrowed(
+        "visits", services.visits_visible(scope_for(request.user), request.user), request.GET
+    ).select_related("team", "agency", "plan")
     view = "week" if request.GET.get("view") == "week" else "month"
     try:
         anchor = datetime.date.fromisoformat(request.GET.get("date", ""))
@@ -342,6 +343,7 @@ def my_visits(request: HttpRequest) -> HttpResponse:
             "anchor": anchor,
             "weeks": [[(day, by_day.get(day, [])) for day in week] for week in weeks],
             "can_open": can(request.user, *READERS),
+            "todo_title": selection_title("visits", request.GET),
             "previous": previous,
             "following": following,
             "feed_url": request.build_absolute_uri(
@@ -624,11 +626,17 @@ def _notice(request, notice_pk: int) -> ConclusionNotice:
 @login_required
 @require_GET
 def conclusion_list(request: HttpRequest) -> HttpResponse:
-    notices = services.conclusions_visible(scope_for(request.user)).select_related("plan", "agency")
+    notices = narrowed(
+        "conclusions", services.conclusions_visible(scope_for(request.user)), request.GET
+    ).select_related("plan", "agency")
     page = Paginator(
         notices.order_by("-plan__year", "agency__name", "pk"), settings.PAGE_SIZE
     ).get_page(request.GET.get("page"))
-    return render(request, "inspections/conclusion_list.html", {"page": page})
+    return render(
+        request,
+        "inspections/conclusion_list.html",
+        {"page": page, "todo_title": selection_title("conclusions", request.GET)},
+    )
 
 
 @login_required

@@ -29,13 +29,12 @@ from inspections.models import (
     PlanTeamAgency,
     PlanTransition,
     Recommendation,
-    RecommendationReminder,
     RemediationFile,
     RemediationReport,
-    Reminder,
     ReportRequest,
     RequestMessage,
     ResultsReport,
+    SentReminder,
     Submission,
     SubmissionAttachment,
     Team,
@@ -89,7 +88,9 @@ def delete(province_ids: Iterable[int]) -> None:
         Verification.objects.filter(recommendation__in=recommendations),
         RemediationFile.objects.filter(report__recommendation__in=recommendations),
         RemediationReport.objects.filter(recommendation__in=recommendations),
-        RecommendationReminder.objects.filter(recommendation__in=recommendations),
+        SentReminder.objects.filter(
+            content_type__model="recommendation", object_id__in=recommendations.values("pk")
+        ),
         recommendations,
         FindingEvidence.objects.filter(finding__in=findings),
         findings,
@@ -104,7 +105,9 @@ def delete(province_ids: Iterable[int]) -> None:
         SubmissionAttachment.objects.filter(submission__request__in=requests),
         Submission.objects.filter(request__in=requests),
         RequestMessage.objects.filter(request__in=requests),
-        Reminder.objects.filter(request__in=requests),
+        SentReminder.objects.filter(
+            content_type__model="reportrequest", object_id__in=requests.values("pk")
+        ),
         requests,
         OutlineField.objects.filter(outline__plan__in=plans),
         OutlineSection.objects.filter(outline__plan__in=plans),

@@ -178,6 +178,7 @@ def test_home_query_count_does_not_grow(extra):
     _add_communes(extra)
     # session, user, membership (scope), lineage, membership with agency, unit counts, agency
     # count, recent plans; the dashboard's key figures: issued plans, targets, requests,
-    # recommendations; to-do: plans to act on, reports waiting, unanswered questions,
-    # remediation reports waiting for verification
-    assert _count_queries(reverse("home"), {}) == 16 + SESSION_OVERHEAD
+    # recommendations; the staff's to-do (`inspections/todo.py`): plans returned, plans to
+    # issue, notices to issue, results reports to issue, reports to review, remediation to
+    # verify, unanswered questions, requests and recommendations due this week
+    assert _count_queries(reverse("home"), {}) == 21 + SESSION_OVERHEAD

@@ -11,7 +11,8 @@ without its files (the demo round, bulk-generated data), at its first download
 What counts as issued, per kind: a plan, team decision, conclusion notice (and its amendments)
 or results report once numbered; the covering letter of the outline once sent; the minutes of a
 visit once the unit's conclusion notice is issued (they are frozen from then on). The schedule
-notice has no issued state yet: it is rendered from the data at each download.
+notice is numbered and dated when issued, but its team's kept files are the decision's: it is
+rendered from the data at each download.
 """
 
 from __future__ import annotations

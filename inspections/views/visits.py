@@ -43,7 +43,8 @@ from inspections.models import (
     Visit,
     frozen_message,
 )
-from inspections.views.plans import STAFF, _refused, posted_ids
+from inspections.services.lifecycle import roles
+from inspections.views.plans import STAFF, _refused, issue_posted, posted_ids
 from units.access import scope_for
 from units.models import Agency, Level, Role
 
@@ -102,6 +103,9 @@ def team_detail(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
             "team_form": TeamForm(instance=team),
             "can_edit": can(request.user, *STAFF) and not team.is_issued,
             "can_issue": can(request.user, *STAFF) and not team.is_issued,
+            "can_issue_schedule": can(request.user, *STAFF)
+            and team.is_issued
+            and not team.schedule_issued,
             "rendition": IssuedRendition.objects.of(team).first() if team.is_issued else None,
             "history": team_history(team) if may_see_history(request.user) else None,
         },
@@ -173,9 +177,9 @@ def team_targets_assign(request: HttpRequest, pk: int, team_pk: int) -> HttpResp
 @login_required
 @require_POST
 def team_decision_issue(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
-    team = _team(request, pk, team_pk, *STAFF)
+    team = _team(request, pk, team_pk, *roles("decision", "issue"))
     try:
-        services.team_decision_issue(team=team)
+        issue_posted(request, lambda **posted: services.team_decision_issue(team=team, **posted))
     except ValidationError as error:
         _refused(request, error)
     else:
@@ -183,6 +187,23 @@ def team_decision_issue(request: HttpRequest, pk: int, team_pk: int) -> HttpResp
             request,
             _("Đã ban hành Quyết định số %(n)02d/%(s)s.")
             % {"n": team.decision_number, "s": team.decision_symbol},
+        )
+    return redirect("inspections:team-detail", pk=pk, team_pk=team.pk)
+
+
+@login_required
+@require_POST
+def schedule_notice_issue(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
+    team = _team(request, pk, team_pk, *roles("schedule", "issue"))
+    try:
+        issue_posted(request, lambda **posted: services.schedule_notice_issue(team=team, **posted))
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(
+            request,
+            _("Đã ban hành Thông báo lịch kiểm tra số %(n)02d/%(s)s.")
+            % {"n": team.schedule_number, "s": team.schedule_symbol},
         )
     return redirect("inspections:team-detail", pk=pk, team_pk=team.pk)
 
@@ -439,6 +460,25 @@ def minutes_save(request: HttpRequest, visit_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def minutes_issue(request: HttpRequest, visit_pk: int) -> HttpResponse:
+    visit = _visit(request, visit_pk)
+    _require_recorder(request, visit)
+    minutes = get_object_or_404(Minutes.objects.select_related("visit__plan__issuer"), visit=visit)
+    try:
+        issue_posted(request, lambda **posted: services.minutes_issue(minutes=minutes, **posted))
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(
+            request,
+            _("Đã ban hành Biên bản số %(n)02d/%(s)s.")
+            % {"n": minutes.number, "s": minutes.symbol},
+        )
+    return redirect("inspections:visit-detail", visit_pk=visit.pk)
+
+
+@login_required
+@require_POST
 def finding_add(request: HttpRequest, visit_pk: int) -> HttpResponse:
     visit = _visit(request, visit_pk)
     _require_recorder(request, visit)
@@ -605,7 +645,7 @@ def conclusion_approve(request: HttpRequest, notice_pk: int) -> HttpResponse:
     return _notice_step(
         request,
         notice_pk,
-        (Role.LEADER,),
+        roles("conclusion", "approve"),
         lambda n: services.conclusion_decide(notice=n, by=request.user, approve=True),
         _("Đã duyệt."),
     )
@@ -617,8 +657,10 @@ def conclusion_return(request: HttpRequest, notice_pk: int) -> HttpResponse:
     return _notice_step(
         request,
         notice_pk,
-        (Role.LEADER,),
-        lambda n: services.conclusion_decide(notice=n, by=request.user, approve=False),
+        roles("conclusion", "return"),
+        lambda n: services.conclusion_decide(
+            notice=n, by=request.user, approve=False, reason=request.POST.get("reason", "")
+        ),
         _("Đã trả lại để sửa."),
     )
 
@@ -629,8 +671,10 @@ def conclusion_issue(request: HttpRequest, notice_pk: int) -> HttpResponse:
     return _notice_step(
         request,
         notice_pk,
-        STAFF,
-        lambda n: services.conclusion_issue(notice=n),
+        roles("conclusion", "issue"),
+        lambda n: issue_posted(
+            request, lambda **posted: services.conclusion_issue(notice=n, **posted)
+        ),
         _("Đã ban hành; đơn vị đã xem được thông báo."),
     )
 

@@ -5,7 +5,6 @@ number of queries whatever the size of the round."""
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -245,14 +244,7 @@ def results_report_decide(*, report: ResultsReport, by, approve: bool, reason: s
     approval_decide(report, by=by, approve=approve, reason=reason)
 
 
-def results_report_issue(
-    *,
-    report: ResultsReport,
-    day: datetime.date | None = None,
-    number: int | None = None,
-    confirm: bool = False,
-    by=None,
-) -> list[str]:
+def results_report_issue(*, report: ResultsReport, **step) -> list[str]:
     """Number the report (`lifecycle.issue`): on or after the last conclusion notice it counts;
     then its files are rendered once and kept."""
-    return issue(report, day=day, number=number, confirm=confirm, by=by)
+    return issue(report, **step)

@@ -85,42 +85,22 @@ def team_targets_assign(*, team: Team, targets: list[PlanTarget]) -> int:
     return sum(created)
 
 
-def team_decision_issue(
-    *,
-    team: Team,
-    day: datetime.date | None = None,
-    number: int | None = None,
-    confirm: bool = False,
-    by=None,
-) -> list[str]:
-    """Number the decision forming the team in the issuer's register (`lifecycle.issue`)."""
+def team_decision_issue(*, team: Team, **step) -> list[str]:
+    """Number the decision forming the team in the issuer's register. `step`: the issue's
+    `day`, `number`, `confirm` and `by` (`lifecycle.issue`)."""
     _require_draft_decision(team)
-    return issue(team, kind="decision", day=day, number=number, confirm=confirm, by=by)
+    return issue(team, kind="decision", **step)
 
 
-def schedule_notice_issue(
-    *,
-    team: Team,
-    day: datetime.date | None = None,
-    number: int | None = None,
-    confirm: bool = False,
-    by=None,
-) -> list[str]:
+def schedule_notice_issue(*, team: Team, **step) -> list[str]:
     """Number and date the team's schedule notice (thông báo lịch kiểm tra): on or after the
     decision forming the team."""
-    return issue(team, kind="schedule", day=day, number=number, confirm=confirm, by=by)
+    return issue(team, kind="schedule", **step)
 
 
-def minutes_issue(
-    *,
-    minutes: Minutes,
-    day: datetime.date | None = None,
-    number: int | None = None,
-    confirm: bool = False,
-    by=None,
-) -> list[str]:
+def minutes_issue(*, minutes: Minutes, **step) -> list[str]:
     """Number the minutes of a visit, dated the visit's day."""
-    return issue(minutes, day=day, number=number, confirm=confirm, by=by)
+    return issue(minutes, **step)
 
 
 # Communes of inspected districts ------------------------------------------------------------
@@ -429,12 +409,7 @@ def conclusion_decide(*, notice: ConclusionNotice, by, approve: bool, reason: st
 
 
 def conclusion_issue(
-    *,
-    notice: ConclusionNotice,
-    day: datetime.date | None = None,
-    number: int | None = None,
-    confirm: bool = False,
-    by=None,
+    *, notice: ConclusionNotice, confirm: bool = False, by=None, **step
 ) -> list[str]:
     """Number the notice in the issuer's register; from now on the unit sees it, and what it
     rests on is frozen: the visits' minutes, findings and recommendations (or, for an
@@ -448,7 +423,7 @@ def conclusion_issue(
                 visit__plan=notice.plan, visit__agency=notice.agency, number__isnull=True
             ).select_related("visit__plan__issuer"):
                 warnings += issue(minutes, confirm=confirm, by=by)
-        warnings += issue(notice, day=day, number=number, confirm=confirm, by=by)
+        warnings += issue(notice, confirm=confirm, by=by, **step)
         if not notice.is_amendment:
             for minutes in Minutes.objects.filter(
                 visit__plan=notice.plan, visit__agency=notice.agency

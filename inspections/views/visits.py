@@ -177,34 +177,32 @@ def team_targets_assign(request: HttpRequest, pk: int, team_pk: int) -> HttpResp
 @login_required
 @require_POST
 def team_decision_issue(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
-    team = _team(request, pk, team_pk, *roles("decision", "issue"))
-    try:
-        issue_posted(request, lambda **posted: services.team_decision_issue(team=team, **posted))
-    except ValidationError as error:
-        _refused(request, error)
-    else:
-        messages.success(
-            request,
-            _("Đã ban hành Quyết định số %(n)02d/%(s)s.")
-            % {"n": team.decision_number, "s": team.decision_symbol},
-        )
-    return redirect("inspections:team-detail", pk=pk, team_pk=team.pk)
+    return _team_document_issue(
+        request, pk, team_pk, "decision", services.team_decision_issue,
+        lambda team: _("Đã ban hành Quyết định số %(n)02d/%(s)s.")
+        % {"n": team.decision_number, "s": team.decision_symbol},
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def schedule_notice_issue(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
-    team = _team(request, pk, team_pk, *roles("schedule", "issue"))
+    return _team_document_issue(
+        request, pk, team_pk, "schedule", services.schedule_notice_issue,
+        lambda team: _("Đã ban hành Thông báo lịch kiểm tra số %(n)02d/%(s)s.")
+        % {"n": team.schedule_number, "s": team.schedule_symbol},
+    )  # fmt: skip
+
+
+def _team_document_issue(request, pk: int, team_pk: int, kind: str, service, done):
+    """Issue one of the team's documents (`kind` in `lifecycle.TYPES`) with the posted date."""
+    team = _team(request, pk, team_pk, *roles(kind, "issue"))
     try:
-        issue_posted(request, lambda **posted: services.schedule_notice_issue(team=team, **posted))
+        issue_posted(request, lambda **posted: service(team=team, **posted))
     except ValidationError as error:
         _refused(request, error)
     else:
-        messages.success(
-            request,
-            _("Đã ban hành Thông báo lịch kiểm tra số %(n)02d/%(s)s.")
-            % {"n": team.schedule_number, "s": team.schedule_symbol},
-        )
+        messages.success(request, done(team))
     return redirect("inspections:team-detail", pk=pk, team_pk=team.pk)
 
 

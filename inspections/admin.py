@@ -504,7 +504,7 @@ class PlanAmendmentAdmin(DraftDocumentAdmin):
     list_filter = ["status", "form"]
     list_select_related = ["plan"]
     raw_id_fields = ["plan"]
-    readonly_fields = ["number", "issued_on", "status", "approved_by", "return_note"]
+    readonly_fields = ["number", "issued_on", "status", "approved_by", "return_reason"]
     inlines = [AmendmentTargetInline]
 
 

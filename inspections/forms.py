@@ -243,10 +243,18 @@ class NoteForm(forms.Form):
 
 
 class IssueForm(forms.Form):
-    document_date = forms.DateField(label=_("Ngày ban hành"), widget=DateInput)
+    """The issue step of every document (`services.lifecycle.issue`)."""
+
+    document_date = forms.DateField(
+        label=_("Ngày ban hành"),
+        widget=DateInput,
+        required=False,
+        help_text=_("Để trống: hôm nay; ghi ngày sớm hơn khi văn bản đã ban hành trên giấy"),
+    )
     number = forms.IntegerField(
         label=_("Số (để trống để lấy số tiếp theo)"), required=False, min_value=1
     )
+    confirm = forms.BooleanField(label=_("Xác nhận ngày trên văn bản giấy"), required=False)
 
 
 class CopyForm(forms.Form):

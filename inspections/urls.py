@@ -53,6 +53,11 @@ urlpatterns = [
     path("<int:pk>/teams/<int:team_pk>/members/", views.team_member_add, name="team-member-add"),
     path("<int:pk>/teams/<int:team_pk>/targets/", views.team_targets_assign, name="team-targets"),
     path("<int:pk>/teams/<int:team_pk>/issue/", views.team_decision_issue, name="team-issue"),
+    path(
+        "<int:pk>/teams/<int:team_pk>/schedule/issue/",
+        views.schedule_notice_issue,
+        name="schedule-issue",
+    ),
     path("<int:pk>/targets/<int:target_pk>/communes/", views.communes, name="communes"),
     path(
         "<int:pk>/targets/<int:target_pk>/communes/choose/",
@@ -83,6 +88,7 @@ urlpatterns = [
     path("conclusions/<int:notice_pk>/amend/", views.conclusion_amend, name="conclusion-amend"),
     path("visits/<int:visit_pk>/", views.visit_detail, name="visit-detail"),
     path("visits/<int:visit_pk>/minutes/", views.minutes_save, name="minutes-save"),
+    path("visits/<int:visit_pk>/minutes/issue/", views.minutes_issue, name="minutes-issue"),
     path("visits/<int:visit_pk>/findings/", views.finding_add, name="finding-add"),
     path(
         "visits/<int:visit_pk>/findings/<int:finding_pk>/edit/",

@@ -11,9 +11,10 @@ without its files (the demo round, bulk-generated data), at its first download
 What counts as issued, per kind: a plan, an amendment of a plan, team decision, conclusion
 notice (and its amendments) or results report once numbered; the covering letter of the outline
 once sent; the minutes of a visit once the unit's conclusion notice is issued (they are frozen
-from then on). The schedule notice has no issued state yet: it is rendered from the data at each
-download. A plan's files are kept at the latest when an amendment is issued, before its changes
-reach the plan's data (`keep_before_amending`).
+from then on). The schedule notice is numbered and dated when issued, but its team's kept files
+are the decision's: it is rendered from the data at each download. A plan's files are kept at
+the latest when an amendment is issued, before its changes reach the plan's data
+(`keep_before_amending`).
 """
 
 from __future__ import annotations

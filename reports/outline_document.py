@@ -235,7 +235,7 @@ def _deadline_blocks(outline: Outline, day: datetime.date) -> list[Block]:
 def outline_document(outline: Outline) -> OfficialDocument:
     plan = outline.plan
     day = outline.letter_date or timezone.localdate()
-    sender = outline_sender(outline, day)
+    sender = outline_sender(outline)
     parent_body, issuer_lines = issuer_header(sender)
     topic = subject(plan.summary)
     blocks = [

@@ -146,9 +146,9 @@ def schedule_notice(team: Team) -> OfficialDocument:
     appears in a document units receive.
 
     The team issues its notice itself, under the committee that formed it: header, symbol
-    (TB-ĐKT) and signature ("TM. ĐOÀN KIỂM TRA" / "TRƯỞNG ĐOÀN") are the team's. The notice has
-    no register of its own yet: its number and date are left blank, as on a draft, and filled
-    in by hand when it is signed.
+    (TB-ĐKT) and signature ("TM. ĐOÀN KIỂM TRA" / "TRƯỞNG ĐOÀN") are the team's. Its number and
+    date are those it was issued with (`lifecycle`, the register of the committee that formed
+    the team); until then it is a draft: blank number and date, "DỰ THẢO".
     """
     plan = team.plan
     parent_body, issuer_lines = _team_header(plan, team)
@@ -195,8 +195,8 @@ def schedule_notice(team: Team) -> OfficialDocument:
     return OfficialDocument(
         parent_body=parent_body,
         issuer_lines=issuer_lines,
-        number_symbol=number_symbol(None, "TB-ĐKT"),
-        place_date=nd30_date(plan.place, None),
+        number_symbol=number_symbol(team.schedule_number, team.schedule_symbol),
+        place_date=nd30_date(plan.place, team.schedule_date if team.schedule_issued else None),
         type_name="THÔNG BÁO",
         summary=f"Lịch kiểm tra công tác cải cách hành chính năm {plan.year} của {team.name}",
         blocks=blocks,
@@ -206,7 +206,7 @@ def schedule_notice(team: Team) -> OfficialDocument:
             "Thành viên Đoàn kiểm tra;",
             archive_line("ĐKT", plan.archive_copies),
         ],
-        draft=False,
+        draft=not team.schedule_issued,
         title=f"TB-lich-kiem-tra-{_team_slug(team)}-{plan.year}",
     )
 
@@ -473,7 +473,7 @@ def minutes_document(minutes: Minutes) -> OfficialDocument:
     """The minutes of a visit (biên bản kiểm tra), signed by both sides.
 
     Header: the team, under the People's Committee that formed it (see `_team_header`); the number
-    is left blank ("Số:      /BB-ĐKT") for the team's register (none is kept yet), written by hand.
+    is the one the minutes were issued with (dated the visit's day), blank with "DỰ THẢO" before.
     As in the decree's model, the header has no place-and-date line: the time and place open the
     text. "Thành phần" names each person present of both sides; the closing has no recipients:
     the unit's representative signs on the left, the team lead on the right, both named.
@@ -541,8 +541,9 @@ def minutes_document(minutes: Minutes) -> OfficialDocument:
     return OfficialDocument(
         parent_body=parent_body,
         issuer_lines=issuer_lines,
-        number_symbol=number_symbol(None, "BB-ĐKT"),
+        number_symbol=number_symbol(minutes.number, minutes.symbol),
         place_date=nd30_date(agency.unit.short_name, visit.date),
+        draft=not minutes.is_issued,
         dated=False,
         type_name="BIÊN BẢN",
         summary=f"Kiểm tra công tác cải cách hành chính năm {plan.year} tại {agency.name}",

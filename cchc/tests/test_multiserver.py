@@ -160,7 +160,7 @@ def test_a_file_uploaded_through_one_server_is_served_by_the_other(servers):
         outline=outline, order=1, label="Tổng", kind="number", role="coverage_total"
     )
     done = fields.create(outline=outline, order=2, label="Đã", kind="number", role="coverage_done")
-    services.outline_send(outline=outline, by=user("noivu"))
+    services.outline_send(outline=outline, by=user("noivu"), day=seed().document_date)
     request = seed().requests.get(agency__members__user__username="anbien")
     unit = _session_for("anbien")
     page = f"{first}/requests/{request.pk}/"

@@ -159,7 +159,7 @@ def build_world() -> World:
         outline=outline, order=2, label="Số đã tự kiểm tra", kind=FieldKind.NUMBER,
         role=FieldRole.COVERAGE_DONE,
     )  # fmt: skip
-    services.outline_send(outline=outline, by=noivu)
+    services.outline_send(outline=outline, by=noivu, day=seed.document_date)
     request = seed.requests.get(agency=an_bien)
     submission = services.submission_create(
         request=request, by=anbien, deliverable="report", file=checked_pdf("bao-cao.pdf"),

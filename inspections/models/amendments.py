@@ -72,7 +72,6 @@ class PlanAmendment(ApprovedDocument):
         Agency, verbose_name=_("thành phần đoàn (mới)"), blank=True, related_name="+"
     )
     signer_name = models.CharField(_("người ký"), max_length=100, blank=True)
-    return_note = LimitedTextField(_("lý do trả lại"), blank=True, max_length=NOTE, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )

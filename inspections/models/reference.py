@@ -138,6 +138,12 @@ class IssuedNumber(models.Model):
 
     register = models.ForeignKey(NumberRegister, on_delete=models.CASCADE, related_name="issued")
     number = models.PositiveIntegerField()
+    # The document's date and name ("Thông báo kết luận số 05/TB-UBND"), for the check that
+    # numbers follow dates; empty for numbers recorded before the register kept them.
+    day = models.DateField(_("ngày văn bản"), null=True, blank=True)
+    document = models.CharField(_("văn bản"), max_length=300, blank=True)
+    # What was confirmed at issue against the checks (a date out of the chain's order).
+    warning = models.TextField(_("cảnh báo đã xác nhận"), blank=True)
 
     class Meta:
         verbose_name = _("số đã cấp")

@@ -50,6 +50,15 @@ class Team(Versioned):
         default=DecisionStatus.DRAFT,
         editable=False,
     )
+    # The team's schedule notice (thông báo lịch kiểm tra), numbered in the register of the
+    # committee that formed the team under its own symbol.
+    schedule_symbol = models.CharField(
+        _("ký hiệu thông báo lịch kiểm tra"), max_length=40, default="TB-ĐKT"
+    )
+    schedule_number = models.PositiveIntegerField(
+        _("số thông báo lịch kiểm tra"), null=True, editable=False
+    )
+    schedule_date = models.DateField(_("ngày thông báo lịch kiểm tra"), null=True, editable=False)
     signing_capacity = models.CharField(
         _("hình thức ký"), max_length=100, blank=True, default="KT. CHỦ TỊCH"
     )
@@ -70,6 +79,10 @@ class Team(Versioned):
     @property
     def is_issued(self) -> bool:
         return self.decision_status == DecisionStatus.ISSUED
+
+    @property
+    def schedule_issued(self) -> bool:
+        return self.schedule_number is not None
 
 
 class TeamRole(models.TextChoices):
@@ -417,6 +430,10 @@ class Minutes(RestsOnNotice, Versioned):
     unit_signer_title = models.CharField(
         _("chức vụ người ký thay mặt đơn vị"), max_length=200, blank=True
     )
+    # Numbered in the register of the committee that formed the team, dated the visit's day.
+    symbol = models.CharField(_("ký hiệu"), max_length=40, default="BB-ĐKT")
+    number = models.PositiveIntegerField(_("số"), null=True, editable=False)
+    issued_on = models.DateField(_("ngày ban hành"), null=True, editable=False)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người ghi"),
@@ -435,6 +452,10 @@ class Minutes(RestsOnNotice, Versioned):
 
     def frozen_by(self) -> ConclusionNotice | None:
         return self.visit.frozen_by() if self.visit_id else None
+
+    @property
+    def is_issued(self) -> bool:
+        return self.number is not None
 
 
 class FindingQuerySet(models.QuerySet):
@@ -613,6 +634,10 @@ class ApprovedDocument(Versioned):
         settings.AUTH_USER_MODEL, verbose_name=_("người duyệt"), null=True,
         on_delete=models.PROTECT, related_name="+", editable=False,
     )  # fmt: skip
+    # Why the leader sent it back to draft: shown to the author until it is submitted again.
+    return_reason = LimitedTextField(
+        _("lý do trả lại"), blank=True, max_length=NOTE, editable=False
+    )
 
     class Meta:
         abstract = True

@@ -30,7 +30,8 @@ from inspections.models import (
     TargetKind,
     TargetMode,
 )
-from inspections.services.approval import approval_decide, approval_issue, approval_submit
+from inspections.services import lifecycle
+from inspections.services.approval import approval_decide, approval_submit
 from inspections.services.plans import lock_row, target_problems
 from inspections.signals import document_issued, plan_amending
 from inspections.text import short_date
@@ -162,46 +163,37 @@ def amendment_submit(*, amendment: PlanAmendment, version: int | None = None) ->
         )
     if not amendment.signer_name.strip():
         raise ValidationError(_("Chưa ghi người ký."))
-    approval_submit(amendment, version=version, return_note="")
+    approval_submit(amendment, version=version, return_reason="")
 
 
 def amendment_decide(*, amendment: PlanAmendment, by, approve: bool, note: str = "") -> None:
     """A leader approves, or returns the draft with a reason its author reads on its page."""
-    if not approve and not note.strip():
-        raise ValidationError(_("Ghi lý do trả lại để người soạn biết cần sửa gì."))
-    with transaction.atomic():
-        approval_decide(amendment, by=by, approve=approve)
-        if not approve:
-            amendment.return_note = note.strip()
-            amendment.full_clean(exclude=["plan", "team"])
-            amendment.save(update_fields=["return_note"])
+    approval_decide(amendment, by=by, approve=approve, reason=note)
 
 
-def amendment_issue(*, amendment: PlanAmendment, day: datetime.date | None = None) -> None:
-    """Number the approved amendment in the issuer's register and apply its changes to the
-    plan, all in one transaction: a change that cannot be applied any more (a target visited
-    since) refuses the issue and takes no number."""
+def amendment_issue(
+    *,
+    amendment: PlanAmendment,
+    day: datetime.date | None = None,
+    number: int | None = None,
+    confirm: bool = False,
+    by=None,
+) -> list[str]:
+    """Issue the approved amendment through the one lifecycle (its date, the issuer valid on it,
+    the next number of the plan's register) and apply its changes to the plan, all in one
+    transaction: a change that cannot be applied any more (a target visited since) refuses the
+    issue and takes no number. Returns the warnings confirmed (`lifecycle.issue`)."""
     plan = amendment.plan
-    issuer = plan.issuer
     with transaction.atomic():
         lock_row(plan)
         # The plan's issued text is kept before anything of it changes.
         plan_amending.send(sender=Plan, plan=plan)
-        approval_issue(
-            amendment,
-            issuer=issuer,
-            day=day,
-            numbered=lambda n, year: (
-                PlanAmendment.objects.filter(
-                    plan__issuer=issuer, symbol=amendment.symbol, issued_on__year=year, number=n
-                ).exists()
-                or Plan.objects.filter(
-                    issuer=issuer, symbol=amendment.symbol, document_date__year=year, number=n
-                ).exists()
-            ),
+        warnings = lifecycle.issue(
+            amendment, kind="amendment", day=day, number=number, confirm=confirm, by=by
         )
         _apply(amendment)
         document_issued.send(sender=PlanAmendment, document=amendment)
+    return warnings
 
 
 def _apply(amendment: PlanAmendment) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from functools import cached_property
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
@@ -20,9 +20,7 @@ from inspections import mail
 from inspections.models import (
     EDITABLE_STATUSES,
     ConclusionNotice,
-    IssuedNumber,
     NoticeStatus,
-    NumberRegister,
     Outline,
     Plan,
     PlanBasis,
@@ -34,7 +32,13 @@ from inspections.models import (
     TargetKind,
     TargetMode,
 )
-from inspections.signals import document_issued
+from inspections.services.lifecycle import (  # noqa: F401 (re-exported)
+    conflict,
+    current_value,
+    issue,
+    lock_row,
+    number_allocate,
+)
 from inspections.text import passage, province_named, shift_years, short_date, unknown_placeholders
 from units.models import AdministrativeUnit, Agency, Level
 from units.services import agency_successors_on
@@ -252,88 +256,18 @@ def plan_return(*, plan: Plan, by, note: str) -> None:
         _transition(plan, PlanStatus.RETURNED, by, note.strip())
 
 
-def number_allocate(*, issuer: Agency, year: int, symbol: str, number=None, is_taken) -> int:
-    """The next number of the issuer's register for the year and symbol (call in a transaction).
-
-    `number` may be given to record a document numbered on paper; `is_taken(n)` says whether a
-    document already carries it (documents numbered before the register kept its numbers). The
-    register's row is locked until the transaction ends (PostgreSQL; SQLite's transactions hold
-    the database's write lock from their start), so concurrent issues queue; and the number is
-    recorded in `IssuedNumber`, whose unique constraint refuses it twice in the database. A
-    rolled-back issue takes no number.
-    """
-    register, _created = NumberRegister.objects.get_or_create(
-        issuer=issuer, year=year, symbol=symbol
-    )
-    register = NumberRegister.objects.select_for_update().get(pk=register.pk)
-    if number is None:
-        number = register.last_number + 1
-    taken = ValidationError(
-        _("Số %(n)02d/%(symbol)s đã cấp trong năm %(year)d: để trống để lấy số tiếp theo.")
-        % {"n": number, "symbol": symbol, "year": year}
-    )
-    if is_taken(number):
-        raise taken
-    try:
-        with transaction.atomic():
-            IssuedNumber.objects.create(register=register, number=number)
-    except IntegrityError:
-        raise taken from None
-    register.last_number = max(register.last_number, number)
-    register.save(update_fields=["last_number"])
-    return number
-
-
-def current_value(instance: models.Model, field: str = "status"):
-    """`field` of `instance` as committed now, its row locked until the transaction ends (call
-    in one). A workflow step re-reads its status so: of two steps taken at the same moment, the
-    second waits for the first and then sees what it did, instead of doing it again."""
-    manager = type(instance)._base_manager
-    return manager.select_for_update().values_list(field, flat=True).get(pk=instance.pk)
-
-
-def lock_row(instance: models.Model) -> None:
-    """Lock `instance`'s row until the transaction ends (see `current_value`)."""
-    current_value(instance, "pk")
-
-
-def conflict(what: str) -> ValidationError:
-    """Refusal of a step someone else took on the same document at the same moment."""
-    return ValidationError(
-        _(
-            "Một người khác vừa thay đổi %(what)s này nên thao tác của bạn không được thực hiện. "
-            "Hãy tải lại trang và thử lại."
-        )
-        % {"what": what}
-    )
-
-
 def plan_issue(
-    *, plan: Plan, by, document_date: datetime.date | None = None, number: int | None = None
-) -> None:
-    """Give the plan the next number of its issuer's register for the year, and lock it.
-
-    `number` may be given to record a document already numbered on paper; it must be free.
-    """
-    if plan.status != PlanStatus.APPROVED:
-        raise ValidationError(_("Chỉ ban hành được kế hoạch đã được lãnh đạo duyệt."))
-    with transaction.atomic():
-        if current_value(plan) != PlanStatus.APPROVED:
-            raise conflict(Plan._meta.verbose_name)
-        day = document_date or plan.document_date
-        number = number_allocate(
-            issuer=plan.issuer,
-            year=day.year,
-            symbol=plan.symbol,
-            number=number,
-            is_taken=lambda n: Plan.objects.filter(
-                issuer=plan.issuer, symbol=plan.symbol, document_date__year=day.year, number=n
-            ).exists(),
-        )
-        plan.number = number
-        plan.document_date = day
-        _transition(plan, PlanStatus.ISSUED, by)
-        document_issued.send(sender=Plan, document=plan)
+    *,
+    plan: Plan,
+    by,
+    document_date: datetime.date | None = None,
+    number: int | None = None,
+    confirm: bool = False,
+) -> list[str]:
+    """Give the plan the next number of its issuer's register for the year, and lock it
+    (`lifecycle.issue`; the date defaults to the plan's). `number` may be given to record a
+    document already numbered on paper; it must be free. Returns the confirmed warnings."""
+    return issue(plan, day=document_date, number=number, confirm=confirm, by=by)
 
 
 # Copy ---------------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ number of queries whatever the size of the round."""
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -30,10 +29,10 @@ from inspections.models import (
     Visit,
     VisitStatus,
 )
-from inspections.services.approval import approval_decide, approval_issue, approval_submit
+from inspections.services.approval import approval_decide, approval_submit
+from inspections.services.lifecycle import issue
 from inspections.services.remediation import notice_is_issued
 from inspections.services.self_inspection import ProgressRow, plan_progress
-from inspections.signals import document_issued
 from units.models import AdministrativeUnit, Agency, Level
 
 LEVELS = [Level.PROVINCE, Level.DISTRICT, Level.COMMUNE]
@@ -241,19 +240,11 @@ def results_report_submit(*, report: ResultsReport) -> None:
     approval_submit(report)
 
 
-def results_report_decide(*, report: ResultsReport, by, approve: bool) -> None:
-    approval_decide(report, by=by, approve=approve)
+def results_report_decide(*, report: ResultsReport, by, approve: bool, reason: str = "") -> None:
+    approval_decide(report, by=by, approve=approve, reason=reason)
 
 
-def results_report_issue(*, report: ResultsReport, day: datetime.date | None = None) -> None:
-    """Number the report; then its files are rendered once and kept (`document_issued`)."""
-    with transaction.atomic():
-        approval_issue(
-            report,
-            issuer=report.issuer,
-            day=day,
-            numbered=lambda n, year: ResultsReport.objects.filter(
-                issuer=report.issuer, symbol=report.symbol, issued_on__year=year, number=n
-            ).exists(),
-        )
-        document_issued.send(sender=ResultsReport, document=report)
+def results_report_issue(*, report: ResultsReport, **step) -> list[str]:
+    """Number the report (`lifecycle.issue`): on or after the last conclusion notice it counts;
+    then its files are rendered once and kept."""
+    return issue(report, **step)

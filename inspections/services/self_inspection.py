@@ -26,12 +26,11 @@ from inspections.models import (
     Submission,
     SubmissionAttachment,
 )
-from inspections.services.plans import lock_row, number_allocate
-from inspections.signals import document_issued
+from inspections.services.lifecycle import issue
+from inspections.services.plans import lock_row
 from inspections.storage import checked_fields, files_saved_atomically
 from inspections.text import percent
 from units.models import Agency, Level
-from units.services import agency_successors_on
 
 # Self-inspection ----------------------------------------------------------------------------
 
@@ -50,12 +49,22 @@ def self_inspection_recipients(plan: Plan) -> list[Agency]:
     return list(departments.select_related("unit")) + list(committees.select_related("unit"))
 
 
-def outline_send(*, outline: Outline, by, include_unannounced: bool = False) -> int:
+def outline_send(
+    *,
+    outline: Outline,
+    by,
+    include_unannounced: bool = False,
+    day: datetime.date | None = None,
+    number: int | None = None,
+    confirm: bool = False,
+) -> int:
     """Create one request per unit (targets, and the others when the outline says so).
 
     An unannounced (đột xuất) target is asked nothing — neither as a target nor as one of the
     other units — unless staff ask for it (`include_unannounced`): a request would warn it.
     Sending again after adding targets creates only the missing requests; returns how many.
+    The first sending issues the covering letter (`lifecycle.issue`), dated `day` (today by
+    default) and numbered in its sender's register.
     """
     plan = outline.plan
     if plan.status != PlanStatus.ISSUED:
@@ -101,34 +110,19 @@ def outline_send(*, outline: Outline, by, include_unannounced: bool = False) -> 
         ]
         ReportRequest.objects.bulk_create(new)
         first_sending = outline.letter_number is None
-        if first_sending:
-            today = timezone.localdate()
-            outline.letter_date = today
-            outline.letter_number = number_allocate(
-                issuer=outline_sender(outline, today),
-                year=today.year,
-                symbol=outline.letter_symbol,
-                is_taken=lambda n: Outline.objects.filter(
-                    letter_symbol=outline.letter_symbol,
-                    letter_number=n,
-                    letter_date__year=today.year,
-                ).exists(),
-            )
+        if first_sending:  # the covering letter is issued: rendered once and kept
+            issue(outline, day=day, number=number, confirm=confirm, by=by)
         outline.sent_at = timezone.now()
         outline.sent_by = by
-        outline.save(update_fields=["sent_at", "sent_by", "letter_number", "letter_date"])
-        if first_sending:  # the covering letter is issued: rendered once and kept
-            document_issued.send(sender=Outline, document=outline)
+        outline.save(update_fields=["sent_at", "sent_by"])
     return len(new)
 
 
-def outline_sender(outline: Outline, day: datetime.date) -> Agency:
-    """Who signs the covering letter on `day`: the plan's standing body (Sở Nội vụ), or the body
-    that carries on its work after a reorganisation."""
+def outline_sender(outline: Outline) -> Agency:
+    """Who signs the covering letter: the plan's standing body (Sở Nội vụ), else its issuer —
+    as it was on the letter's date (the issue refuses a day on which it did not exist)."""
     plan = outline.plan
-    standing = plan.standing_agency or plan.issuer
-    successors = agency_successors_on(standing, day)
-    return successors[0] if successors else standing
+    return plan.standing_agency or plan.issuer
 
 
 def request_message_post(*, request: ReportRequest, by, body: str, from_unit: bool):

@@ -9,7 +9,6 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspections.locking import StaleEdit, claim, stale_message
@@ -18,7 +17,6 @@ from inspections.models import (
     CommuneChoice,
     ConclusionNotice,
     DeadlineKind,
-    DecisionStatus,
     Finding,
     Holiday,
     Minutes,
@@ -34,8 +32,8 @@ from inspections.models import (
     VisitStatus,
     require_unfrozen,
 )
-from inspections.services.approval import approval_decide, approval_issue, approval_submit
-from inspections.services.plans import conflict, current_value, number_allocate
+from inspections.services.approval import approval_decide, approval_submit
+from inspections.services.lifecycle import issue
 from inspections.signals import document_issued
 from units.models import Agency, Level
 
@@ -87,32 +85,22 @@ def team_targets_assign(*, team: Team, targets: list[PlanTarget]) -> int:
     return sum(created)
 
 
-def team_decision_issue(*, team: Team, day: datetime.date | None = None) -> None:
-    """Number the decision forming the team in the issuer's register (like the plan)."""
+def team_decision_issue(*, team: Team, **step) -> list[str]:
+    """Number the decision forming the team in the issuer's register. `step`: the issue's
+    `day`, `number`, `confirm` and `by` (`lifecycle.issue`)."""
     _require_draft_decision(team)
-    if not team.members.filter(role="lead").exists():
-        raise ValidationError(_("Đoàn chưa có Trưởng đoàn: thêm trước khi ban hành quyết định."))
-    if not team.signer_name:
-        raise ValidationError(_("Chưa ghi người ký quyết định."))
-    day = day or team.decision_date or timezone.localdate()
-    with transaction.atomic():
-        if current_value(team, "decision_status") != DecisionStatus.DRAFT:
-            raise conflict(_("quyết định thành lập đoàn"))
-        team.decision_number = number_allocate(
-            issuer=team.plan.issuer,
-            year=day.year,
-            symbol=team.decision_symbol,
-            is_taken=lambda n: Team.objects.filter(
-                plan__issuer=team.plan.issuer,
-                decision_symbol=team.decision_symbol,
-                decision_date__year=day.year,
-                decision_number=n,
-            ).exists(),
-        )
-        team.decision_date = day
-        team.decision_status = DecisionStatus.ISSUED
-        team.save(update_fields=["decision_number", "decision_date", "decision_status"])
-        document_issued.send(sender=Team, document=team)
+    return issue(team, kind="decision", **step)
+
+
+def schedule_notice_issue(*, team: Team, **step) -> list[str]:
+    """Number and date the team's schedule notice (thông báo lịch kiểm tra): on or after the
+    decision forming the team."""
+    return issue(team, kind="schedule", **step)
+
+
+def minutes_issue(*, minutes: Minutes, **step) -> list[str]:
+    """Number the minutes of a visit, dated the visit's day."""
+    return issue(minutes, **step)
 
 
 # Communes of inspected districts ------------------------------------------------------------
@@ -265,6 +253,15 @@ def minutes_save(*, visit: Visit, by, version: int | None = None, **fields) -> M
     try:
         with transaction.atomic():
             minutes = Minutes.objects.filter(visit=visit).first() or Minutes(visit=visit)
+            if minutes.is_issued:
+                raise ValidationError(
+                    _("Biên bản số %(n)02d/%(s)s đã ban hành ngày %(day)s: không sửa được.")
+                    % {
+                        "n": minutes.number,
+                        "s": minutes.symbol,
+                        "day": minutes.issued_on.strftime("%d/%m/%Y"),
+                    }
+                )
             if version is not None:
                 claim(minutes, version)
             for name, value in fields.items():
@@ -481,31 +478,33 @@ def conclusion_submit(
     approval_submit(notice, version=version, **fields)
 
 
-def conclusion_decide(*, notice: ConclusionNotice, by, approve: bool) -> None:
-    """A leader approves the notice, or sends it back to draft."""
-    approval_decide(notice, by=by, approve=approve)
+def conclusion_decide(*, notice: ConclusionNotice, by, approve: bool, reason: str = "") -> None:
+    """A leader approves the notice, or returns it to draft with a reason for its author."""
+    approval_decide(notice, by=by, approve=approve, reason=reason)
 
 
-def conclusion_issue(*, notice: ConclusionNotice, day: datetime.date | None = None) -> None:
+def conclusion_issue(
+    *, notice: ConclusionNotice, confirm: bool = False, by=None, **step
+) -> list[str]:
     """Number the notice in the issuer's register; from now on the unit sees it, and what it
     rests on is frozen: the visits' minutes, findings and recommendations (or, for an
-    amendment, what it adds). The notice and the minutes are rendered once and kept."""
-    issuer = notice.plan.issuer
+    amendment, what it adds). Minutes not yet numbered are issued first, dated their visit's
+    day. The notice and the minutes are rendered once and kept. Returns the confirmed
+    warnings."""
     with transaction.atomic():
-        approval_issue(
-            notice,
-            issuer=issuer,
-            day=day,
-            numbered=lambda n, year: ConclusionNotice.objects.filter(
-                plan__issuer=issuer, symbol=notice.symbol, issued_on__year=year, number=n
-            ).exists(),
-        )
-        document_issued.send(sender=ConclusionNotice, document=notice)
+        warnings = []
+        if not notice.is_amendment:
+            for minutes in Minutes.objects.filter(
+                visit__plan=notice.plan, visit__agency=notice.agency, number__isnull=True
+            ).select_related("visit__plan__issuer"):
+                warnings += issue(minutes, confirm=confirm, by=by)
+        warnings += issue(notice, confirm=confirm, by=by, **step)
         if not notice.is_amendment:
             for minutes in Minutes.objects.filter(
                 visit__plan=notice.plan, visit__agency=notice.agency
             ):
                 document_issued.send(sender=Minutes, document=minutes)
+    return warnings
 
 
 def conclusions_visible(scope):

@@ -17,7 +17,7 @@ from inspections.models import (
     Team,
     TeamRole,
 )
-from inspections.tests.factories import DAY, schedule, seed, target, user
+from inspections.tests.factories import DAY, SENT_ON, schedule, seed, target, user
 from units.services import agency_by_ref
 
 
@@ -59,5 +59,5 @@ def outline() -> Outline:
 
 @pytest.fixture
 def sent(outline) -> Outline:
-    services.outline_send(outline=outline, by=user("noivu"))
+    services.outline_send(outline=outline, by=user("noivu"), day=SENT_ON)
     return outline

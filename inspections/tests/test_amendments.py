@@ -114,10 +114,10 @@ def test_an_empty_amendment_and_a_return_without_reason_are_refused():
     )
     amendment.refresh_from_db()
     assert amendment.status == NoticeStatus.DRAFT
-    assert amendment.return_note == "Ghi rõ lý do bổ sung."
+    assert amendment.return_reason == "Ghi rõ lý do bổ sung."
     services.amendment_submit(amendment=amendment)
     amendment.refresh_from_db()
-    assert amendment.return_note == ""
+    assert amendment.return_reason == ""
 
 
 def test_a_target_with_a_visit_or_a_report_cannot_be_removed(team, sent, private_files):

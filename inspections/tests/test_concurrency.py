@@ -99,7 +99,7 @@ def approved_plans(count: int) -> list[Plan]:
     plans = []
     for i in range(count):
         plan, _notes = services.plan_copy(
-            source=seed(), year=2027, document_date=datetime.date(2027, 1, 4), by=noivu
+            source=seed(), year=2026, document_date=datetime.date(2026, 1, 4), by=noivu
         )
         plan.summary = f"Kiểm tra chuyên đề số {i + 1}"
         plan.save()
@@ -111,7 +111,7 @@ def approved_plans(count: int) -> list[Plan]:
 
 def issue_through_the_page(client, plan: Plan):
     return client.post(
-        reverse("inspections:plan-issue", args=[plan.pk]), {"document_date": "2027-01-05"}
+        reverse("inspections:plan-issue", args=[plan.pk]), {"document_date": "2026-01-05"}
     )
 
 
@@ -126,7 +126,7 @@ def test_six_plans_issued_at_the_same_moment_get_six_consecutive_numbers():
     issued = Plan.objects.filter(pk__in=[p.pk for p in plans])
     assert set(issued.values_list("status", flat=True)) == {PlanStatus.ISSUED}
     assert sorted(issued.values_list("number", flat=True)) == list(range(1, PARALLEL + 1))
-    register = NumberRegister.objects.get(issuer=plans[0].issuer, year=2027, symbol="KH-UBND")
+    register = NumberRegister.objects.get(issuer=plans[0].issuer, year=2026, symbol="KH-UBND")
     assert register.last_number == PARALLEL
     assert sorted(register.issued.values_list("number", flat=True)) == list(range(1, 7))
 
@@ -151,7 +151,7 @@ def test_the_same_plan_issued_twice_at_once_takes_one_number_and_says_why_once()
     ], flat
     plan.refresh_from_db()
     assert (plan.status, plan.number) == (PlanStatus.ISSUED, 1)
-    register = NumberRegister.objects.get(issuer=plan.issuer, year=2027, symbol="KH-UBND")
+    register = NumberRegister.objects.get(issuer=plan.issuer, year=2026, symbol="KH-UBND")
     assert register.last_number == 1
     assert PlanTransition.objects.filter(plan=plan, to_status=PlanStatus.ISSUED).count() == 1
 

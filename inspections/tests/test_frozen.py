@@ -321,7 +321,10 @@ def test_the_history_shows_who_issued_the_amendment_and_when(visit, concluded):
     amendment = ConclusionNotice.objects.get(amends=notice)
     services.conclusion_submit(notice=amendment, corrections="Sửa số liệu.", signer_name="A")
     client_for("lanhdao").post(reverse("inspections:conclusion-approve", args=[amendment.pk]))
-    staff.post(reverse("inspections:conclusion-issue", args=[amendment.pk]))
+    staff.post(
+        reverse("inspections:conclusion-issue", args=[amendment.pk]),
+        {"document_date": "05/03/2024"},
+    )
     issued = ConclusionNotice.history.filter(id=amendment.pk, status=NoticeStatus.ISSUED).get()
     assert issued.history_user == user("noivu") and issued.number
     page = staff.get(reverse("inspections:conclusion-detail", args=[amendment.pk])).text

@@ -237,7 +237,9 @@ def test_notice_summary_written_over_a_newer_one_is_refused(notice):
     # A leader returns it to draft: Bob's page now looks submittable again, but is stale.
     notice.refresh_from_db()
     assert notice.status == "submitted"
-    services.conclusion_decide(notice=notice, by=user("lanhdao"), approve=False)
+    services.conclusion_decide(
+        notice=notice, by=user("lanhdao"), approve=False, reason="Viết lại nhận xét chung."
+    )
     refused = bob.post(
         submit, {"summary": "Còn hạn chế.", "signer_name": "B", "version": v_bob}, follow=True
     )

@@ -147,7 +147,9 @@ def test_write_submit_approve_issue(round_):
     assert report.summary == PROSE["summary"] and report.status == "submitted"
     leader.post(url(round_, "results-approve"))
     assert leader.post(url(round_, "results-issue")).status_code == 403
-    response = staff.post(url(round_, "results-issue"), follow=True)
+    response = staff.post(
+        url(round_, "results-issue"), {"document_date": "05/03/2024"}, follow=True
+    )
     assert "Đã cấp số" in response.text
     report.refresh_from_db()
     assert (report.status, report.number, report.number_display) == ("issued", 1, "01/BC-SNV")
@@ -158,7 +160,8 @@ def _issued(plan) -> ResultsReport:
     services.results_report_save(report=report, **PROSE)
     services.results_report_submit(report=report)
     services.results_report_decide(report=report, by=user("lanhdao"), approve=True)
-    services.results_report_issue(report=report, day=datetime.date(2023, 12, 5))
+    # After the last notice it counts (issued 01/03/2024).
+    services.results_report_issue(report=report, day=datetime.date(2024, 3, 5))
     return report
 
 

@@ -22,7 +22,7 @@ from inspections.models import (
     ReviewStatus,
     Submission,
 )
-from inspections.tests.factories import seed, user
+from inspections.tests.factories import SENT_ON, seed, user
 from inspections.tests.test_uploads import pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -49,13 +49,13 @@ def field_data(outline, total, done, **extra):
 
 
 def test_sending_the_outline_creates_one_request_per_unit(outline):
-    created = services.outline_send(outline=outline, by=user("noivu"))
+    created = services.outline_send(outline=outline, by=user("noivu"), day=SENT_ON)
     # 18 targets; 10 other departments; 8 district committees that are not targets.
     assert created == 36
     requests = seed().requests
     assert requests.filter(is_target=True).count() == 18
     assert requests.filter(is_target=False, deadline=datetime.date(2023, 6, 30)).count() == 18
-    assert services.outline_send(outline=outline, by=user("noivu")) == 0
+    assert services.outline_send(outline=outline, by=user("noivu"), day=SENT_ON) == 0
 
 
 def test_outline_needs_an_issued_plan_and_content(outline):
@@ -67,7 +67,7 @@ def test_outline_needs_an_issued_plan_and_content(outline):
         target_deadline=datetime.date(2023, 9, 1),
     )  # fmt: skip
     with pytest.raises(Exception, match="đã ban hành"):
-        services.outline_send(outline=empty, by=user("noivu"))
+        services.outline_send(outline=empty, by=user("noivu"), day=SENT_ON)
 
 
 def test_unit_submits_versions_and_nothing_is_lost(sent, private_files):
@@ -396,7 +396,7 @@ def test_copying_the_plan_copies_its_outline(sent):
 def test_units_left_out_are_listed_as_not_requested(outline):
     outline.include_non_targets = False
     outline.save()
-    services.outline_send(outline=outline, by=user("noivu"))
+    services.outline_send(outline=outline, by=user("noivu"), day=SENT_ON)
     response = client_for("noivu").get(reverse("inspections:progress", args=[seed().pk]))
     assert "18 đơn vị chưa được yêu cầu báo cáo" in response.text
 

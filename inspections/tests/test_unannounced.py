@@ -22,7 +22,7 @@ from pypdf import PdfReader
 from cchc.test import client_for
 from inspections import services
 from inspections.models import CalendarFeed, PlanTarget, ReportRequest, TeamRole, Visit
-from inspections.tests.factories import schedule, seed, target, user
+from inspections.tests.factories import SENT_ON, schedule, seed, target, user
 
 pytestmark = pytest.mark.django_db
 
@@ -204,13 +204,13 @@ def test_no_self_inspection_request_unless_staff_ask(secret, outline):
     send = reverse("inspections:outline-send", args=[plan.pk])
     form = client_for("noivu").get(reverse("inspections:outline-edit", args=[plan.pk]))
     assert 'name="include_unannounced"' in form.text
-    assert client_for("noivu").post(send).status_code == 302
+    assert client_for("noivu").post(send, {"document_date": "10/08/2023"}).status_code == 302
     assert not ReportRequest.objects.filter(plan=plan, agency=secret.agency).exists()
     assert ReportRequest.objects.filter(plan=plan, agency=target("908/UBND").agency).exists()
     # Not as one of "the other units" either, when the outline also asks them.
     outline.include_non_targets = True
     outline.save()
-    services.outline_send(outline=outline, by=user("noivu"))
+    services.outline_send(outline=outline, by=user("noivu"), day=SENT_ON)
     assert not ReportRequest.objects.filter(plan=plan, agency=secret.agency).exists()
     client_for("noivu").post(send, {"include_unannounced": "on"})
     request = ReportRequest.objects.get(plan=plan, agency=secret.agency)

@@ -110,7 +110,9 @@ def test_issue_the_decision_through_the_page(team):
     team.signer_name = "Nguyễn Thanh Nhân"
     team.save()
     response = client_for("noivu").post(
-        reverse("inspections:team-issue", args=[team.plan.pk, team.pk]), follow=True
+        reverse("inspections:team-issue", args=[team.plan.pk, team.pk]),
+        {"document_date": "25/08/2023"},
+        follow=True,
     )
     assert "Đã ban hành Quyết định số 01/QĐ-UBND" in response.text
 
@@ -379,7 +381,11 @@ def test_conclusion_workflow_and_unit_visibility(notice):
         staff.post(reverse("inspections:conclusion-approve", args=[notice.pk])).status_code == 403
     )
     leader.post(reverse("inspections:conclusion-approve", args=[notice.pk]))
-    response = staff.post(reverse("inspections:conclusion-issue", args=[notice.pk]), follow=True)
+    response = staff.post(
+        reverse("inspections:conclusion-issue", args=[notice.pk]),
+        {"document_date": "01/03/2024"},
+        follow=True,
+    )
     assert "Đã ban hành" in response.text
     notice.refresh_from_db()
     assert notice.status == "issued" and notice.number == 1

@@ -26,7 +26,7 @@ from inspections.forms import (
 )
 from inspections.history import amendment_history, may_see_history
 from inspections.models import AmendmentForm, IssuedRendition, NoticeStatus, PlanAmendment
-from inspections.views.plans import LEADER, STAFF, _refused, _to_plan
+from inspections.views.plans import LEADER, STAFF, _refused, _to_plan, issue_posted
 from inspections.views.visits import _form_errors
 from units.access import scope_for
 
@@ -226,12 +226,12 @@ def amendment_return(request: HttpRequest, amendment_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def amendment_issue(request: HttpRequest, amendment_pk: int) -> HttpResponse:
-    form = IssueForm(request.POST)
-    day = form.cleaned_data["document_date"] if form.is_valid() else None
     return _step(
         request,
         amendment_pk,
         STAFF,
-        lambda a: services.amendment_issue(amendment=a, day=day),
+        lambda a: issue_posted(
+            request, lambda **step: services.amendment_issue(amendment=a, **step)
+        ),
         _("Đã ban hành; các điều chỉnh đã áp dụng vào kế hoạch."),
     )

@@ -49,6 +49,7 @@ from inspections.models import (
     TargetKind,
     point_label,
 )
+from inspections.services.lifecycle import roles
 from inspections.text import fill, reinspection_phrase, target_lines
 from inspections.todo import narrowed, selection_title
 from units.access import require_role, scope_for
@@ -61,6 +62,20 @@ LEADER = (Role.LEADER,)
 def _refused(request: HttpRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
+
+
+def issue_posted(request: HttpRequest, call) -> None:
+    """The issue step with the posted date, paper number and confirmation: `call(day=, number=,
+    confirm=, by=)` is the document's issue service (`services.lifecycle.issue` underneath).
+    Raises `ValidationError` when refused; warnings confirmed are shown."""
+    form = IssueForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError([error for errors in form.errors.values() for error in errors])
+    data = form.cleaned_data
+    for warning in call(
+        day=data["document_date"], number=data["number"], confirm=data["confirm"], by=request.user
+    ):
+        messages.warning(request, _("Đã ban hành theo ngày trên văn bản giấy: %s") % warning)
 
 
 # The largest key a row can have (a 64-bit signed integer); a larger number matches nothing.
@@ -165,7 +180,6 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_collect": can(request.user, Role.STAFF, Role.LEADER)
             and plan.status == PlanStatus.ISSUED,
             "note_form": NoteForm(),
-            "issue_form": IssueForm(initial={"document_date": plan.document_date}),
             "history": plan_history(plan) if may_see_history(request.user) else None,
             "rendition": IssuedRendition.objects.of(plan).first()
             if plan.status == PlanStatus.ISSUED
@@ -448,19 +462,11 @@ def plan_return(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for_role(request.user, pk, *STAFF)
-    form = IssueForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-        return _to_plan(plan)
+    plan = get_plan_for_role(request.user, pk, *roles("plan", "issue"))
     try:
-        services.plan_issue(
-            plan=plan,
-            by=request.user,
-            document_date=form.cleaned_data["document_date"],
-            number=form.cleaned_data["number"],
+        issue_posted(
+            request,
+            lambda day, **posted: services.plan_issue(plan=plan, document_date=day, **posted),
         )
     except ValidationError as error:
         _refused(request, error)

@@ -18,7 +18,8 @@ from inspections.access import can, get_plan_for_role
 from inspections.history import may_see_history, results_report_history
 from inspections.locking import VersionedForm
 from inspections.models import FindingKind, IssuedRendition, NoticeStatus, ResultsReport
-from inspections.views.plans import STAFF, _refused
+from inspections.services.lifecycle import roles
+from inspections.views.plans import STAFF, _refused, issue_posted
 from units.models import Level, Role
 
 READERS = (Role.STAFF, Role.LEADER, Role.TEAM)
@@ -105,7 +106,7 @@ def results_report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(
         request,
         pk,
-        STAFF,
+        roles("results", "submit"),
         lambda r: services.results_report_submit(report=r),
         _("Đã gửi lãnh đạo duyệt."),
     )
@@ -117,7 +118,7 @@ def results_report_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(
         request,
         pk,
-        (Role.LEADER,),
+        roles("results", "approve"),
         lambda r: services.results_report_decide(report=r, by=request.user, approve=True),
         _("Đã duyệt."),
     )
@@ -129,8 +130,10 @@ def results_report_return(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(
         request,
         pk,
-        (Role.LEADER,),
-        lambda r: services.results_report_decide(report=r, by=request.user, approve=False),
+        roles("results", "return"),
+        lambda r: services.results_report_decide(
+            report=r, by=request.user, approve=False, reason=request.POST.get("reason", "")
+        ),
         _("Đã trả lại để sửa."),
     )
 
@@ -141,7 +144,9 @@ def results_report_issue(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(
         request,
         pk,
-        STAFF,
-        lambda r: services.results_report_issue(report=r),
+        roles("results", "issue"),
+        lambda r: issue_posted(
+            request, lambda **posted: services.results_report_issue(report=r, **posted)
+        ),
         _("Đã cấp số và ban hành báo cáo kết quả."),
     )

@@ -36,7 +36,7 @@ from inspections.models import (
 )
 from inspections.storage import stored_file_response
 from inspections.todo import narrowed, selection_title
-from inspections.views.plans import STAFF, _refused
+from inspections.views.plans import STAFF, _refused, issue_posted
 from units.access import require_role, scope_for
 from units.models import Role
 
@@ -89,16 +89,20 @@ def outline_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def outline_send(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_role(request.user, pk, *STAFF)
     outline = get_object_or_404(Outline, plan=plan)
+    include = request.POST.get("include_unannounced") == "on"
+    sent: list[int] = []
+
+    def send(**posted) -> list[str]:
+        # The letter's confirmed warnings are kept with its number (`lifecycle.issue`).
+        sent.append(services.outline_send(outline=outline, include_unannounced=include, **posted))
+        return []
+
     try:
-        created = services.outline_send(
-            outline=outline,
-            by=request.user,
-            include_unannounced=request.POST.get("include_unannounced") == "on",
-        )
+        issue_posted(request, send)
     except ValidationError as error:
         _refused(request, error)
         return redirect("inspections:outline-edit", pk=plan.pk)
-    messages.success(request, _("Đã gửi đề cương: %d yêu cầu báo cáo mới.") % created)
+    messages.success(request, _("Đã gửi đề cương: %d yêu cầu báo cáo mới.") % sent[0])
     return redirect("inspections:progress", pk=plan.pk)
 
 

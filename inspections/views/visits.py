@@ -44,8 +44,9 @@ from inspections.models import (
     Visit,
     frozen_message,
 )
+from inspections.services.lifecycle import roles
 from inspections.todo import narrowed, selection_title
-from inspections.views.plans import STAFF, _refused, posted_ids
+from inspections.views.plans import STAFF, _refused, issue_posted, posted_ids
 from units.access import scope_for
 from units.models import Agency, Level, Role
 
@@ -104,6 +105,9 @@ def team_detail(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
             "team_form": TeamForm(instance=team),
             "can_edit": can(request.user, *STAFF) and not team.is_issued,
             "can_issue": can(request.user, *STAFF) and not team.is_issued,
+            "can_issue_schedule": can(request.user, *STAFF)
+            and team.is_issued
+            and not team.schedule_issued,
             "rendition": IssuedRendition.objects.of(team).first() if team.is_issued else None,
             "history": team_history(team) if may_see_history(request.user) else None,
         },
@@ -175,17 +179,32 @@ def team_targets_assign(request: HttpRequest, pk: int, team_pk: int) -> HttpResp
 @login_required
 @require_POST
 def team_decision_issue(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
-    team = _team(request, pk, team_pk, *STAFF)
+    return _team_document_issue(
+        request, pk, team_pk, "decision", services.team_decision_issue,
+        lambda team: _("Đã ban hành Quyết định số %(n)02d/%(s)s.")
+        % {"n": team.decision_number, "s": team.decision_symbol},
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def schedule_notice_issue(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
+    return _team_document_issue(
+        request, pk, team_pk, "schedule", services.schedule_notice_issue,
+        lambda team: _("Đã ban hành Thông báo lịch kiểm tra số %(n)02d/%(s)s.")
+        % {"n": team.schedule_number, "s": team.schedule_symbol},
+    )  # fmt: skip
+
+
+def _team_document_issue(request, pk: int, team_pk: int, kind: str, service, done):
+    """Issue one of the team's documents (`kind` in `lifecycle.TYPES`) with the posted date."""
+    team = _team(request, pk, team_pk, *roles(kind, "issue"))
     try:
-        services.team_decision_issue(team=team)
+        issue_posted(request, lambda **posted: service(team=team, **posted))
     except ValidationError as error:
         _refused(request, error)
     else:
-        messages.success(
-            request,
-            _("Đã ban hành Quyết định số %(n)02d/%(s)s.")
-            % {"n": team.decision_number, "s": team.decision_symbol},
-        )
+        messages.success(request, done(team))
     return redirect("inspections:team-detail", pk=pk, team_pk=team.pk)
 
 
@@ -444,6 +463,25 @@ def minutes_save(request: HttpRequest, visit_pk: int) -> HttpResponse:
             messages.success(request, _("Đã lưu biên bản."))
     else:
         _form_errors(request, form)
+    return redirect("inspections:visit-detail", visit_pk=visit.pk)
+
+
+@login_required
+@require_POST
+def minutes_issue(request: HttpRequest, visit_pk: int) -> HttpResponse:
+    visit = _visit(request, visit_pk)
+    _require_recorder(request, visit)
+    minutes = get_object_or_404(Minutes.objects.select_related("visit__plan__issuer"), visit=visit)
+    try:
+        issue_posted(request, lambda **posted: services.minutes_issue(minutes=minutes, **posted))
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(
+            request,
+            _("Đã ban hành Biên bản số %(n)02d/%(s)s.")
+            % {"n": minutes.number, "s": minutes.symbol},
+        )
     return redirect("inspections:visit-detail", visit_pk=visit.pk)
 
 
@@ -730,7 +768,7 @@ def conclusion_approve(request: HttpRequest, notice_pk: int) -> HttpResponse:
     return _notice_step(
         request,
         notice_pk,
-        (Role.LEADER,),
+        roles("conclusion", "approve"),
         lambda n: services.conclusion_decide(notice=n, by=request.user, approve=True),
         _("Đã duyệt."),
     )
@@ -742,8 +780,10 @@ def conclusion_return(request: HttpRequest, notice_pk: int) -> HttpResponse:
     return _notice_step(
         request,
         notice_pk,
-        (Role.LEADER,),
-        lambda n: services.conclusion_decide(notice=n, by=request.user, approve=False),
+        roles("conclusion", "return"),
+        lambda n: services.conclusion_decide(
+            notice=n, by=request.user, approve=False, reason=request.POST.get("reason", "")
+        ),
         _("Đã trả lại để sửa."),
     )
 
@@ -754,8 +794,10 @@ def conclusion_issue(request: HttpRequest, notice_pk: int) -> HttpResponse:
     return _notice_step(
         request,
         notice_pk,
-        STAFF,
-        lambda n: services.conclusion_issue(notice=n),
+        roles("conclusion", "issue"),
+        lambda n: issue_posted(
+            request, lambda **posted: services.conclusion_issue(notice=n, **posted)
+        ),
         _("Đã ban hành; đơn vị đã xem được thông báo."),
     )
 

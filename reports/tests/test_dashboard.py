@@ -176,7 +176,7 @@ def build(extra: int = 0) -> dict:
         outline=outline, order=2, label="Đã tự kiểm tra", kind=FieldKind.NUMBER,
         role=FieldRole.COVERAGE_DONE,
     )  # fmt: skip
-    services.outline_send(outline=outline, by=noivu)
+    services.outline_send(outline=outline, by=noivu, day=plan.document_date)
     requests = list(ReportRequest.objects.filter(plan=plan).order_by("pk"))
     # Targets are due in 2099 (on time), the others were due 30/6/2023 (late).
     figures = [(10, 4), (10, 2), (10, 6), (10, 9), (10, 10), None, (10, 1), (20, 20)]

@@ -2,8 +2,10 @@
 
 Through the same services the pages use: the outline is sent and most units report (some late,
 some below the coverage threshold); two teams are formed by numbered decisions; communes are
-drawn in the inspected districts; every target and chosen commune is visited, with minutes,
-findings per content area and recommendations; conclusion notices are approved and issued;
+drawn in the inspected districts and each team's schedule notice issued; every target and chosen
+commune is visited, with minutes (numbered on the visit's day), findings per content area and
+recommendations; conclusion notices are approved and issued, numbered in the order of their
+dates; every document of the chain is dated after the one it follows;
 units report remediation and the team verifies part of it; the results report is issued.
 
 The data are invented but plausible, and the same on every run (a fixed random seed). Dates are
@@ -167,10 +169,9 @@ class Command(BaseCommand):
             outline=outline, order=2, label="Số đã tự kiểm tra", kind=FieldKind.NUMBER,
             role=FieldRole.COVERAGE_DONE,
         )  # fmt: skip
-        services.outline_send(outline=outline, by=self.users["noivu"])
-        Outline.objects.filter(pk=outline.pk).update(
-            letter_date=datetime.date(2023, 8, 15), sent_at=_at(datetime.date(2023, 8, 15))
-        )
+        letter_day = datetime.date(2023, 8, 15)
+        services.outline_send(outline=outline, by=self.users["noivu"], day=letter_day)
+        Outline.objects.filter(pk=outline.pk).update(sent_at=_at(letter_day))
         for request in plan.requests.select_related("agency").order_by("pk"):
             roll = self.random.random()
             if roll < 0.12:
@@ -227,7 +228,7 @@ class Command(BaseCommand):
         for team in (province, district):
             team.signer_name = "Nguyễn Thanh Nhân"
             team.save(update_fields=["signer_name"])
-            services.team_decision_issue(team=team, day=decision_day)
+            services.team_decision_issue(team=team, day=decision_day, by=noivu)
         visits = []
         day = {province.pk: datetime.date(2023, 9, 18), district.pk: datetime.date(2023, 9, 18)}
         for team, team_targets in ((province, by_level[True]), (district, by_level[False])):
@@ -246,6 +247,8 @@ class Command(BaseCommand):
                         )
                     )  # fmt: skip
                     day[team.pk] = self.calendar.add_working_days(day[team.pk], 1)
+        for team in (province, district):  # the week before the visits start
+            services.schedule_notice_issue(team=team, day=datetime.date(2023, 9, 8), by=noivu)
         return visits
 
     def _findings(self, visits) -> None:
@@ -288,6 +291,11 @@ class Command(BaseCommand):
                 )  # fmt: skip
 
     def _conclusions(self, plan: Plan, visits) -> None:
+        """Minutes numbered on their visit's day, then notices a week and a half later, each in
+        the order of its dates, as a records office numbers them."""
+        visits = sorted(visits, key=lambda v: (v.date, v.start_time, v.pk))
+        for visit in visits:
+            services.minutes_issue(minutes=visit.minutes, by=self.users["doanvien"])
         for visit in visits:
             notice = services.conclusion_prepare(plan=plan, agency=visit.agency)
             services.conclusion_submit(
@@ -298,7 +306,9 @@ class Command(BaseCommand):
             )
             services.conclusion_decide(notice=notice, by=self.users["lanhdao"], approve=True)
             services.conclusion_issue(
-                notice=notice, day=self.calendar.add_working_days(visit.date, 7)
+                notice=notice,
+                day=self.calendar.add_working_days(visit.date, 7),
+                by=self.users["noivu"],
             )
 
     # After the conclusions ---------------------------------------------------------------------
@@ -363,4 +373,6 @@ class Command(BaseCommand):
         )
         services.results_report_submit(report=report)
         services.results_report_decide(report=report, by=self.users["lanhdao"], approve=True)
-        services.results_report_issue(report=report, day=datetime.date(2023, 12, 15))
+        services.results_report_issue(
+            report=report, day=datetime.date(2023, 12, 15), by=self.users["noivu"]
+        )

@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('inspections', '0016_vietnamese_field_names'),
+        ('inspections', '0018_plan_amendments'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

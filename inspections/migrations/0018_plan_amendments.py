@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inspections', '0016_vietnamese_field_names'),
+        ('inspections', '0017_document_dates_and_numbers'),
         ('units', '0004_text_limits'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                 ('self_report_deadline', models.DateField(blank=True, null=True, verbose_name='hạn gửi báo cáo tự kiểm tra (mới)')),
                 ('changes_team', models.BooleanField(default=False, verbose_name='thay đổi thành phần đoàn')),
                 ('signer_name', models.CharField(blank=True, max_length=100, verbose_name='người ký')),
-                ('return_note', units.limits.LimitedTextField(blank=True, editable=False, max_length=2000, verbose_name='lý do trả lại')),
+                ('return_reason', units.limits.LimitedTextField(blank=True, editable=False, max_length=2000, verbose_name='lý do trả lại')),
                 ('created_at', models.DateTimeField(blank=True, editable=False)),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
                 ('self_report_deadline', models.DateField(blank=True, null=True, verbose_name='hạn gửi báo cáo tự kiểm tra (mới)')),
                 ('changes_team', models.BooleanField(default=False, verbose_name='thay đổi thành phần đoàn')),
                 ('signer_name', models.CharField(blank=True, max_length=100, verbose_name='người ký')),
-                ('return_note', units.limits.LimitedTextField(blank=True, editable=False, max_length=2000, verbose_name='lý do trả lại')),
+                ('return_reason', units.limits.LimitedTextField(blank=True, editable=False, max_length=2000, verbose_name='lý do trả lại')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('approved_by', models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người duyệt')),
                 ('created_by', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),

@@ -339,9 +339,11 @@ def test_the_issue_form_takes_the_date_and_the_confirmation(team):
 
 def test_every_document_type_is_in_the_one_table():
     assert set(TYPES) == {
-        "plan", "decision", "letter", "schedule", "minutes", "conclusion", "results",
+        "plan", "amendment", "decision", "letter", "schedule", "minutes", "conclusion", "results",
     }  # fmt: skip
-    assert [k for k, t in TYPES.items() if t.approval] == ["plan", "conclusion", "results"]
+    assert [k for k, t in TYPES.items() if t.approval] == [
+        "plan", "amendment", "conclusion", "results",
+    ]  # fmt: skip
     with pytest.raises(ValidationError):
         issue(seed())  # already issued
 

@@ -154,10 +154,14 @@ def test_approval_requested_returned_and_issued(
     assert f"{SITE}{url}" in asked.body and f'href="{SITE}{url}"' in asked.alternatives[0].content
     assert "Kính gửi" in asked.body and "gửi lãnh đạo duyệt" in asked.body
     with django_capture_on_commit_callbacks(execute=True):
-        client_for("lanhdao").post(reverse("inspections:conclusion-return", args=[notice.pk]))
+        client_for("lanhdao").post(
+            reverse("inspections:conclusion-return", args=[notice.pk]),
+            {"reason": "Bổ sung số liệu một cửa."},
+        )
     (returned,) = _mail_to(mailoutbox, "noivu")
     assert returned.subject.startswith("[CCHC] Trả lại để sửa")
     assert "Lãnh đạo đã trả lại" in returned.body and f"{SITE}{url}" in returned.body
+    assert "Bổ sung số liệu một cửa." in returned.body  # the reason travels with the mail
     notice.refresh_from_db()
     services.conclusion_submit(notice=notice, summary="Cơ bản đầy đủ.", signer_name="N. Nhân")
     services.conclusion_decide(notice=notice, by=user("lanhdao"), approve=True)

@@ -28,6 +28,15 @@ class Scope:
     def is_admin(self) -> bool:
         return self.province_ids is None
 
+    @property
+    def is_reporter(self) -> bool:
+        """A unit's reporter: sees what concerns their own agency only."""
+        return self.role == Role.REPORTER
+
+
+PROVINCE_ROLES = (Role.STAFF, Role.LEADER, Role.TEAM)
+"""The Department's own people: staff, leaders and inspection teams read every record of their
+provinces (team members' visits excepted: their team's only)."""
 
 NO_SCOPE = Scope(province_ids=frozenset(), role=None)
 
@@ -76,6 +85,3 @@ def get_agency_for_user(user, pk: int) -> Agency:
         "unit", "province", "parent", "merged_into__unit"
     )
     return get_object_or_404(qs, pk=pk)
-
-
-STAFF_ROLES = (Role.STAFF,)

@@ -18,7 +18,7 @@ from inspections.models.change_history import RecordedHistory
 from inspections.models.reference import ContentArea, LegalDocument
 from units.access import scope_for
 from units.limits import NOTE, PROSE, LimitedTextField
-from units.models import AdministrativeUnit, Agency, Level, today
+from units.models import AdministrativeUnit, Agency, Level, Role, today
 
 VIETNAMESE_LETTERS = "abcdđeghiklmnopqrstuvxy"
 
@@ -317,15 +317,15 @@ class PlanTargetQuerySet(models.QuerySet):
         if scope.is_admin:
             return self
         targets = self.filter(plan__province_id__in=scope.province_ids)
-        if scope.role in ("staff", "leader"):
+        if scope.role in (Role.STAFF, Role.LEADER):
             return targets
-        if scope.role == "team":
+        if scope.role == Role.TEAM:
             from inspections.models.visits import TeamMember
 
             # A subquery, not a join through the team's members (which would repeat the rows).
             own = TeamMember.objects.filter(team__assignments__target=OuterRef("pk"), user=user)
             return targets.filter(revealed_q() | Q(Exists(own)))
-        if scope.role == "reporter":
+        if scope.is_reporter:
             return targets.filter(revealed_q())
         return self.none()
 

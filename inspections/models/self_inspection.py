@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from inspections.models.change_history import RecordedHistory
 from inspections.models.plans import Plan
 from inspections.models.reference import ContentArea
+from units.access import PROVINCE_ROLES
 from units.limits import MESSAGE, NOTE, PROSE, LimitedTextField
 from units.models import Agency
 
@@ -141,9 +142,9 @@ class ReportRequestQuerySet(models.QuerySet):
         """Staff, leaders and team see their provinces' requests; a reporter only their unit's."""
         if scope.is_admin:
             return self
-        if scope.role == "reporter":
+        if scope.is_reporter:
             return self.filter(agency_id=scope.agency_id)
-        if scope.role in ("staff", "leader", "team"):
+        if scope.role in PROVINCE_ROLES:
             return self.filter(plan__province_id__in=scope.province_ids)
         return self.none()
 

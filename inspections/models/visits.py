@@ -14,7 +14,7 @@ from inspections.models.change_history import RecordedHistory
 from inspections.models.plans import Plan, PlanTarget, TargetMode
 from units.access import scope_for
 from units.limits import NOTE, PROSE, LimitedTextField
-from units.models import Agency, today
+from units.models import Agency, Role, today
 
 
 class DecisionStatus(models.TextChoices):
@@ -194,11 +194,11 @@ class VisitQuerySet(models.QuerySet):
         visits = self.exclude(status=VisitStatus.CANCELLED)
         if scope.is_admin:
             return visits
-        if scope.role in ("staff", "leader"):
+        if scope.role in (Role.STAFF, Role.LEADER):
             return visits.filter(plan__province_id__in=scope.province_ids)
-        if scope.role == "team":
+        if scope.role == Role.TEAM:
             return visits.filter(team__members__user=user)
-        if scope.role == "reporter":
+        if scope.is_reporter:
             return visits.filter(agency_id=scope.agency_id).filter(
                 Q(announced=True, target__announced=True) | Q(date__lte=today())
             )

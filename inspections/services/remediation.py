@@ -40,7 +40,8 @@ from inspections.services.plans import (
 from inspections.services.self_inspection import Todo, reminder_key
 from inspections.storage import checked_fields, files_saved_atomically
 from inspections.text import short_date
-from units.models import AdministrativeUnit, Agency
+from units.access import PROVINCE_ROLES
+from units.models import AdministrativeUnit, Agency, Role
 from units.services import agencies_successors_on
 
 
@@ -56,9 +57,9 @@ def recommendations_visible(scope):
     recommendations = Recommendation.objects.all()
     if scope.is_admin:
         return recommendations
-    if scope.role in ("staff", "leader", "team"):
+    if scope.role in PROVINCE_ROLES:
         return recommendations.filter(finding__visit__plan__province_id__in=scope.province_ids)
-    if scope.role == "reporter":
+    if scope.is_reporter:
         return recommendations.filter(notice_is_issued(), responsible_id=scope.agency_id)
     return recommendations.none()
 
@@ -69,9 +70,9 @@ def findings_visible(scope):
     findings = Finding.objects.all()
     if scope.is_admin:
         return findings
-    if scope.role in ("staff", "leader", "team"):
+    if scope.role in PROVINCE_ROLES:
         return findings.filter(visit__plan__province_id__in=scope.province_ids)
-    if scope.role == "reporter":
+    if scope.is_reporter:
         return findings.filter(carried_by_issued_notice(), visit__agency_id=scope.agency_id)
     return findings.none()
 
@@ -314,7 +315,7 @@ def remediation_todos(scope) -> list[Todo]:
     link = reverse("inspections:recommendation-list") + "?status=unresolved"
     todos: list[Todo] = []
     recommendations = recommendations_visible(scope).unresolved()
-    if scope.role == "reporter":
+    if scope.is_reporter:
         waiting = recommendations.filter(
             Q(reports__isnull=True) | Q(status=RecommendationStatus.NOT_DONE)
         ).distinct()
@@ -327,7 +328,7 @@ def remediation_todos(scope) -> list[Todo]:
             todos.append(
                 Todo(text, reverse("inspections:recommendation-list") + "?status=unresolved")
             )
-    elif scope.is_admin or scope.role in ("staff", "team"):
+    elif scope.is_admin or scope.role in (Role.STAFF, Role.TEAM):
         unverified = Verification.objects.filter(
             recommendation=OuterRef("recommendation"), verified_at__gte=OuterRef("submitted_at")
         )

@@ -30,7 +30,7 @@ from inspections.services.plans import lock_row, number_allocate
 from inspections.signals import document_issued
 from inspections.storage import checked_fields, files_saved_atomically
 from inspections.text import percent, short_date
-from units.models import Agency, Level
+from units.models import Agency, Level, Role
 from units.services import agency_successors_on
 
 # Self-inspection ----------------------------------------------------------------------------
@@ -324,7 +324,7 @@ def todo_for(scope) -> list[Todo]:
     from django.urls import reverse
 
     todos: list[Todo] = []
-    if scope.role == "reporter":
+    if scope.is_reporter:
         requests = ReportRequest.objects.visible_to(scope).filter(plan__status=PlanStatus.ISSUED)
         for row in plan_progress(None, requests):
             if row.state in ("pending", "overdue", ReviewStatus.RETURNED):
@@ -342,8 +342,8 @@ def todo_for(scope) -> list[Todo]:
         return todos
     plans = Plan.objects.in_scope(scope.province_ids)
     wanted = {
-        "staff": (PlanStatus.RETURNED, PlanStatus.APPROVED),
-        "leader": (PlanStatus.SUBMITTED,),
+        Role.STAFF: (PlanStatus.RETURNED, PlanStatus.APPROVED),
+        Role.LEADER: (PlanStatus.SUBMITTED,),
     }.get(scope.role or "", ())
     if scope.is_admin:
         wanted = (PlanStatus.SUBMITTED, PlanStatus.RETURNED, PlanStatus.APPROVED)
@@ -359,7 +359,7 @@ def todo_for(scope) -> list[Todo]:
                 reverse("inspections:plan-detail", args=[plan.pk]),
             )
         )
-    if scope.is_admin or scope.role in ("staff", "team"):
+    if scope.is_admin or scope.role in (Role.STAFF, Role.TEAM):
         requests = ReportRequest.objects.visible_to(scope)
         waiting = (
             Submission.objects.filter(request__in=requests, status=ReviewStatus.SUBMITTED)
@@ -374,7 +374,7 @@ def todo_for(scope) -> list[Todo]:
                     reverse("requests:request-list"),
                 )
             )
-    if scope.is_admin or scope.role == "staff":
+    if scope.is_admin or scope.role == Role.STAFF:
         count = unanswered(ReportRequest.objects.visible_to(scope)).count()
         if count:
             todos.append(

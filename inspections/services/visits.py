@@ -37,6 +37,7 @@ from inspections.models import (
 from inspections.services.approval import approval_decide, approval_issue, approval_submit
 from inspections.services.plans import conflict, current_value, number_allocate
 from inspections.signals import document_issued
+from units.access import PROVINCE_ROLES
 from units.models import Agency, Level
 
 
@@ -438,8 +439,8 @@ def conclusions_visible(scope):
     notices = ConclusionNotice.objects.all()
     if scope.is_admin:
         return notices
-    if scope.role == "reporter":
+    if scope.is_reporter:
         return notices.filter(agency_id=scope.agency_id, status=NoticeStatus.ISSUED)
-    if scope.role in ("staff", "leader", "team"):
+    if scope.role in PROVINCE_ROLES:
         return notices.filter(plan__province_id__in=scope.province_ids)
     return notices.none()

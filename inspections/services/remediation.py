@@ -40,45 +40,23 @@ from inspections.services.plans import (
 from inspections.services.self_inspection import Todo, reminder_key
 from inspections.storage import checked_fields, files_saved_atomically
 from inspections.text import short_date
-from units.access import PROVINCE_ROLES
 from units.models import AdministrativeUnit, Agency, Role
 from units.services import agencies_successors_on
 
 
 def notice_is_issued() -> Q:
-    """The conclusion notice carrying the recommendation (the unit's notice, or the amending
-    notice that added it) has been issued."""
+    """`Recommendation.objects.issued()` as a condition, for the reminders' query."""
     return carried_by_issued_notice("finding__")
 
 
 def recommendations_visible(scope):
-    """Staff, leaders and team members: every recommendation of their provinces. A unit: those
-    addressed to it, once the conclusion notice that carries them is issued."""
-    recommendations = Recommendation.objects.all()
-    if scope.is_admin:
-        return recommendations
-    if scope.role in PROVINCE_ROLES:
-        return recommendations.filter(finding__visit__plan__province_id__in=scope.province_ids)
-    if scope.is_reporter:
-        return recommendations.filter(notice_is_issued(), responsible_id=scope.agency_id)
-    return recommendations.none()
+    """`Recommendation.objects.visible_to`, under the name `inspections.lists` imports."""
+    return Recommendation.objects.visible_to(scope)
 
 
 def findings_visible(scope):
-    """Staff, leaders and team members: every finding of their provinces. A unit: the findings
-    of its own visits, once the conclusion notice that carries them is issued."""
-    findings = Finding.objects.all()
-    if scope.is_admin:
-        return findings
-    if scope.role in PROVINCE_ROLES:
-        return findings.filter(visit__plan__province_id__in=scope.province_ids)
-    if scope.is_reporter:
-        return findings.filter(carried_by_issued_notice(), visit__agency_id=scope.agency_id)
-    return findings.none()
-
-
-def is_issued(recommendation: Recommendation) -> bool:
-    return recommendation.frozen_by() is not None
+    """`Finding.objects.visible_to`, under the name `inspections.lists` imports."""
+    return Finding.objects.visible_to(scope)
 
 
 def remediation_report(
@@ -89,7 +67,7 @@ def remediation_report(
         raise ValidationError(
             _("Kiến nghị đã được xác minh là đã khắc phục: không cần báo cáo thêm.")
         )
-    if not is_issued(recommendation):
+    if not recommendation.is_frozen:
         raise ValidationError(_("Thông báo kết luận chưa ban hành: chưa báo cáo khắc phục được."))
     if not text.strip():
         raise ValidationError(_("Chưa ghi kết quả khắc phục: nêu đã làm gì, khi nào, văn bản nào."))
@@ -225,8 +203,8 @@ def unresolved_before(plan: Plan):
     )
     return (
         Recommendation.objects.unresolved()
+        .issued()
         .filter(
-            notice_is_issued(),
             finding__visit__plan__province_id__in=lineage,
             finding__visit__plan__year__lt=plan.year,
         )
@@ -314,7 +292,7 @@ def remediation_todos(scope) -> list[Todo]:
     today = timezone.localdate()
     link = reverse("inspections:recommendation-list") + "?status=unresolved"
     todos: list[Todo] = []
-    recommendations = recommendations_visible(scope).unresolved()
+    recommendations = Recommendation.objects.visible_to(scope).unresolved()
     if scope.is_reporter:
         waiting = recommendations.filter(
             Q(reports__isnull=True) | Q(status=RecommendationStatus.NOT_DONE)

@@ -31,7 +31,6 @@ from inspections.models import (
     VisitStatus,
 )
 from inspections.services.approval import approval_decide, approval_issue, approval_submit
-from inspections.services.remediation import notice_is_issued
 from inspections.services.self_inspection import ProgressRow, plan_progress
 from inspections.signals import document_issued
 from units.models import AdministrativeUnit, Agency, Level
@@ -179,8 +178,8 @@ def earlier_remediation(plan: Plan) -> list[UnitRemediation]:
     per addressee: those fully remedied and those still unresolved."""
     lineage = AdministrativeUnit.objects.lineage_ids(plan.province)
     recommendations = (
-        Recommendation.objects.filter(
-            notice_is_issued(),
+        Recommendation.objects.issued()
+        .filter(
             finding__visit__plan__province_id__in=lineage,
             finding__visit__plan__year__lt=plan.year,
         )

@@ -37,7 +37,6 @@ from inspections.models import (
 from inspections.services.approval import approval_decide, approval_issue, approval_submit
 from inspections.services.plans import conflict, current_value, number_allocate
 from inspections.signals import document_issued
-from units.access import PROVINCE_ROLES
 from units.models import Agency, Level
 
 
@@ -230,12 +229,6 @@ def visit_schedule(*, team: Team, target: PlanTarget, agency: Agency, **fields) 
     visit.full_clean()
     visit.save()
     return visit
-
-
-def visits_visible(scope, user):
-    """Visits a user may see: `Visit.objects.visible_to` (`scope` is the user's, kept for the
-    callers that already hold it)."""
-    return Visit.objects.visible_to(user)
 
 
 def calendar_feed_for(user, *, reset: bool = False) -> CalendarFeed:
@@ -432,15 +425,3 @@ def conclusion_issue(*, notice: ConclusionNotice, day: datetime.date | None = No
                 visit__plan=notice.plan, visit__agency=notice.agency
             ):
                 document_issued.send(sender=Minutes, document=minutes)
-
-
-def conclusions_visible(scope):
-    """Staff, leaders and team: every notice of their provinces; a unit: its issued notices."""
-    notices = ConclusionNotice.objects.all()
-    if scope.is_admin:
-        return notices
-    if scope.is_reporter:
-        return notices.filter(agency_id=scope.agency_id, status=NoticeStatus.ISSUED)
-    if scope.role in PROVINCE_ROLES:
-        return notices.filter(plan__province_id__in=scope.province_ids)
-    return notices.none()

@@ -18,10 +18,9 @@ from inspections.access import can, get_plan_for_role
 from inspections.history import may_see_history, results_report_history
 from inspections.locking import VersionedForm
 from inspections.models import FindingKind, IssuedRendition, NoticeStatus, ResultsReport
-from inspections.views.plans import STAFF, _refused
+from inspections.views.common import refused
+from units.access import PROVINCE_ROLES
 from units.models import Level, Role
-
-READERS = (Role.STAFF, Role.LEADER, Role.TEAM)
 
 
 class ResultsReportForm(VersionedForm):
@@ -40,9 +39,9 @@ class ResultsReportForm(VersionedForm):
 @login_required
 @require_http_methods(["GET", "POST"])
 def results_report(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for_role(request.user, pk, *READERS)
+    plan = get_plan_for_role(request.user, pk, *PROVINCE_ROLES)
     report = ResultsReport.objects.filter(plan=plan).select_related("issuer").first()
-    staff = can(request.user, *STAFF)
+    staff = can(request.user, Role.STAFF)
     form = ResultsReportForm(instance=report)
     if request.method == "POST":
         if not staff:
@@ -55,7 +54,7 @@ def results_report(request: HttpRequest, pk: int) -> HttpResponse:
                     report = report or services.results_report_for(plan)
                     services.results_report_save(report=report, **form.cleaned_data)
             except ValidationError as error:
-                _refused(request, error)
+                refused(request, error)
             else:
                 messages.success(request, _("Đã lưu báo cáo kết quả."))
                 return redirect("inspections:results-report", pk=plan.pk)
@@ -84,8 +83,8 @@ def results_report(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _step(request, pk: int, roles, action, done: str) -> HttpResponse:
-    plan = get_plan_for_role(request.user, pk, *roles)
+def _step(request, pk: int, role: Role, action, done: str) -> HttpResponse:
+    plan = get_plan_for_role(request.user, pk, role)
     report = ResultsReport.objects.filter(plan=plan).first()
     if report is None:
         messages.error(request, _("Chưa lập báo cáo kết quả: ghi nội dung và lưu trước."))
@@ -93,7 +92,7 @@ def _step(request, pk: int, roles, action, done: str) -> HttpResponse:
         try:
             action(report)
         except ValidationError as error:
-            _refused(request, error)
+            refused(request, error)
         else:
             messages.success(request, done)
     return redirect("inspections:results-report", pk=plan.pk)
@@ -105,7 +104,7 @@ def results_report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(
         request,
         pk,
-        STAFF,
+        Role.STAFF,
         lambda r: services.results_report_submit(report=r),
         _("Đã gửi lãnh đạo duyệt."),
     )
@@ -117,7 +116,7 @@ def results_report_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(
         request,
         pk,
-        (Role.LEADER,),
+        Role.LEADER,
         lambda r: services.results_report_decide(report=r, by=request.user, approve=True),
         _("Đã duyệt."),
     )
@@ -129,7 +128,7 @@ def results_report_return(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(
         request,
         pk,
-        (Role.LEADER,),
+        Role.LEADER,
         lambda r: services.results_report_decide(report=r, by=request.user, approve=False),
         _("Đã trả lại để sửa."),
     )
@@ -141,7 +140,7 @@ def results_report_issue(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(
         request,
         pk,
-        STAFF,
+        Role.STAFF,
         lambda r: services.results_report_issue(report=r),
         _("Đã cấp số và ban hành báo cáo kết quả."),
     )

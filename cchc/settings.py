@@ -7,7 +7,6 @@ Every variable is listed with its meaning in `.env.example`.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import environ
@@ -20,8 +19,8 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-# Under pytest the test settings apply even when TESTING is not exported.
-TESTING = env.bool("TESTING", default=False) or "pytest" in sys.modules
+# On under pytest (`cchc.test_settings`, named in pyproject.toml) and in `make test`.
+TESTING = env.bool("TESTING", default=False)
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
 # The value `.env.example` shows: long enough, but public, so refused like a short one (a known

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from inspections.access import visible_plans
+from inspections.models import Plan
 from inspections.todo import todos_for
 from reports.dashboard import dashboard, may_view
 from units.access import scope_for
@@ -40,7 +40,9 @@ def home(request: HttpRequest) -> HttpResponse:
         .exclude(kind=Agency.Kind.COMMITTEE)
         .count()
     )
-    plans = visible_plans(request.user).select_related("issuer").order_by("-year", "-pk")[:5]
+    plans = (
+        Plan.objects.visible_to(request.user).select_related("issuer").order_by("-year", "-pk")[:5]
+    )
     # The dashboard's key figures of the latest round (a unit: its own); four queries.
     summary = dashboard(scope, summary=True) if may_view(scope) else None
     return render(

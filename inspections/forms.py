@@ -37,7 +37,7 @@ from inspections.models import (
 from inspections.text import PLACEHOLDERS, unknown_placeholders
 from inspections.uploads import MultipleUploadField, UploadField
 from units.limits import MESSAGE, NOTE, PROSE, text_field
-from units.models import AdministrativeUnit, Agency, Level
+from units.models import AdministrativeUnit, Agency, Level, Role
 from units.templatetags.people import person_name
 from units.widgets import DateInput, TimeInput
 
@@ -412,7 +412,7 @@ class TeamMemberForm(forms.ModelForm):
         self.fields["user"].queryset = (
             self.fields["user"]
             .queryset.filter(
-                membership__role__in=["staff", "team", "leader"],
+                membership__role__in=[Role.STAFF, Role.TEAM, Role.LEADER],
                 membership__province_id__in=province_ids or [],
             )
             .select_related("membership__agency")

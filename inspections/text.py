@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from units.models import Agency, Level, local_day
@@ -23,7 +24,20 @@ def short_date(day) -> str:
     return f"{day.day}/{day.month}/{day.year}"
 
 
-def percent(value) -> str:
+def number(value: float | int | None, decimals: int = 0) -> str:
+    """A figure as Vietnamese write it: 1.234 and 66,7; "—" when there is none."""
+    if value is None:
+        return "—"
+    # number_format cuts extra decimals off; round first.
+    return number_format(round(value, decimals), decimals, use_l10n=True, force_grouping=True)
+
+
+def percent(value, decimals: int | None = None) -> str:
+    """A rate as Vietnamese write it. As given ("30%", "12,5%": a rule of the plan, a unit's
+    figure; "…" while not set), or computed, rounded to `decimals` places ("66,7%"; "—" when
+    there is nothing to divide)."""
+    if decimals is not None:
+        return "—" if value is None else f"{number(value, decimals)}%"
     return f"{value.normalize():f}%".replace(".", ",") if value is not None else "…"
 
 

@@ -25,6 +25,7 @@ from inspections.models import (
     Deliverable,
     NoticeStatus,
     PlanStatus,
+    Recommendation,
     RemediationReport,
     ReportRequest,
     ReviewStatus,
@@ -33,7 +34,7 @@ from inspections.models import (
     Visit,
     VisitStatus,
 )
-from inspections.services import conclusions_visible, recommendations_visible, unanswered
+from inspections.services import unanswered
 from units.access import scope_for
 from units.models import Role
 
@@ -238,7 +239,7 @@ def _entries(wanted: list[tuple[str, str, QuerySet]]) -> list[Todo]:
 def leader_todos(user) -> list[Todo]:
     """Every document waiting for a leader's approval. Three queries."""
     plans = visible_plans(user)
-    notices = conclusions_visible(scope_for(user))
+    notices = ConclusionNotice.objects.visible_to(user)
     return _entries(
         [
             ("plans", "approve", plans),
@@ -254,12 +255,12 @@ def staff_todos(user) -> list[Todo]:
     scope = scope_for(user)
     plans = visible_plans(user)
     requests = ReportRequest.objects.visible_to(scope)
-    recommendations = recommendations_visible(scope)
+    recommendations = Recommendation.objects.visible_to(scope)
     return _entries(
         [
             ("plans", "returned", plans),
             ("plans", "issue", plans),
-            ("conclusions", "issue", conclusions_visible(scope)),
+            ("conclusions", "issue", ConclusionNotice.objects.visible_to(scope)),
             ("plans", "results-issue", plans),
             ("requests", "review", requests),
             ("recommendations", "verify", recommendations),
@@ -281,7 +282,7 @@ def team_todos(user) -> list[Todo]:
             ("visits", "findings", visits),
             ("visits", "notice", visits),
             ("requests", "review", ReportRequest.objects.visible_to(scope)),
-            ("recommendations", "verify", recommendations_visible(scope)),
+            ("recommendations", "verify", Recommendation.objects.visible_to(scope)),
         ]
     )
 
@@ -295,7 +296,7 @@ def reporter_todos(user) -> list[Todo]:
         [
             ("requests", "due", requests),
             ("requests", "returned", requests),
-            ("recommendations", "report", recommendations_visible(scope)),
+            ("recommendations", "report", Recommendation.objects.visible_to(scope)),
         ]
     )
 

@@ -12,26 +12,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from inspections.text import number
+
 ROW = 40  # px: a label line above a bar
 BAR = 14  # px: the bar's thickness
 SPAN = 86.0  # % of the width the longest bar takes; the rest is room for its value
-
-
-def number(value: float | int | None, decimals: int = 0) -> str:
-    """A figure as Vietnamese write it: 1.234 and 66,7."""
-    if value is None:
-        return "—"
-    # number_format cuts extra decimals off; round first.
-    return number_format(round(value, decimals), decimals, use_l10n=True, force_grouping=True)
-
-
-def percent(value: float | None) -> str:
-    return "—" if value is None else f"{number(value, 1)}%"
 
 
 @dataclass(frozen=True)

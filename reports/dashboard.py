@@ -28,17 +28,19 @@ from django.utils.translation import gettext_lazy
 from inspections.models import (
     ConclusionNotice,
     Deliverable,
+    Finding,
     FindingKind,
     NoticeStatus,
     Plan,
     PlanTarget,
+    Recommendation,
     RecommendationStatus,
     ReportRequest,
     Submission,
     Visit,
     VisitStatus,
 )
-from inspections.services import findings_visible, recommendations_visible
+from inspections.text import number, percent
 from reports import charts
 from reports.charts import Bar, Series, StackedRow
 from units.access import Scope
@@ -85,7 +87,7 @@ class Figure:
 
     @property
     def text(self) -> str:
-        return charts.percent(self.value) if self.is_rate else charts.number(self.value)
+        return percent(self.value, 1) if self.is_rate else number(self.value)
 
 
 @dataclass(frozen=True)
@@ -626,13 +628,15 @@ def dashboard(
             for p in plans
         ]  # fmt: skip
 
-    recommendations = recommendations_visible(scope).filter(_level("responsible__", level))
+    recommendations = Recommendation.objects.visible_to(scope).filter(
+        _level("responsible__", level)
+    )
     current = recommendations.filter(finding__visit__plan_id__in=plan_ids)
     board.remediation = _remediation(current, links, today)  # 1 query
     if summary:
         return board
 
-    findings = findings_visible(scope).filter(_level("visit__agency__", level))
+    findings = Finding.objects.visible_to(scope).filter(_level("visit__agency__", level))
     _findings(board, findings, links)  # 1 query
     board.comparison = _comparison(  # 3 queries, 4 with targets
         scope, board, findings, recommendations, links, [p.pk for p in all_plans]
@@ -653,9 +657,9 @@ def dashboard_charts(board: Dashboard) -> dict[str, str]:
         total = board.round["targets"].value or 0
         out["round"] = charts.bar_chart(
             chart_id="chart-round",
-            title=_("Tiến độ kiểm tra: %(n)s đối tượng") % {"n": charts.number(total)},
+            title=_("Tiến độ kiểm tra: %(n)s đối tượng") % {"n": number(total)},
             bars=[
-                Bar(f.label, f.value, f.href, display=f"{f.text}/{charts.number(total)}")
+                Bar(f.label, f.value, f.href, display=f"{f.text}/{number(total)}")
                 for key, f in board.round.items()
                 if key != "targets"
             ],
@@ -666,7 +670,7 @@ def dashboard_charts(board: Dashboard) -> dict[str, str]:
         out["self_inspection"] = charts.stacked_bar_chart(
             chart_id="chart-self-inspection",
             title=_("Báo cáo tự kiểm tra: %(n)s đơn vị được yêu cầu")
-            % {"n": charts.number(s["requests"].value)},
+            % {"n": number(s["requests"].value)},
             series=[
                 Series(_("Nộp đúng hạn"), "chart-ok"),
                 Series(_("Nộp trễ hạn"), "chart-warn"),
@@ -720,7 +724,7 @@ def dashboard_charts(board: Dashboard) -> dict[str, str]:
         out["remediation"] = charts.stacked_bar_chart(
             chart_id="chart-remediation",
             title=_("Kiến nghị: %(n)s, đã khắc phục %(rate)s")
-            % {"n": charts.number(r["total"].value), "rate": r["rate"].text},
+            % {"n": number(r["total"].value), "rate": r["rate"].text},
             series=[
                 Series(_("Đã khắc phục"), "chart-ok"),
                 Series(_("Đang khắc phục"), "chart-warn"),

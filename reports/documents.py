@@ -115,8 +115,8 @@ class OfficialDocument:
     title: str = ""  # file name and PDF title, e.g. "KH-23-UBND-2023"
     # Tables after the closing, each from a new page (landscape where the appendix says so).
     appendices: list[Appendix] = field(default_factory=list)
-    # The issuer as named in running text ("Ủy ban nhân dân tỉnh Kiên Giang", "Sở Nội vụ"), for
-    # the appendices' "(Kèm theo …)" line; empty = derived from `issuer_lines` (see issuer_phrase).
+    # The issuer as named in running text, the agency's own name ("Ủy ban nhân dân tỉnh Kiên
+    # Giang", "Sở Nội vụ"), for the appendices' "(Kèm theo …)" line.
     issuer_name: str = ""
     # A decision's authority line under the title ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH KIÊN GIANG").
     authority: str = ""
@@ -146,71 +146,13 @@ class OfficialDocument:
         kind = sentence_case(self.type_name) if self.type_name else "Công văn"
         number = re.sub(r"^Số:\s?", "", self.number_symbol)
         date = self.place_date.rpartition(", ")[2]
-        issuer = self.issuer_name or issuer_phrase(self.issuer_lines)
-        return f"(Kèm theo {kind} số {number} {date} của {issuer})"
-
-
-# Words that open an agency's name in capitals; in running text they are written as here and the
-# rest of the name starts with a capital, each field after "và" too (Decree 30, appendix II:
-# "Sở Nội vụ", "Sở Tài nguyên và Môi trường", "Ủy ban nhân dân tỉnh Kiên Giang").
-AGENCY_KINDS = (
-    "Ủy ban nhân dân",
-    "Văn phòng",
-    "Thanh tra",
-    "Trung tâm",
-    "Chi cục",
-    "Phòng",
-    "Ban",
-    "Bộ",
-    "Cục",
-    "Sở",
-)
-# Administrative units: the kind is lower case in running text, the place name capitalised.
-PLACE_KINDS = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "xã", "phường")
+        return f"(Kèm theo {kind} số {number} {date} của {self.issuer_name})"
 
 
 def sentence_case(text: str) -> str:
     """ "KẾ HOẠCH" → "Kế hoạch"."""
     text = unicodedata.normalize("NFC", text).strip().lower()
     return text[:1].upper() + text[1:]
-
-
-def _capitalise_words(text: str) -> str:
-    return " ".join(word[:1].upper() + word[1:] for word in text.split())
-
-
-def _place_phrase(lower: str) -> str | None:
-    for kind in PLACE_KINDS:
-        if lower == kind or lower.startswith(kind + " "):
-            return f"{kind} {_capitalise_words(lower[len(kind) :])}".strip()
-    return None
-
-
-def _issuer_line_phrase(line: str) -> str:
-    lower = unicodedata.normalize("NFC", line).strip().lower()
-    place = _place_phrase(lower)
-    if place is not None:
-        return place
-    for kind in AGENCY_KINDS:
-        if lower == kind.lower() or lower.startswith(kind.lower() + " "):
-            rest = lower[len(kind) :].strip()
-            place = _place_phrase(rest)
-            if place is None:
-                place = " và ".join(sentence_case(part) for part in rest.split(" và ") if part)
-            return f"{kind} {place}".strip()
-    return sentence_case(lower)
-
-
-def issuer_phrase(issuer_lines: list[str]) -> str:
-    """The issuer as running text, from the header's capitals: ["ỦY BAN NHÂN DÂN", "TỈNH KIÊN
-    GIANG"] → "Ủy ban nhân dân tỉnh Kiên Giang", ["SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG"] → "Sở Tài nguyên
-    và Môi trường", ["ĐOÀN KIỂM TRA"] → "Đoàn kiểm tra".
-
-    Capitals do not say which words are proper names, so this covers the usual agency and place
-    names only; a document whose issuer is named otherwise sets `issuer_name`. The parent body is
-    not part of the name ("Sở Nội vụ", not "Sở Nội vụ UBND tỉnh").
-    """
-    return " ".join(_issuer_line_phrase(line) for line in issuer_lines if line.strip())
 
 
 def nd30_date(place: str, day: datetime.date | None) -> str:

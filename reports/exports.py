@@ -236,8 +236,10 @@ def export_response(table: Table, fmt: str) -> HttpResponse:
     return response
 
 
-def content_disposition(filename: str, extension: str) -> str:
-    """An attachment header naming the file twice: ASCII for old clients, UTF-8 (RFC 6266/5987).
+def content_disposition(filename: str, extension: str, *, inline: bool = False) -> str:
+    """The one `Content-Disposition` of every file the app sends (an attachment, or `inline`
+    for a PDF the browser shows), naming the file twice: ASCII for old clients, UTF-8 (RFC
+    6266/5987).
 
     Browsers that understand `filename*` keep the Vietnamese name; the rest get the same name
     without diacritics. Characters that no file system accepts (`/`, `:` …) become hyphens in
@@ -248,8 +250,10 @@ def content_disposition(filename: str, extension: str) -> str:
     name = " ".join(name.split()).strip(" .") or "export"
     fallback = ascii_filename(name)
     full = f"{name}.{extension}"
+    disposition = "inline" if inline else "attachment"
     return (
-        f"attachment; filename=\"{fallback}.{extension}\"; filename*=UTF-8''{quote(full, safe='')}"
+        f'{disposition}; filename="{fallback}.{extension}"; '
+        f"filename*=UTF-8''{quote(full, safe='')}"
     )
 
 

@@ -41,11 +41,6 @@ def _notice(result) -> str:
     return f"{notice.number:02d}/{notice.symbol} ngày {doc_date(notice.issued_on)}"
 
 
-def _coverage(row) -> str:
-    coverage = row.latest.coverage if row.latest else None
-    return percent(coverage) if coverage is not None else ""
-
-
 def _overview(report: ResultsReport, data: RoundResults) -> list[Block]:
     by_level = {level: 0 for level in LEVELS}
     for result in data.targets:

@@ -7,7 +7,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_GET
 
-from inspections.access import get_plan_for_role, get_plan_for_user, get_visit_for_user
+from inspections.access import (
+    get_notice_for_user,
+    get_plan_for_role,
+    get_plan_for_user,
+    get_visit_for_user,
+)
 from inspections.models import (
     CalendarFeed,
     IssuedRendition,
@@ -16,15 +21,11 @@ from inspections.models import (
     Outline,
     PlanAmendment,
     ResultsReport,
+    Visit,
 )
-from inspections.services import (
-    conclusions_visible,
-    plan_progress,
-    round_results,
-    visits_visible,
-)
+from inspections.services import plan_progress, round_results
 from reports.amendment_document import amendment_document, amendment_for_document
-from reports.exports import Column, Kind, Table, export_response
+from reports.exports import Column, Kind, Table, content_disposition, export_response
 from reports.ical import visits_ics
 from reports.issued import rendition_for
 from reports.jobs import job_for_results_report
@@ -39,16 +40,16 @@ from reports.visit_documents import (
     schedule_notice,
     team_decision,
 )
-from units.access import scope_for
+from units.access import PROVINCE_ROLES, require_role
 from units.models import Role
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def _file(content: bytes, content_type: str, name: str, inline: bool) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
+def _file(content: bytes, fmt: str, title: str) -> HttpResponse:
+    """A document as a file: a PDF shown in the browser, a .docx downloaded."""
+    response = HttpResponse(content, content_type="application/pdf" if fmt == "pdf" else DOCX)
+    response["Content-Disposition"] = content_disposition(title, fmt, inline=fmt == "pdf")
     return response
 
 
@@ -70,7 +71,7 @@ def plan_docx(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def progress_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The self-inspection progress table as Excel or CSV, for those who see it on screen."""
-    plan = get_plan_for_role(request.user, pk, Role.STAFF, Role.TEAM, Role.LEADER)
+    plan = get_plan_for_role(request.user, pk, *PROVINCE_ROLES)
     rows = plan_progress(plan)
     table = Table(
         title=f"Tiến độ báo cáo tự kiểm tra — Kế hoạch {plan.number_display}",
@@ -115,15 +116,15 @@ def outline_letter(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         Outline.objects.select_related("plan__issuer", "plan__standing_agency"), plan=plan
     )
     if outline.sent_at is None:
-        get_plan_for_role(request.user, pk, Role.STAFF)
+        require_role(request.user, Role.STAFF)
     return _kept_or_live(outline, fmt, lambda: outline_document(outline))
 
 
 def _document(document, fmt: str) -> HttpResponse:
     if fmt == "pdf":
-        return _file(render_pdf(document), "application/pdf", f"{document.title}.pdf", True)
+        return _file(render_pdf(document), fmt, document.title)
     if fmt == "docx":
-        return _file(render_docx(document), DOCX, f"{document.title}.docx", False)
+        return _file(render_docx(document), fmt, document.title)
     raise Http404
 
 
@@ -142,12 +143,11 @@ def _kept(rendition: IssuedRendition, fmt: str) -> HttpResponse:
     stored = rendition.pdf if fmt == "pdf" else rendition.docx
     with stored.open("rb") as file:
         content = file.read()
-    content_type = "application/pdf" if fmt == "pdf" else DOCX
-    return _file(content, content_type, f"{rendition.title}.{fmt}", fmt == "pdf")
+    return _file(content, fmt, rendition.title)
 
 
 def _team(request, pk: int, team_pk: int):
-    plan = get_plan_for_role(request.user, pk, Role.STAFF, Role.LEADER, Role.TEAM)
+    plan = get_plan_for_role(request.user, pk, *PROVINCE_ROLES)
     return get_object_or_404(plan.teams.select_related("plan__issuer__unit"), pk=team_pk)
 
 
@@ -172,10 +172,10 @@ def visits_calendar(request: HttpRequest, token: str) -> HttpResponse:
     user = feed.user
     if not user.is_active:
         raise Http404
-    visits = visits_visible(scope_for(user), user).select_related("team", "agency", "plan")
+    visits = Visit.objects.visible_to(user).select_related("team", "agency", "plan")
     content = visits_ics(visits, name="Lịch kiểm tra CCHC", host=request.get_host())
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="lich-kiem-tra.ics"'
+    response["Content-Disposition"] = content_disposition("lich-kiem-tra", "ics", inline=True)
     return response
 
 
@@ -183,10 +183,7 @@ def visits_calendar(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def conclusion_file(request: HttpRequest, notice_pk: int, fmt: str) -> HttpResponse:
     """The notice as a document, for whoever may read it (a unit only once it is issued)."""
-    notices = conclusions_visible(scope_for(request.user)).select_related(
-        "plan__issuer__unit", "agency"
-    )
-    notice = get_object_or_404(notices.select_related("amends"), pk=notice_pk)
+    notice = get_notice_for_user(request.user, notice_pk)
     return _kept_or_live(notice, fmt, lambda: conclusion_document(notice))
 
 
@@ -209,7 +206,7 @@ def minutes_file(request: HttpRequest, visit_pk: int, fmt: str) -> HttpResponse:
 def results_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The round's results report (a draft is marked so), for staff, leaders and the team. Issued
     but not rendered yet: the page of the background job rendering it."""
-    plan = get_plan_for_role(request.user, pk, Role.STAFF, Role.LEADER, Role.TEAM)
+    plan = get_plan_for_role(request.user, pk, *PROVINCE_ROLES)
     report = get_object_or_404(
         ResultsReport.objects.select_related("issuer__unit", "plan__issuer"), plan=plan
     )
@@ -226,7 +223,7 @@ def results_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 def amendment_file(request: HttpRequest, amendment_pk: int, fmt: str) -> HttpResponse:
     """An amendment of a plan, for whoever reads it (a reporter only once it is issued); its
     unannounced additions are never printed."""
-    amendments = PlanAmendment.objects.visible_to(scope_for(request.user))
+    amendments = PlanAmendment.objects.visible_to(request.user)
     amendment = get_object_or_404(amendments, pk=amendment_pk)
     return _kept_or_live(
         amendment, fmt, lambda: amendment_document(amendment_for_document(amendment.pk))

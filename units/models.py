@@ -417,7 +417,7 @@ class Membership(models.Model):
         verbose_name_plural = _("vai trò người dùng")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(role="reporter") | Q(agency__isnull=False),
+                condition=~Q(role=Role.REPORTER) | Q(agency__isnull=False),
                 name="units_membership_reporter_has_agency",
                 violation_error_message=_(
                     "Người báo cáo phải gắn với một cơ quan: chọn cơ quan của họ."
@@ -435,10 +435,6 @@ class Membership(models.Model):
                 raise ValidationError(
                     {"agency": _("Cơ quan này không thuộc tỉnh đã chọn: chọn cơ quan của tỉnh.")}
                 )
-
-    @property
-    def is_reporter(self) -> bool:
-        return self.role == Role.REPORTER
 
 
 class PasswordResetRequestQuerySet(models.QuerySet):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from inspections.models.change_history import RecordedHistory
 from inspections.models.plans import Plan, TargetTerms
 from inspections.models.visits import ApprovedDocument, NoticeStatus
+from units.access import PROVINCE_ROLES, as_scope
 from units.limits import NOTE, PROSE, LimitedTextField
 from units.models import Agency
 
@@ -28,13 +29,14 @@ AMENDMENT_SYMBOLS = {AmendmentForm.PLAN: "KH-UBND", AmendmentForm.DECISION: "QĐ
 
 
 class PlanAmendmentQuerySet(models.QuerySet):
-    def visible_to(self, scope) -> PlanAmendmentQuerySet:
+    def visible_to(self, user_or_scope) -> PlanAmendmentQuerySet:
         """Staff, leaders and team: every amendment of their provinces; reporters: issued ones."""
+        scope = as_scope(user_or_scope)
         if scope.is_admin:
             return self
-        if scope.role == "reporter":
+        if scope.is_reporter:
             return self.filter(plan__province_id__in=scope.province_ids, status=NoticeStatus.ISSUED)
-        if scope.role in ("staff", "leader", "team"):
+        if scope.role in PROVINCE_ROLES:
             return self.filter(plan__province_id__in=scope.province_ids)
         return self.none()
 

@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from inspections.locking import Versioned
 from inspections.models.change_history import RecordedHistory
 from inspections.models.reference import ContentArea, LegalDocument
-from units.access import scope_for
+from units.access import PROVINCE_ROLES, as_scope
 from units.limits import NOTE, PROSE, LimitedTextField
-from units.models import AdministrativeUnit, Agency, Level, today
+from units.models import AdministrativeUnit, Agency, Level, Role, today
 
 VIETNAMESE_LETTERS = "abcdđeghiklmnopqrstuvxy"
 
@@ -40,6 +40,18 @@ class PlanQuerySet(models.QuerySet):
 
     def issued(self) -> PlanQuerySet:
         return self.filter(status=PlanStatus.ISSUED)
+
+    def visible_to(self, user_or_scope) -> PlanQuerySet:
+        """The Department's people see their provinces' plans; a unit's reporter the issued
+        ones (a draft answers 404 to them as well); anyone else none."""
+        scope = as_scope(user_or_scope)
+        if scope.is_admin:
+            return self
+        if scope.is_reporter:
+            return self.in_scope(scope.province_ids).issued()
+        if scope.role in PROVINCE_ROLES:
+            return self.in_scope(scope.province_ids)
+        return self.none()
 
 
 class Plan(Versioned):
@@ -312,20 +324,22 @@ class PlanTargetQuerySet(models.QuerySet):
         """Announced targets, and unannounced ones whose visit has started by `day`."""
         return self.filter(revealed_q(day))
 
-    def visible_to(self, user) -> PlanTargetQuerySet:
-        scope = scope_for(user)
+    def visible_to(self, user_or_scope) -> PlanTargetQuerySet:
+        scope = as_scope(user_or_scope)
         if scope.is_admin:
             return self
         targets = self.filter(plan__province_id__in=scope.province_ids)
-        if scope.role in ("staff", "leader"):
+        if scope.role in (Role.STAFF, Role.LEADER):
             return targets
-        if scope.role == "team":
+        if scope.role == Role.TEAM:
             from inspections.models.visits import TeamMember
 
             # A subquery, not a join through the team's members (which would repeat the rows).
-            own = TeamMember.objects.filter(team__assignments__target=OuterRef("pk"), user=user)
+            own = TeamMember.objects.filter(
+                team__assignments__target=OuterRef("pk"), user_id=scope.user_id
+            )
             return targets.filter(revealed_q() | Q(Exists(own)))
-        if scope.role == "reporter":
+        if scope.is_reporter:
             return targets.filter(revealed_q())
         return self.none()
 

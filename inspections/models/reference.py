@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from inspections.text import short_date
+from units.access import PROVINCE_ROLES, as_scope
 from units.models import AdministrativeUnit, Agency
 
 
@@ -50,6 +51,17 @@ class ContentArea(models.Model):
         return f"{self.number}. {self.name}"
 
 
+class LegalDocumentQuerySet(models.QuerySet):
+    def visible_to(self, user_or_scope) -> LegalDocumentQuerySet:
+        """The Department's people read their provinces' library; units none of it."""
+        scope = as_scope(user_or_scope)
+        if scope.is_admin:
+            return self
+        if scope.role in PROVINCE_ROLES:
+            return self.filter(province_id__in=scope.province_ids)
+        return self.none()
+
+
 class LegalDocument(models.Model):
     """A document cited by plans (legal basis, referenced plan), entered once per province."""
 
@@ -81,6 +93,8 @@ class LegalDocument(models.Model):
         max_length=500,
         help_text=_("Ví dụ: về công tác cải cách hành chính (CCHC) năm 2023"),
     )
+
+    objects = LegalDocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("văn bản tham chiếu")

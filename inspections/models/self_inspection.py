@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from inspections.models.change_history import RecordedHistory
 from inspections.models.plans import Plan
 from inspections.models.reference import ContentArea
+from units.access import PROVINCE_ROLES, as_scope
 from units.limits import MESSAGE, NOTE, PROSE, LimitedTextField
 from units.models import Agency
 
@@ -138,13 +139,14 @@ class Deliverable(models.TextChoices):
 
 
 class ReportRequestQuerySet(models.QuerySet):
-    def visible_to(self, scope) -> ReportRequestQuerySet:
+    def visible_to(self, user_or_scope) -> ReportRequestQuerySet:
         """Staff, leaders and team see their provinces' requests; a reporter only their unit's."""
+        scope = as_scope(user_or_scope)
         if scope.is_admin:
             return self
-        if scope.role == "reporter":
+        if scope.is_reporter:
             return self.filter(agency_id=scope.agency_id)
-        if scope.role in ("staff", "leader", "team"):
+        if scope.role in PROVINCE_ROLES:
             return self.filter(plan__province_id__in=scope.province_ids)
         return self.none()
 

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from inspections.locking import Versioned
 from inspections.models.change_history import RecordedHistory
 from inspections.models.plans import Plan, PlanTarget, TargetMode
-from units.access import scope_for
+from units.access import PROVINCE_ROLES, as_scope
 from units.limits import NOTE, PROSE, LimitedTextField
-from units.models import Agency, today
+from units.models import Agency, Role, today
 
 
 class DecisionStatus(models.TextChoices):
@@ -200,19 +200,19 @@ class VisitQuerySet(models.QuerySet):
         """Visits a unit must not learn of in advance: unannounced, or of an unannounced target."""
         return self.filter(Q(announced=False) | Q(target__announced=False))
 
-    def visible_to(self, user) -> VisitQuerySet:
+    def visible_to(self, user_or_scope) -> VisitQuerySet:
         """Visits a user may see (cancelled ones left out): staff and leaders of the province
         all; team members their team's; a unit its own, a secret one (`secret`) only from the
         visit's day in Vietnam — the same rule as `PlanTarget.objects.visible_to`."""
-        scope = scope_for(user)
+        scope = as_scope(user_or_scope)
         visits = self.exclude(status=VisitStatus.CANCELLED)
         if scope.is_admin:
             return visits
-        if scope.role in ("staff", "leader"):
+        if scope.role in (Role.STAFF, Role.LEADER):
             return visits.filter(plan__province_id__in=scope.province_ids)
-        if scope.role == "team":
-            return visits.filter(team__members__user=user)
-        if scope.role == "reporter":
+        if scope.role == Role.TEAM:
+            return visits.filter(team__members__user_id=scope.user_id)
+        if scope.is_reporter:
             return visits.filter(agency_id=scope.agency_id).filter(
                 Q(announced=True, target__announced=True) | Q(date__lte=today())
             )
@@ -401,6 +401,11 @@ class RestsOnNotice(models.Model):
     def frozen_by(self) -> ConclusionNotice | None:
         raise NotImplementedError
 
+    @property
+    def is_frozen(self) -> bool:
+        """An issued conclusion notice carries the record."""
+        return self.frozen_by() is not None
+
     def clean(self) -> None:
         super().clean()
         self._refuse_if_frozen(None)
@@ -462,6 +467,18 @@ class FindingQuerySet(models.QuerySet):
     def frozen(self):
         """Findings an issued conclusion notice (original or amending) carries."""
         return self.filter(carried_by_issued_notice())
+
+    def visible_to(self, user_or_scope):
+        """The Department's people: every finding of their provinces. A unit: the findings of
+        its own visits, once the conclusion notice that carries them is issued."""
+        scope = as_scope(user_or_scope)
+        if scope.is_admin:
+            return self
+        if scope.role in PROVINCE_ROLES:
+            return self.filter(visit__plan__province_id__in=scope.province_ids)
+        if scope.is_reporter:
+            return self.frozen().filter(visit__agency_id=scope.agency_id)
+        return self.none()
 
 
 class Finding(RestsOnNotice):
@@ -545,6 +562,23 @@ class RecommendationQuerySet(models.QuerySet):
 
     def overdue(self, today):
         return self.unresolved().filter(due_date__lt=today)
+
+    def issued(self):
+        """Carried by an issued conclusion notice (the unit's notice, or the amending notice
+        that added it): from then on the unit sees it and reports on it."""
+        return self.filter(carried_by_issued_notice("finding__"))
+
+    def visible_to(self, user_or_scope):
+        """The Department's people: every recommendation of their provinces. A unit: those
+        addressed to it, once issued (`issued`)."""
+        scope = as_scope(user_or_scope)
+        if scope.is_admin:
+            return self
+        if scope.role in PROVINCE_ROLES:
+            return self.filter(finding__visit__plan__province_id__in=scope.province_ids)
+        if scope.is_reporter:
+            return self.issued().filter(responsible_id=scope.agency_id)
+        return self.none()
 
 
 class Recommendation(RestsOnNotice):
@@ -647,6 +681,20 @@ class ApprovedDocument(Versioned):
         return f"{self.number:02d}/{self.symbol}" if self.number else ""
 
 
+class ConclusionNoticeQuerySet(models.QuerySet):
+    def visible_to(self, user_or_scope):
+        """The Department's people: every notice of their provinces; a unit: its issued
+        notices."""
+        scope = as_scope(user_or_scope)
+        if scope.is_admin:
+            return self
+        if scope.is_reporter:
+            return self.filter(agency_id=scope.agency_id, status=NoticeStatus.ISSUED)
+        if scope.role in PROVINCE_ROLES:
+            return self.filter(plan__province_id__in=scope.province_ids)
+        return self.none()
+
+
 class ConclusionNotice(ApprovedDocument):
     """The conclusion notice (thông báo kết luận kiểm tra) to one unit: its findings and
     recommendations, approved by a leader and issued with a number; only then the unit sees it.
@@ -678,6 +726,8 @@ class ConclusionNotice(ApprovedDocument):
     symbol = models.CharField(_("ký hiệu"), max_length=40, default="TB-UBND")
     signer_name = models.CharField(_("người ký"), max_length=100, blank=True)
     history = RecordedHistory()
+
+    objects = ConclusionNoticeQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "agency__name", "pk"]

@@ -23,6 +23,7 @@ from inspections.services.plans import (
     plan_copy,
     plan_create,
     plan_issue,
+    plan_relations_save,
     plan_return,
     plan_submit,
     plan_targets_add,
@@ -34,7 +35,6 @@ from inspections.services.remediation import (
     Proposal,
     finding_evidence_add,
     findings_visible,
-    is_issued,
     recommendations_to_verify,
     recommendations_visible,
     reinspection_proposals,
@@ -77,7 +77,6 @@ from inspections.services.visits import (
     conclusion_issue,
     conclusion_prepare,
     conclusion_submit,
-    conclusions_visible,
     due_date_of,
     finding_add,
     finding_change,
@@ -95,7 +94,6 @@ from inspections.services.visits import (
     team_targets_assign,
     visit_schedule,
     visit_warnings,
-    visits_visible,
 )
 
 __all__ = [
@@ -121,7 +119,6 @@ __all__ = [
     "conclusion_issue",
     "conclusion_prepare",
     "conclusion_submit",
-    "conclusions_visible",
     "coverage_of",
     "due_date_of",
     "earlier_remediation",
@@ -129,7 +126,6 @@ __all__ = [
     "finding_change",
     "finding_evidence_add",
     "findings_visible",
-    "is_issued",
     "is_team_member",
     "minutes_issue",
     "minutes_save",
@@ -142,6 +138,7 @@ __all__ = [
     "plan_create",
     "plan_issue",
     "plan_progress",
+    "plan_relations_save",
     "plan_return",
     "plan_submit",
     "plan_targets_add",
@@ -178,5 +175,4 @@ __all__ = [
     "unresolved_before",
     "visit_schedule",
     "visit_warnings",
-    "visits_visible",
 ]

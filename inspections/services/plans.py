@@ -63,6 +63,22 @@ def plan_create(*, by, **fields) -> Plan:
     return plan
 
 
+def plan_relations_save(*, plan: Plan, team: Iterable[Agency], bases: Iterable) -> None:
+    """The agencies of the plan's team and the documents it is based on, as chosen: those left
+    out are removed, the new ones added in the order given."""
+    _keep_chosen(plan.team_agencies, "agency", team)
+    _keep_chosen(plan.bases, "document", bases)
+
+
+def _keep_chosen(links, field: str, chosen: Iterable) -> None:
+    chosen = list(chosen)
+    links.exclude(**{f"{field}__in": chosen}).delete()
+    kept = set(links.values_list(f"{field}_id", flat=True))
+    for order, row in enumerate(chosen):
+        if row.pk not in kept:
+            links.create(**{field: row}, order=order)
+
+
 def require_editable(plan: Plan) -> None:
     if plan.status not in EDITABLE_STATUSES:
         raise ValidationError(

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, OuterRef, Q
+from django.db.models import Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +27,6 @@ from inspections.models import (
     TargetKind,
     Verification,
     Visit,
-    carried_by_issued_notice,
     require_unfrozen,
 )
 from inspections.services.plans import (
@@ -42,40 +41,14 @@ from units.models import AdministrativeUnit, Agency
 from units.services import agencies_successors_on
 
 
-def notice_is_issued() -> Q:
-    """The conclusion notice carrying the recommendation (the unit's notice, or the amending
-    notice that added it) has been issued."""
-    return carried_by_issued_notice("finding__")
-
-
 def recommendations_visible(scope):
-    """Staff, leaders and team members: every recommendation of their provinces. A unit: those
-    addressed to it, once the conclusion notice that carries them is issued."""
-    recommendations = Recommendation.objects.all()
-    if scope.is_admin:
-        return recommendations
-    if scope.role in ("staff", "leader", "team"):
-        return recommendations.filter(finding__visit__plan__province_id__in=scope.province_ids)
-    if scope.role == "reporter":
-        return recommendations.filter(notice_is_issued(), responsible_id=scope.agency_id)
-    return recommendations.none()
+    """`Recommendation.objects.visible_to`, under the name `inspections.lists` imports."""
+    return Recommendation.objects.visible_to(scope)
 
 
 def findings_visible(scope):
-    """Staff, leaders and team members: every finding of their provinces. A unit: the findings
-    of its own visits, once the conclusion notice that carries them is issued."""
-    findings = Finding.objects.all()
-    if scope.is_admin:
-        return findings
-    if scope.role in ("staff", "leader", "team"):
-        return findings.filter(visit__plan__province_id__in=scope.province_ids)
-    if scope.role == "reporter":
-        return findings.filter(carried_by_issued_notice(), visit__agency_id=scope.agency_id)
-    return findings.none()
-
-
-def is_issued(recommendation: Recommendation) -> bool:
-    return recommendation.frozen_by() is not None
+    """`Finding.objects.visible_to`, under the name `inspections.lists` imports."""
+    return Finding.objects.visible_to(scope)
 
 
 def remediation_report(
@@ -86,7 +59,7 @@ def remediation_report(
         raise ValidationError(
             _("Kiến nghị đã được xác minh là đã khắc phục: không cần báo cáo thêm.")
         )
-    if not is_issued(recommendation):
+    if not recommendation.is_frozen:
         raise ValidationError(_("Thông báo kết luận chưa ban hành: chưa báo cáo khắc phục được."))
     if not text.strip():
         raise ValidationError(_("Chưa ghi kết quả khắc phục: nêu đã làm gì, khi nào, văn bản nào."))
@@ -201,8 +174,8 @@ def unresolved_before(plan: Plan):
     )
     return (
         Recommendation.objects.unresolved()
+        .issued()
         .filter(
-            notice_is_issued(),
             finding__visit__plan__province_id__in=lineage,
             finding__visit__plan__year__lt=plan.year,
         )

@@ -31,7 +31,6 @@ from inspections.models import (
 )
 from inspections.services.approval import approval_decide, approval_submit
 from inspections.services.lifecycle import issue
-from inspections.services.remediation import notice_is_issued
 from inspections.services.self_inspection import ProgressRow, plan_progress
 from units.models import AdministrativeUnit, Agency, Level
 
@@ -178,8 +177,8 @@ def earlier_remediation(plan: Plan) -> list[UnitRemediation]:
     per addressee: those fully remedied and those still unresolved."""
     lineage = AdministrativeUnit.objects.lineage_ids(plan.province)
     recommendations = (
-        Recommendation.objects.filter(
-            notice_is_issued(),
+        Recommendation.objects.issued()
+        .filter(
             finding__visit__plan__province_id__in=lineage,
             finding__visit__plan__year__lt=plan.year,
         )

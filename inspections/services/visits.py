@@ -219,12 +219,6 @@ def visit_schedule(*, team: Team, target: PlanTarget, agency: Agency, **fields) 
     return visit
 
 
-def visits_visible(scope, user):
-    """Visits a user may see: `Visit.objects.visible_to` (`scope` is the user's, kept for the
-    callers that already hold it)."""
-    return Visit.objects.visible_to(user)
-
-
 def calendar_feed_for(user, *, reset: bool = False) -> CalendarFeed:
     """The user's calendar address; `reset` gives a new one and ends the old."""
     token = secrets.token_urlsafe(32)
@@ -505,15 +499,3 @@ def conclusion_issue(
             ):
                 document_issued.send(sender=Minutes, document=minutes)
     return warnings
-
-
-def conclusions_visible(scope):
-    """Staff, leaders and team: every notice of their provinces; a unit: its issued notices."""
-    notices = ConclusionNotice.objects.all()
-    if scope.is_admin:
-        return notices
-    if scope.role == "reporter":
-        return notices.filter(agency_id=scope.agency_id, status=NoticeStatus.ISSUED)
-    if scope.role in ("staff", "leader", "team"):
-        return notices.filter(plan__province_id__in=scope.province_ids)
-    return notices.none()

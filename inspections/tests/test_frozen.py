@@ -260,7 +260,7 @@ def test_the_unit_sees_the_added_findings_only_once_the_amendment_is_issued(visi
     services.finding_add(visit=visit, by=user("doanvien"), amendment=amendment,
                          kind="strength", description="Bổ sung ưu điểm")  # fmt: skip
     reporter = scope_for(user("anbien"))
-    assert not services.findings_visible(reporter).filter(amendment=amendment).exists()
+    assert not Finding.objects.visible_to(reporter).filter(amendment=amendment).exists()
     unit = client_for("anbien")
     listing = reverse("inspections:conclusion-list")
     assert "điều chỉnh, bổ sung" not in unit.get(listing).text
@@ -274,7 +274,7 @@ def test_the_unit_sees_the_added_findings_only_once_the_amendment_is_issued(visi
     assert "điều chỉnh, bổ sung" in page
     original = unit.get(reverse("inspections:conclusion-detail", args=[notice.pk])).text
     assert "Thông báo số 02/TB-UBND ngày 20/03/2024" in original
-    assert services.findings_visible(reporter).filter(amendment=amendment).exists()
+    assert Finding.objects.visible_to(reporter).filter(amendment=amendment).exists()
     assert (
         "Bổ sung ưu điểm"
         in unit.get(reverse("inspections:conclusion-detail", args=[amendment.pk])).text

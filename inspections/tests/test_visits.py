@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from inspections import services
 from inspections.models import TeamRole, Visit
 from inspections.tests.factories import DAY, seed, target, user
-from units.access import scope_for
 from units.services import agency_by_ref
 
 pytestmark = pytest.mark.django_db
@@ -144,7 +143,7 @@ def test_who_sees_which_visits(team):
     surprise.save()
 
     def seen(name):
-        return set(services.visits_visible(scope_for(user(name)), user(name)))
+        return set(Visit.objects.visible_to(user(name)))
 
     assert seen("noivu") == seen("lanhdao") == {announced, surprise}
     assert seen("doanvien") == {announced, surprise}

@@ -26,9 +26,11 @@ from inspections.forms import (
 )
 from inspections.history import amendment_history, may_see_history
 from inspections.models import AmendmentForm, IssuedRendition, NoticeStatus, PlanAmendment
-from inspections.views.plans import LEADER, STAFF, _refused, _to_plan, issue_posted
-from inspections.views.visits import _form_errors
+from inspections.services.lifecycle import roles
+from inspections.views.common import form_errors, refused
+from inspections.views.plans import _to_plan, issue_posted
 from units.access import scope_for
+from units.models import Role
 
 
 def _amendment(request: HttpRequest, amendment_pk: int) -> PlanAmendment:
@@ -45,7 +47,7 @@ def _to_amendment(amendment: PlanAmendment, anchor: str = "") -> HttpResponse:
 @login_required
 @require_POST
 def amendment_create(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for_role(request.user, pk, *STAFF)
+    plan = get_plan_for_role(request.user, pk, Role.STAFF)
     form = request.POST.get("form")
     try:
         amendment = services.amendment_start(
@@ -54,7 +56,7 @@ def amendment_create(request: HttpRequest, pk: int) -> HttpResponse:
             form=form if form in AmendmentForm.values else AmendmentForm.PLAN,
         )
     except ValidationError as error:
-        _refused(request, error)
+        refused(request, error)
         return _to_plan(plan)
     return _to_amendment(amendment)
 
@@ -64,7 +66,7 @@ def amendment_create(request: HttpRequest, pk: int) -> HttpResponse:
 def amendment_detail(request: HttpRequest, amendment_pk: int) -> HttpResponse:
     amendment = _amendment(request, amendment_pk)
     plan = amendment.plan
-    staff = can(request.user, *STAFF)
+    staff = can(request.user, Role.STAFF)
     editable = staff and amendment.is_draft
     if request.method == "POST" and not editable:
         if not staff:
@@ -79,14 +81,14 @@ def amendment_detail(request: HttpRequest, amendment_pk: int) -> HttpResponse:
             try:
                 services.amendment_save(amendment=amendment, version=version, team=team, **data)
             except ValidationError as error:
-                _refused(request, error)
+                refused(request, error)
             else:
                 messages.success(request, _("Đã lưu."))
                 return _to_amendment(amendment)
         else:
-            _form_errors(request, form)
+            form_errors(request, form)
     changes = amendment.target_changes.select_related("agency__unit").order_by("action", "pk")
-    if not can(request.user, *STAFF, *LEADER):
+    if not can(request.user, Role.STAFF, Role.LEADER):
         # Unannounced additions are recorded in the system only, for staff and leaders.
         changes = changes.filter(announced=True)
     issued = amendment.status == NoticeStatus.ISSUED
@@ -102,7 +104,8 @@ def amendment_detail(request: HttpRequest, amendment_pk: int) -> HttpResponse:
             "target_form": AmendmentTargetForm(plan=plan) if editable else None,
             "removal_form": AmendmentRemovalForm(plan=plan) if editable else None,
             "can_submit": editable,
-            "can_decide": can(request.user, *LEADER) and amendment.status == NoticeStatus.SUBMITTED,
+            "can_decide": can(request.user, Role.LEADER)
+            and amendment.status == NoticeStatus.SUBMITTED,
             "can_issue": staff and amendment.status == NoticeStatus.APPROVED,
             "issue_form": IssueForm(initial={"document_date": timezone.localdate()}),
             "issued": issued,
@@ -117,12 +120,12 @@ def _staff_draft_step(
 ) -> HttpResponse:
     """A change of the draft's targets by staff; `action` returns the success message."""
     amendment = _amendment(request, amendment_pk)
-    if not can(request.user, *STAFF):
+    if not can(request.user, Role.STAFF):
         raise PermissionDenied
     try:
         done = action(amendment)
     except ValidationError as error:
-        _refused(request, error)
+        refused(request, error)
     else:
         if done:
             messages.success(request, done)
@@ -135,7 +138,7 @@ def amendment_target_add(request: HttpRequest, amendment_pk: int) -> HttpRespons
     def add(amendment: PlanAmendment) -> str:
         form = AmendmentTargetForm(request.POST, plan=amendment.plan)
         if not form.is_valid():
-            _form_errors(request, form)
+            form_errors(request, form)
             return ""
         change = services.amendment_target_add(amendment=amendment, **form.cleaned_data)
         return _("Đã đề xuất bổ sung %s.") % change.agency.name
@@ -149,7 +152,7 @@ def amendment_target_remove(request: HttpRequest, amendment_pk: int) -> HttpResp
     def remove(amendment: PlanAmendment) -> str:
         form = AmendmentRemovalForm(request.POST, plan=amendment.plan)
         if not form.is_valid():
-            _form_errors(request, form)
+            form_errors(request, form)
             return ""
         target = form.cleaned_data["target"]
         services.amendment_target_remove(amendment=amendment, target=target)
@@ -180,7 +183,7 @@ def _step(
     try:
         action(amendment)
     except ValidationError as error:
-        _refused(request, error)
+        refused(request, error)
     else:
         messages.success(request, done)
     return _to_amendment(amendment)
@@ -192,7 +195,7 @@ def amendment_submit(request: HttpRequest, amendment_pk: int) -> HttpResponse:
     return _step(
         request,
         amendment_pk,
-        STAFF,
+        roles("amendment", "submit"),
         lambda a: services.amendment_submit(amendment=a),
         _("Đã gửi lãnh đạo duyệt."),
     )
@@ -204,7 +207,7 @@ def amendment_approve(request: HttpRequest, amendment_pk: int) -> HttpResponse:
     return _step(
         request,
         amendment_pk,
-        LEADER,
+        roles("amendment", "approve"),
         lambda a: services.amendment_decide(amendment=a, by=request.user, approve=True),
         _("Đã duyệt."),
     )
@@ -217,7 +220,7 @@ def amendment_return(request: HttpRequest, amendment_pk: int) -> HttpResponse:
     return _step(
         request,
         amendment_pk,
-        LEADER,
+        roles("amendment", "return"),
         lambda a: services.amendment_decide(amendment=a, by=request.user, approve=False, note=note),
         _("Đã trả lại để sửa."),
     )
@@ -229,7 +232,7 @@ def amendment_issue(request: HttpRequest, amendment_pk: int) -> HttpResponse:
     return _step(
         request,
         amendment_pk,
-        STAFF,
+        roles("amendment", "issue"),
         lambda a: issue_posted(
             request, lambda **step: services.amendment_issue(amendment=a, **step)
         ),

@@ -6,34 +6,24 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Subquery, Value
+from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from inspections.access import visit_opens
 from inspections.lists import findings_filtered
-from inspections.models import ConclusionNotice, TeamMember
-from units.access import scope_for
-from units.models import Role
+from inspections.models import ConclusionNotice
 
 
 @login_required
 @require_GET
 def finding_list(request: HttpRequest) -> HttpResponse:
     form, findings = findings_filtered(request)
-    scope = scope_for(request.user)
-    # Where a row links to, computed in the page query: staff and leaders open the visit page;
-    # a team member the visits of their own team (others answer 404 to them), otherwise the
-    # conclusion notice; a unit its issued notice, the only place it reads findings.
-    if scope.is_admin or scope.role in (Role.STAFF, Role.LEADER):
-        visit_open = Value(True)
-    elif scope.role == Role.TEAM:
-        visit_open = Exists(
-            TeamMember.objects.filter(team=OuterRef("visit__team"), user=request.user)
-        )
-    else:
-        visit_open = Value(False)
+    # Where a row links to, computed in the page query: the visit page for whoever may open it
+    # (`visit_opens`), otherwise the conclusion notice; a unit its issued notice, the only place
+    # it reads findings.
     notice = (
         ConclusionNotice.objects.filter(
             plan=OuterRef("visit__plan"), agency=OuterRef("visit__agency"), amends__isnull=True
@@ -43,7 +33,7 @@ def finding_list(request: HttpRequest) -> HttpResponse:
     )
     # A finding an amending notice added is read in that notice.
     findings = findings.annotate(
-        visit_open=visit_open, notice_id=Coalesce("amendment_id", Subquery(notice))
+        visit_open=visit_opens(request.user), notice_id=Coalesce("amendment_id", Subquery(notice))
     )
     page = Paginator(findings, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "inspections/finding_list.html", {"form": form, "page": page})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
@@ -20,7 +20,6 @@ from inspections.access import (
     can,
     get_plan_for_role,
     get_plan_for_user,
-    visible_plans,
 )
 from inspections.forms import (
     CopyForm,
@@ -41,7 +40,6 @@ from inspections.models import (
     LegalDocument,
     Plan,
     PlanAmendment,
-    PlanBasis,
     PlanItem,
     PlanStatus,
     PlanTarget,
@@ -52,16 +50,9 @@ from inspections.models import (
 from inspections.services.lifecycle import roles
 from inspections.text import fill, reinspection_phrase, target_lines
 from inspections.todo import narrowed, selection_title
-from units.access import require_role, scope_for
+from inspections.views.common import posted_ids, refused
+from units.access import PROVINCE_ROLES, require_role, scope_for
 from units.models import Agency, Level, Role
-
-STAFF = (Role.STAFF,)
-LEADER = (Role.LEADER,)
-
-
-def _refused(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 def issue_posted(request: HttpRequest, call) -> None:
@@ -78,16 +69,6 @@ def issue_posted(request: HttpRequest, call) -> None:
         messages.warning(request, _("Đã ban hành theo ngày trên văn bản giấy: %s") % warning)
 
 
-# The largest key a row can have (a 64-bit signed integer); a larger number matches nothing.
-MAX_ID = 2**63 - 1
-
-
-def posted_ids(values: list[str]) -> list[int]:
-    """The ids among `values` from a form or the query string; anything else (a word, a number
-    too large for a key) is ignored, so a tampered field selects nothing instead of failing."""
-    return [int(v) for v in values if v.isdecimal() and len(v) < 20 and int(v) <= MAX_ID]
-
-
 def _to_plan(plan: Plan, anchor: str = "") -> HttpResponse:
     return redirect(reverse("inspections:plan-detail", args=[plan.pk]) + anchor)
 
@@ -100,7 +81,7 @@ def _to_plan(plan: Plan, anchor: str = "") -> HttpResponse:
 def plan_list(request: HttpRequest) -> HttpResponse:
     form = PlanFilterForm(request.GET or None)
     plans = (
-        visible_plans(request.user)
+        Plan.objects.visible_to(request.user)
         .select_related("issuer")
         # Counted among the targets the user may see: a count must not reveal a secret one.
         .annotate(target_count=count_of(PlanTarget.objects.visible_to(request.user), "plan"))
@@ -119,7 +100,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "page": page,
-            "can_create": can(request.user, *STAFF),
+            "can_create": can(request.user, Role.STAFF),
             "todo_title": selection_title("plans", request.GET),
         },
     )
@@ -148,7 +129,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         (label, [t for t in inspected if t.agency.unit.level == level])
         for level, label in Level.choices
     ]
-    can_edit = can(request.user, *STAFF) and plan.is_editable
+    can_edit = can(request.user, Role.STAFF) and plan.is_editable
     return render(
         request,
         "inspections/plan_detail.html",
@@ -170,12 +151,12 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "warnings": services.plan_warnings(plan) if plan.status != PlanStatus.ISSUED else [],
             "can_edit": can_edit,
             "can_submit": can_edit,
-            "can_decide": can(request.user, *LEADER) and plan.status == PlanStatus.SUBMITTED,
-            "can_return_approved": can(request.user, *LEADER)
+            "can_decide": can(request.user, Role.LEADER) and plan.status == PlanStatus.SUBMITTED,
+            "can_return_approved": can(request.user, Role.LEADER)
             and plan.status == PlanStatus.APPROVED,
-            "can_issue": can(request.user, *STAFF) and plan.status == PlanStatus.APPROVED,
-            "can_copy": can(request.user, *STAFF),
-            "can_follow": can(request.user, Role.STAFF, Role.TEAM, Role.LEADER),
+            "can_issue": can(request.user, Role.STAFF) and plan.status == PlanStatus.APPROVED,
+            "can_copy": can(request.user, Role.STAFF),
+            "can_follow": can(request.user, *PROVINCE_ROLES),
             # The ZIP of every issued document of the round (reports/jobs.py).
             "can_collect": can(request.user, Role.STAFF, Role.LEADER)
             and plan.status == PlanStatus.ISSUED,
@@ -188,7 +169,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "amendments": PlanAmendment.objects.visible_to(scope_for(request.user))
             .filter(plan=plan)
             .order_by("pk"),
-            "can_amend": can(request.user, *STAFF) and plan.status == PlanStatus.ISSUED,
+            "can_amend": can(request.user, Role.STAFF) and plan.status == PlanStatus.ISSUED,
         },
     )
 
@@ -206,24 +187,15 @@ def _outline(children, parent_id, depth):
 
 
 def _save_plan_relations(plan: Plan, form: PlanForm) -> None:
-    team = list(form.cleaned_data["team"])
-    plan.team_agencies.exclude(agency__in=team).delete()
-    kept = set(plan.team_agencies.values_list("agency_id", flat=True))
-    for order, agency in enumerate(team):
-        if agency.pk not in kept:
-            PlanTeamAgency.objects.create(plan=plan, agency=agency, order=order)
-    bases = list(form.cleaned_data["bases"])
-    plan.bases.exclude(document__in=bases).delete()
-    kept = set(plan.bases.values_list("document_id", flat=True))
-    for order, document in enumerate(bases):
-        if document.pk not in kept:
-            PlanBasis.objects.create(plan=plan, document=document, order=order)
+    services.plan_relations_save(
+        plan=plan, team=form.cleaned_data["team"], bases=form.cleaned_data["bases"]
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_create(request: HttpRequest) -> HttpResponse:
-    scope = require_role(request.user, *STAFF)
+    scope = require_role(request.user, Role.STAFF)
     form = PlanForm(request.POST or None, province_ids=scope.province_ids)
     if request.method == "POST" and form.is_valid():
         fields = {
@@ -248,11 +220,11 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for_role(request.user, pk, *STAFF)
+    plan = get_plan_for_role(request.user, pk, Role.STAFF)
     try:
         services.require_editable(plan)
     except ValidationError as error:
-        _refused(request, error)
+        refused(request, error)
         return _to_plan(plan)
     form = PlanForm(
         request.POST or None, instance=plan, province_ids=scope_for(request.user).province_ids
@@ -263,7 +235,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 form.save()  # refused if someone saved the plan since the form was loaded
                 _save_plan_relations(plan, form)
         except ValidationError as error:
-            _refused(request, error)
+            refused(request, error)
         else:
             messages.success(request, _("Đã lưu."))
             return _to_plan(plan)
@@ -275,11 +247,11 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _editable_plan(request: HttpRequest, pk: int) -> tuple[Plan, HttpResponse | None]:
-    plan = get_plan_for_role(request.user, pk, *STAFF)
+    plan = get_plan_for_role(request.user, pk, Role.STAFF)
     try:
         services.require_editable(plan)
     except ValidationError as error:
-        _refused(request, error)
+        refused(request, error)
         return plan, _to_plan(plan)
     return plan, None
 
@@ -287,9 +259,9 @@ def _editable_plan(request: HttpRequest, pk: int) -> tuple[Plan, HttpResponse | 
 @login_required
 @require_http_methods(["GET", "POST"])
 def item_edit(request: HttpRequest, pk: int, item_pk: int | None = None) -> HttpResponse:
-    plan, refused = _editable_plan(request, pk)
-    if refused:
-        return refused
+    plan, refusal = _editable_plan(request, pk)
+    if refusal:
+        return refusal
     item = get_object_or_404(plan.items, pk=item_pk) if item_pk else PlanItem(plan=plan)
     if item_pk is None and "parent" in request.GET:
         item.parent = plan.items.filter(pk__in=posted_ids(request.GET.getlist("parent"))).first()
@@ -299,7 +271,7 @@ def item_edit(request: HttpRequest, pk: int, item_pk: int | None = None) -> Http
         try:
             form.save()
         except ValidationError as error:
-            _refused(request, error)
+            refused(request, error)
         else:
             messages.success(request, _("Đã lưu mục."))
             return _to_plan(plan, "#noi-dung")
@@ -317,9 +289,9 @@ def item_edit(request: HttpRequest, pk: int, item_pk: int | None = None) -> Http
 @login_required
 @require_POST
 def item_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
-    plan, refused = _editable_plan(request, pk)
-    if refused:
-        return refused
+    plan, refusal = _editable_plan(request, pk)
+    if refusal:
+        return refusal
     item = get_object_or_404(plan.items, pk=item_pk)
     item.delete()  # sub-items go with it
     messages.success(request, _("Đã xóa mục “%s” và các mục con.") % str(item)[:60])
@@ -332,9 +304,9 @@ def item_delete(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def targets_add(request: HttpRequest, pk: int) -> HttpResponse:
-    plan, refused = _editable_plan(request, pk)
-    if refused:
-        return refused
+    plan, refusal = _editable_plan(request, pk)
+    if refusal:
+        return refusal
     scope = scope_for(request.user)
     form = TargetAddForm(request.POST or None, province_ids=scope.province_ids)
     if request.method == "POST" and form.is_valid():
@@ -350,7 +322,7 @@ def targets_add(request: HttpRequest, pk: int) -> HttpResponse:
                 follow_up_reference=data["follow_up_reference"],
             )
         except ValidationError as error:
-            _refused(request, error)
+            refused(request, error)
         else:
             messages.success(request, _("Đã thêm %d đối tượng.") % len(added))
             return _to_plan(plan, "#doi-tuong")
@@ -386,16 +358,16 @@ def targets_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def target_edit(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
-    plan, refused = _editable_plan(request, pk)
-    if refused:
-        return refused
+    plan, refusal = _editable_plan(request, pk)
+    if refusal:
+        return refusal
     target = get_object_or_404(plan.targets.select_related("agency"), pk=target_pk)
     form = TargetForm(request.POST or None, instance=target)
     if request.method == "POST" and form.is_valid():
         try:
             form.save()
         except ValidationError as error:
-            _refused(request, error)
+            refused(request, error)
         else:
             messages.success(request, _("Đã lưu %s.") % target.agency)
             return _to_plan(plan, "#doi-tuong")
@@ -409,9 +381,9 @@ def target_edit(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def target_delete(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
-    plan, refused = _editable_plan(request, pk)
-    if refused:
-        return refused
+    plan, refusal = _editable_plan(request, pk)
+    if refusal:
+        return refusal
     target = get_object_or_404(plan.targets.select_related("agency"), pk=target_pk)
     target.delete()
     messages.success(request, _("Đã bỏ %s khỏi danh sách đối tượng.") % target.agency)
@@ -421,8 +393,8 @@ def target_delete(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse
 # Workflow -----------------------------------------------------------------------------------
 
 
-def _step(request: HttpRequest, pk: int, roles, action) -> HttpResponse:
-    plan = get_plan_for_role(request.user, pk, *roles)
+def _step(request: HttpRequest, pk: int, role: Role, action) -> HttpResponse:
+    plan = get_plan_for_role(request.user, pk, role)
     form = NoteForm(request.POST)
     if not form.is_valid():  # a note too long: said, and the step not taken
         for error in form.errors["note"]:
@@ -431,7 +403,7 @@ def _step(request: HttpRequest, pk: int, roles, action) -> HttpResponse:
     try:
         action(plan, form.cleaned_data["note"])
     except ValidationError as error:
-        _refused(request, error)
+        refused(request, error)
     else:
         messages.success(request, _("Kế hoạch: %s.") % plan.get_status_display().lower())
     return _to_plan(plan)
@@ -440,14 +412,19 @@ def _step(request: HttpRequest, pk: int, roles, action) -> HttpResponse:
 @login_required
 @require_POST
 def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(request, pk, STAFF, lambda p, n: services.plan_submit(plan=p, by=request.user))
+    return _step(
+        request, pk, Role.STAFF, lambda p, n: services.plan_submit(plan=p, by=request.user)
+    )
 
 
 @login_required
 @require_POST
 def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(
-        request, pk, LEADER, lambda p, n: services.plan_approve(plan=p, by=request.user, note=n)
+        request,
+        pk,
+        Role.LEADER,
+        lambda p, n: services.plan_approve(plan=p, by=request.user, note=n),
     )
 
 
@@ -455,7 +432,7 @@ def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_return(request: HttpRequest, pk: int) -> HttpResponse:
     return _step(
-        request, pk, LEADER, lambda p, n: services.plan_return(plan=p, by=request.user, note=n)
+        request, pk, Role.LEADER, lambda p, n: services.plan_return(plan=p, by=request.user, note=n)
     )
 
 
@@ -469,7 +446,7 @@ def plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
             lambda day, **posted: services.plan_issue(plan=plan, document_date=day, **posted),
         )
     except ValidationError as error:
-        _refused(request, error)
+        refused(request, error)
     else:
         messages.success(request, _("Đã ban hành kế hoạch số %s.") % plan.number_display)
     return _to_plan(plan)
@@ -478,7 +455,7 @@ def plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
-    source = get_plan_for_role(request.user, pk, *STAFF)
+    source = get_plan_for_role(request.user, pk, Role.STAFF)
     form = CopyForm(request.POST or None, initial={"year": source.year + 1})
     if request.method == "POST" and form.is_valid():
         try:
@@ -489,7 +466,7 @@ def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            _refused(request, error)
+            refused(request, error)
         else:
             messages.success(request, _("Đã tạo dự thảo từ kế hoạch %s.") % source.number_display)
             for note in notes:
@@ -509,14 +486,12 @@ def plan_copy(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def legal_documents(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
-    if not (scope.is_admin or scope.role in (Role.STAFF, Role.LEADER, Role.TEAM)):
-        require_role(request.user, Role.STAFF)  # 403 for the others
-    documents = LegalDocument.objects.all()
-    if not scope.is_admin:
-        documents = documents.filter(province_id__in=scope.province_ids)
+    if not can(scope, *PROVINCE_ROLES):
+        raise PermissionDenied
+    documents = LegalDocument.objects.visible_to(scope)
     form = LegalDocumentForm(request.POST or None)
     if request.method == "POST":
-        require_role(request.user, *STAFF)
+        require_role(request.user, Role.STAFF)
         province = _own_province(request.user)
         if province is None:
             messages.error(request, _("Tài khoản chưa gắn với tỉnh nào: không thêm được văn bản."))
@@ -526,7 +501,7 @@ def legal_documents(request: HttpRequest) -> HttpResponse:
             try:
                 document.full_clean()
             except ValidationError as error:
-                _refused(request, error)
+                refused(request, error)
             else:
                 document.save()
                 messages.success(request, _("Đã thêm %s vào thư viện.") % document)
@@ -535,7 +510,7 @@ def legal_documents(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "inspections/legal_documents.html",
-        {"page": page, "form": form, "can_add": can(request.user, *STAFF)},
+        {"page": page, "form": form, "can_add": can(request.user, Role.STAFF)},
     )
 
 

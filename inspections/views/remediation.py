@@ -15,35 +15,27 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from inspections import services
-from inspections.access import can, get_plan_for_role, get_visit_for_user
+from inspections.access import (
+    get_plan_for_role,
+    get_recommendation_for_user,
+    get_visit_for_recorder,
+    get_visit_for_user,
+    is_responsible_for,
+    may_open_visit,
+    may_verify,
+)
 from inspections.forms import EvidenceForm, RemediationForm, VerificationForm
 from inspections.history import may_see_history, recommendation_history
 from inspections.lists import recommendations_filtered
 from inspections.models import (
     FindingEvidence,
-    Recommendation,
     RecommendationStatus,
     RemediationFile,
 )
 from inspections.storage import stored_file_response
 from inspections.todo import narrowed, selection_title
-from inspections.views.plans import STAFF, _refused
-from inspections.views.visits import _form_errors, _require_recorder
-from units.access import scope_for
+from inspections.views.common import form_errors, refused
 from units.models import Role
-
-
-def _recommendation(request, pk: int) -> Recommendation:
-    recommendations = services.recommendations_visible(scope_for(request.user)).select_related(
-        "responsible", "finding__content_area", "finding__visit__plan", "finding__visit__agency",
-        "finding__visit__team",
-    )  # fmt: skip
-    return get_object_or_404(recommendations, pk=pk)
-
-
-def _is_responsible(user, recommendation: Recommendation) -> bool:
-    scope = scope_for(user)
-    return scope.role == Role.REPORTER and scope.agency_id == recommendation.responsible_id
 
 
 @login_required
@@ -64,19 +56,14 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def may_verify(user, recommendation: Recommendation) -> bool:
-    """Home Affairs staff, or a member of the team that made the recommendation."""
-    return can(user, *STAFF) or services.is_team_member(user, recommendation.finding.visit.team)
-
-
 @login_required
 @require_GET
 def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    recommendation = _recommendation(request, pk)
+    recommendation = get_recommendation_for_user(request.user, pk)
     reports = recommendation.reports.select_related("submitted_by").prefetch_related("files")
     verifications = recommendation.verifications.select_related("verified_by", "report")
     unresolved = recommendation.status != RecommendationStatus.DONE
-    may_report = _is_responsible(request.user, recommendation) and unresolved
+    may_report = is_responsible_for(request.user, recommendation) and unresolved
     return render(
         request,
         "inspections/recommendation_detail.html",
@@ -89,8 +76,7 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "today": timezone.localdate(),
             "report_form": RemediationForm() if may_report else None,
             "verify_form": VerificationForm() if may_verify(request.user, recommendation) else None,
-            "can_see_visit": can(request.user, *STAFF, Role.LEADER)
-            or services.is_team_member(request.user, recommendation.finding.visit.team),
+            "can_see_visit": may_open_visit(request.user, recommendation.finding.visit),
             "history": recommendation_history(recommendation)
             if may_see_history(request.user)
             else None,
@@ -101,8 +87,8 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def remediation_create(request: HttpRequest, pk: int) -> HttpResponse:
-    recommendation = _recommendation(request, pk)
-    if not _is_responsible(request.user, recommendation):
+    recommendation = get_recommendation_for_user(request.user, pk)
+    if not is_responsible_for(request.user, recommendation):
         raise PermissionDenied
     form = RemediationForm(request.POST, request.FILES)
     if form.is_valid():
@@ -114,20 +100,20 @@ def remediation_create(request: HttpRequest, pk: int) -> HttpResponse:
                 files=form.cleaned_data["files"],
             )
         except ValidationError as error:
-            _refused(request, error)
+            refused(request, error)
         else:
             messages.success(
                 request, _("Đã gửi báo cáo khắc phục lần %d; Đoàn sẽ xác minh.") % report.version
             )
     else:
-        _form_errors(request, form)
+        form_errors(request, form)
     return redirect("inspections:recommendation-detail", pk=recommendation.pk)
 
 
 @login_required
 @require_POST
 def remediation_verify(request: HttpRequest, pk: int) -> HttpResponse:
-    recommendation = _recommendation(request, pk)
+    recommendation = get_recommendation_for_user(request.user, pk)
     if not may_verify(request.user, recommendation):
         raise PermissionDenied
     form = VerificationForm(request.POST)
@@ -137,7 +123,7 @@ def remediation_verify(request: HttpRequest, pk: int) -> HttpResponse:
                 recommendation=recommendation, by=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _refused(request, error)
+            refused(request, error)
         else:
             messages.success(
                 request,
@@ -146,14 +132,14 @@ def remediation_verify(request: HttpRequest, pk: int) -> HttpResponse:
                 else _("Đã ghi: chưa khắc phục; đơn vị sẽ báo cáo lại."),
             )
     else:
-        _form_errors(request, form)
+        form_errors(request, form)
     return redirect("inspections:recommendation-detail", pk=recommendation.pk)
 
 
 @login_required
 @require_GET
 def remediation_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponse:
-    recommendation = _recommendation(request, pk)
+    recommendation = get_recommendation_for_user(request.user, pk)
     files = RemediationFile.objects.filter(report__recommendation=recommendation)
     return stored_file_response(get_object_or_404(files, pk=file_pk))
 
@@ -164,8 +150,7 @@ def remediation_file(request: HttpRequest, pk: int, file_pk: int) -> HttpRespons
 @login_required
 @require_POST
 def finding_evidence_add(request: HttpRequest, visit_pk: int, finding_pk: int) -> HttpResponse:
-    visit = get_visit_for_user(request.user, visit_pk)
-    _require_recorder(request, visit)
+    visit = get_visit_for_recorder(request.user, visit_pk)
     finding = get_object_or_404(visit.findings, pk=finding_pk)
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
@@ -174,7 +159,7 @@ def finding_evidence_add(request: HttpRequest, visit_pk: int, finding_pk: int) -
         )
         messages.success(request, _("Đã thêm %d tệp minh chứng.") % len(added))
     else:
-        _form_errors(request, form)
+        form_errors(request, form)
     return redirect("inspections:visit-detail", visit_pk=visit.pk)
 
 
@@ -194,7 +179,7 @@ def finding_evidence_file(request: HttpRequest, visit_pk: int, file_pk: int) -> 
 def reinspection_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Add the chosen proposals as re-inspection targets, each with its reason and the
     conclusion notices it follows up."""
-    plan = get_plan_for_role(request.user, pk, *STAFF)
+    plan = get_plan_for_role(request.user, pk, Role.STAFF)
     chosen = set(request.POST.getlist("agency"))
     proposals = [
         p
@@ -207,7 +192,7 @@ def reinspection_add(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         added = services.reinspection_targets_add(plan=plan, proposals=proposals)
     except ValidationError as error:
-        _refused(request, error)
+        refused(request, error)
         return redirect("inspections:targets-add", pk=plan.pk)
     messages.success(request, _("Đã đưa %d đơn vị vào danh sách phúc tra.") % len(added))
     return redirect("inspections:plan-detail", pk=plan.pk)

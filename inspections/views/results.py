@@ -19,10 +19,10 @@ from inspections.history import may_see_history, results_report_history
 from inspections.locking import VersionedForm
 from inspections.models import FindingKind, IssuedRendition, NoticeStatus, ResultsReport
 from inspections.services.lifecycle import roles
-from inspections.views.plans import STAFF, _refused, issue_posted
+from inspections.views.common import refused
+from inspections.views.plans import issue_posted
+from units.access import PROVINCE_ROLES
 from units.models import Level, Role
-
-READERS = (Role.STAFF, Role.LEADER, Role.TEAM)
 
 
 class ResultsReportForm(VersionedForm):
@@ -41,9 +41,9 @@ class ResultsReportForm(VersionedForm):
 @login_required
 @require_http_methods(["GET", "POST"])
 def results_report(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for_role(request.user, pk, *READERS)
+    plan = get_plan_for_role(request.user, pk, *PROVINCE_ROLES)
     report = ResultsReport.objects.filter(plan=plan).select_related("issuer").first()
-    staff = can(request.user, *STAFF)
+    staff = can(request.user, Role.STAFF)
     form = ResultsReportForm(instance=report)
     if request.method == "POST":
         if not staff:
@@ -56,7 +56,7 @@ def results_report(request: HttpRequest, pk: int) -> HttpResponse:
                     report = report or services.results_report_for(plan)
                     services.results_report_save(report=report, **form.cleaned_data)
             except ValidationError as error:
-                _refused(request, error)
+                refused(request, error)
             else:
                 messages.success(request, _("Đã lưu báo cáo kết quả."))
                 return redirect("inspections:results-report", pk=plan.pk)
@@ -85,8 +85,8 @@ def results_report(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _step(request, pk: int, roles, action, done: str) -> HttpResponse:
-    plan = get_plan_for_role(request.user, pk, *roles)
+def _step(request, pk: int, role: Role, action, done: str) -> HttpResponse:
+    plan = get_plan_for_role(request.user, pk, role)
     report = ResultsReport.objects.filter(plan=plan).first()
     if report is None:
         messages.error(request, _("Chưa lập báo cáo kết quả: ghi nội dung và lưu trước."))
@@ -94,7 +94,7 @@ def _step(request, pk: int, roles, action, done: str) -> HttpResponse:
         try:
             action(report)
         except ValidationError as error:
-            _refused(request, error)
+            refused(request, error)
         else:
             messages.success(request, done)
     return redirect("inspections:results-report", pk=plan.pk)

@@ -36,8 +36,9 @@ from inspections.models import (
 )
 from inspections.storage import stored_file_response
 from inspections.todo import narrowed, selection_title
-from inspections.views.plans import STAFF, _refused, issue_posted
-from units.access import require_role, scope_for
+from inspections.views.common import refused
+from inspections.views.plans import issue_posted
+from units.access import PROVINCE_ROLES, require_role, scope_for
 from units.models import Role
 
 # Self-inspection ----------------------------------------------------------------------------
@@ -48,7 +49,7 @@ REVIEWERS = (Role.STAFF, Role.TEAM)
 @login_required
 @require_http_methods(["GET", "POST"])
 def outline_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for_role(request.user, pk, *STAFF)
+    plan = get_plan_for_role(request.user, pk, Role.STAFF)
     outline = Outline.objects.filter(plan=plan).first() or Outline(
         plan=plan, target_deadline=plan.self_report_deadline or plan.document_date
     )
@@ -87,7 +88,7 @@ def outline_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def outline_send(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for_role(request.user, pk, *STAFF)
+    plan = get_plan_for_role(request.user, pk, Role.STAFF)
     outline = get_object_or_404(Outline, plan=plan)
     include = request.POST.get("include_unannounced") == "on"
     sent: list[int] = []
@@ -100,7 +101,7 @@ def outline_send(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         issue_posted(request, send)
     except ValidationError as error:
-        _refused(request, error)
+        refused(request, error)
         return redirect("inspections:outline-edit", pk=plan.pk)
     messages.success(request, _("Đã gửi đề cương: %d yêu cầu báo cáo mới.") % sent[0])
     return redirect("inspections:progress", pk=plan.pk)
@@ -109,7 +110,7 @@ def outline_send(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for_role(request.user, pk, Role.STAFF, Role.TEAM, Role.LEADER)
+    plan = get_plan_for_role(request.user, pk, *PROVINCE_ROLES)
     rows = services.plan_progress(plan)
     counts: dict[str, int] = {}
     for row in rows:
@@ -186,7 +187,7 @@ def _request_context(request, report_request, form):
         "can_submit": is_reporter_of(request.user, report_request),
         "can_review": can(request.user, *REVIEWERS),
         "thread": report_request.messages.select_related("author"),
-        "can_write": is_reporter_of(request.user, report_request) or can(request.user, *STAFF),
+        "can_write": is_reporter_of(request.user, report_request) or can(request.user, Role.STAFF),
         "review_form": ReviewForm(),
         "history": request_history(report_request) if may_see_history(request.user) else None,
     }
@@ -255,7 +256,7 @@ def _review(request: HttpRequest, pk: int, submission_pk: int, accept: bool) -> 
             comment=form.cleaned_data["comment"],
         )
     except ValidationError as error:
-        _refused(request, error)
+        refused(request, error)
     else:
         messages.success(request, _("Đã chấp nhận.") if accept else _("Đã trả lại cho đơn vị."))
     return redirect("requests:request-detail", pk=pk)
@@ -280,7 +281,7 @@ def message_post(request: HttpRequest, pk: int) -> HttpResponse:
     report_request = get_request_for_user(request.user, pk)
     from_unit = is_reporter_of(request.user, report_request)
     if not from_unit:
-        require_role(request.user, *STAFF)
+        require_role(request.user, Role.STAFF)
     try:
         services.request_message_post(
             request=report_request,
@@ -289,7 +290,7 @@ def message_post(request: HttpRequest, pk: int) -> HttpResponse:
             from_unit=from_unit,
         )
     except ValidationError as error:
-        _refused(request, error)
+        refused(request, error)
     else:
         messages.success(request, _("Đã gửi."))
     return redirect(reverse("requests:request-detail", args=[pk]) + "#phan-anh")

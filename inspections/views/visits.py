@@ -19,7 +19,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from inspections import services
-from inspections.access import can, get_plan_for_role, get_visit_for_user
+from inspections.access import (
+    can,
+    get_notice_for_user,
+    get_plan_for_role,
+    get_visit_for_recorder,
+    get_visit_for_user,
+    may_record,
+)
 from inspections.forms import (
     FindingForm,
     MinutesForm,
@@ -46,11 +53,10 @@ from inspections.models import (
 )
 from inspections.services.lifecycle import roles
 from inspections.todo import narrowed, selection_title
-from inspections.views.plans import STAFF, _refused, issue_posted, posted_ids
-from units.access import scope_for
+from inspections.views.common import form_errors, posted_ids, refused
+from inspections.views.plans import issue_posted
+from units.access import PROVINCE_ROLES, require_role, scope_for
 from units.models import Agency, Level, Role
-
-READERS = (Role.STAFF, Role.LEADER, Role.TEAM)
 
 
 def _team(request, pk: int, team_pk: int, *roles) -> Team:
@@ -61,15 +67,15 @@ def _team(request, pk: int, team_pk: int, *roles) -> Team:
 @login_required
 @require_http_methods(["GET", "POST"])
 def teams(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for_role(request.user, pk, *READERS)
+    plan = get_plan_for_role(request.user, pk, *PROVINCE_ROLES)
     if request.method == "POST":
-        get_plan_for_role(request.user, pk, *STAFF)
+        require_role(request.user, Role.STAFF)
         try:
             team = services.team_create(
                 plan=plan, name=request.POST.get("name", ""), by=request.user
             )
         except ValidationError as error:
-            _refused(request, error)
+            refused(request, error)
         else:
             messages.success(request, _("Đã lập %s.") % team.name)
             return redirect("inspections:team-detail", pk=plan.pk, team_pk=team.pk)
@@ -77,14 +83,14 @@ def teams(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "inspections/teams.html",
-        {"plan": plan, "teams": all_teams, "can_edit": can(request.user, *STAFF)},
+        {"plan": plan, "teams": all_teams, "can_edit": can(request.user, Role.STAFF)},
     )
 
 
 @login_required
 @require_GET
 def team_detail(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
-    team = _team(request, pk, team_pk, *READERS)
+    team = _team(request, pk, team_pk, *PROVINCE_ROLES)
     plan = team.plan
     assigned = TeamTarget.objects.filter(team__plan=plan).values("target_id")
     visible = PlanTarget.objects.visible_to(request.user).filter(plan=plan)
@@ -103,9 +109,9 @@ def team_detail(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
                 province_ids=scope_for(request.user).province_ids, day=plan.document_date
             ),
             "team_form": TeamForm(instance=team),
-            "can_edit": can(request.user, *STAFF) and not team.is_issued,
-            "can_issue": can(request.user, *STAFF) and not team.is_issued,
-            "can_issue_schedule": can(request.user, *STAFF)
+            "can_edit": can(request.user, Role.STAFF) and not team.is_issued,
+            "can_issue": can(request.user, Role.STAFF) and not team.is_issued,
+            "can_issue_schedule": can(request.user, Role.STAFF)
             and team.is_issued
             and not team.schedule_issued,
             "rendition": IssuedRendition.objects.of(team).first() if team.is_issued else None,
@@ -117,7 +123,7 @@ def team_detail(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def team_edit(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
-    team = _team(request, pk, team_pk, *STAFF)
+    team = _team(request, pk, team_pk, Role.STAFF)
     form = TeamForm(request.POST, instance=team)
     if team.is_issued:
         messages.error(request, _("Quyết định đã ban hành: không sửa được."))
@@ -125,7 +131,7 @@ def team_edit(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
         try:
             form.save()  # refused if someone saved the team since the form was loaded
         except ValidationError as error:
-            _refused(request, error)
+            refused(request, error)
         else:
             messages.success(request, _("Đã lưu."))
     else:
@@ -138,7 +144,7 @@ def team_edit(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def team_member_add(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
-    team = _team(request, pk, team_pk, *STAFF)
+    team = _team(request, pk, team_pk, Role.STAFF)
     form = TeamMemberForm(
         request.POST, province_ids=scope_for(request.user).province_ids, day=team.plan.document_date
     )
@@ -146,7 +152,7 @@ def team_member_add(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse
         try:
             services.team_member_add(team=team, **form.cleaned_data)
         except ValidationError as error:
-            _refused(request, error)
+            refused(request, error)
         else:
             messages.success(request, _("Đã thêm %s.") % form.cleaned_data["full_name"])
     else:
@@ -162,7 +168,7 @@ def team_member_add(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse
 @login_required
 @require_POST
 def team_targets_assign(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
-    team = _team(request, pk, team_pk, *STAFF)
+    team = _team(request, pk, team_pk, Role.STAFF)
     targets = list(team.plan.targets.filter(pk__in=posted_ids(request.POST.getlist("targets"))))
     if not targets:
         messages.error(request, _("Chưa chọn đối tượng nào: đánh dấu ít nhất một đối tượng."))
@@ -170,7 +176,7 @@ def team_targets_assign(request: HttpRequest, pk: int, team_pk: int) -> HttpResp
         try:
             added = services.team_targets_assign(team=team, targets=targets)
         except ValidationError as error:
-            _refused(request, error)
+            refused(request, error)
         else:
             messages.success(request, _("Đã giao %d đối tượng cho đoàn.") % added)
     return redirect("inspections:team-detail", pk=pk, team_pk=team.pk)
@@ -202,7 +208,7 @@ def _team_document_issue(request, pk: int, team_pk: int, kind: str, service, don
     try:
         issue_posted(request, lambda **posted: service(team=team, **posted))
     except ValidationError as error:
-        _refused(request, error)
+        refused(request, error)
     else:
         messages.success(request, done(team))
     return redirect("inspections:team-detail", pk=pk, team_pk=team.pk)
@@ -225,7 +231,7 @@ def _district_target(request, pk: int, target_pk: int, *roles) -> PlanTarget:
 @login_required
 @require_GET
 def communes(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
-    target = _district_target(request, pk, target_pk, *READERS)
+    target = _district_target(request, pk, target_pk, *PROVINCE_ROLES)
     chosen = list(target.communes.select_related("agency", "chosen_by"))
     chosen_ids = {c.agency_id for c in chosen}
     # A commune already in the plan on its own (a re-inspection, say) is marked as such.
@@ -247,7 +253,7 @@ def communes(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
                 if agency.pk not in chosen_ids
             ],
             "remaining": max((quota or 0) - len(chosen), 0) if quota else None,
-            "can_edit": can(request.user, *STAFF),
+            "can_edit": can(request.user, Role.STAFF),
         },
     )
 
@@ -255,14 +261,14 @@ def communes(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def communes_choose(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
-    target = _district_target(request, pk, target_pk, *STAFF)
+    target = _district_target(request, pk, target_pk, Role.STAFF)
     agencies = list(Agency.objects.filter(pk__in=posted_ids(request.POST.getlist("agencies"))))
     try:
         if not agencies:
             raise ValidationError(_("Chưa chọn xã nào: đánh dấu xã cần kiểm tra."))
         services.communes_choose(target=target, agencies=agencies, by=request.user)
     except ValidationError as error:
-        _refused(request, error)
+        refused(request, error)
     else:
         messages.success(request, _("Đã chọn %d xã.") % len(agencies))
     return redirect("inspections:communes", pk=pk, target_pk=target.pk)
@@ -271,11 +277,11 @@ def communes_choose(request: HttpRequest, pk: int, target_pk: int) -> HttpRespon
 @login_required
 @require_POST
 def communes_draw(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
-    target = _district_target(request, pk, target_pk, *STAFF)
+    target = _district_target(request, pk, target_pk, Role.STAFF)
     try:
         drawn = services.communes_draw(target=target, by=request.user)
     except ValidationError as error:
-        _refused(request, error)
+        refused(request, error)
     else:
         seed = drawn[0].seed if drawn else None
         messages.success(
@@ -291,10 +297,10 @@ def communes_draw(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse
 @login_required
 @require_http_methods(["GET", "POST"])
 def schedule(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for_role(request.user, pk, *READERS)
+    plan = get_plan_for_role(request.user, pk, *PROVINCE_ROLES)
     form = VisitForm(request.POST or None, plan=plan)
     if request.method == "POST":
-        get_plan_for_role(request.user, pk, *STAFF)
+        require_role(request.user, Role.STAFF)
         if form.is_valid():
             target_pk, agency_pk = form.cleaned_data.pop("where")
             try:
@@ -310,7 +316,7 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
                 for warning in services.visit_warnings(visit):
                     messages.warning(request, warning)
                 return redirect("inspections:schedule", pk=plan.pk)
-    visits = services.visits_visible(scope_for(request.user), request.user).filter(plan=plan)
+    visits = Visit.objects.visible_to(request.user).filter(plan=plan)
     return render(
         request,
         "inspections/schedule.html",
@@ -318,7 +324,7 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": plan,
             "visits": visits.select_related("team", "agency"),
             "form": form,
-            "can_edit": can(request.user, *STAFF),
+            "can_edit": can(request.user, Role.STAFF),
         },
     )
 
@@ -327,9 +333,9 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def my_visits(request: HttpRequest) -> HttpResponse:
     """Every visit the user may see, across plans, as a month or week calendar and a list."""
-    visits = narrowed(
-        "visits", services.visits_visible(scope_for(request.user), request.user), request.GET
-    ).select_related("team", "agency", "plan")
+    visits = narrowed("visits", Visit.objects.visible_to(request.user), request.GET).select_related(
+        "team", "agency", "plan"
+    )
     view = "week" if request.GET.get("view") == "week" else "month"
     try:
         anchor = datetime.date.fromisoformat(request.GET.get("date", ""))
@@ -361,7 +367,7 @@ def my_visits(request: HttpRequest) -> HttpResponse:
             "view": view,
             "anchor": anchor,
             "weeks": [[(day, by_day.get(day, [])) for day in week] for week in weeks],
-            "can_open": can(request.user, *READERS),
+            "can_open": can(request.user, *PROVINCE_ROLES),
             "todo_title": selection_title("visits", request.GET),
             "previous": previous,
             "following": following,
@@ -388,16 +394,6 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
 # A visit: minutes, findings, recommendations ------------------------------------------------
 
 
-def _visit(request, visit_pk: int) -> Visit:
-    """Visits of the user's scope; units see findings only through issued conclusions (404)."""
-    return get_visit_for_user(request.user, visit_pk)
-
-
-def _require_recorder(request, visit: Visit) -> None:
-    if not (can(request.user, *STAFF) or services.is_team_member(request.user, visit.team)):
-        raise PermissionDenied
-
-
 def _open_amendment(frozen_by: ConclusionNotice | None) -> ConclusionNotice | None:
     """Once the visit is frozen, findings go only into the amending notice being drafted."""
     if frozen_by is None:
@@ -408,7 +404,7 @@ def _open_amendment(frozen_by: ConclusionNotice | None) -> ConclusionNotice | No
 @login_required
 @require_GET
 def visit_detail(request: HttpRequest, visit_pk: int) -> HttpResponse:
-    visit = _visit(request, visit_pk)
+    visit = get_visit_for_user(request.user, visit_pk)
     minutes = Minutes.objects.filter(visit=visit).first()
     findings = visit.findings.select_related("content_area").prefetch_related(
         Prefetch(
@@ -417,7 +413,7 @@ def visit_detail(request: HttpRequest, visit_pk: int) -> HttpResponse:
         ),
         "evidence",
     )
-    can_record = can(request.user, *STAFF) or services.is_team_member(request.user, visit.team)
+    can_record = may_record(request.user, visit)
     frozen_by = visit.frozen_by()
     amendment = _open_amendment(frozen_by) if can_record else None
     return render(
@@ -437,7 +433,7 @@ def visit_detail(request: HttpRequest, visit_pk: int) -> HttpResponse:
             else None,
             "frozen_message": frozen_message(frozen_by) if frozen_by else "",
             "amendment": amendment,
-            "can_conclude": can(request.user, *STAFF),
+            "can_conclude": can(request.user, Role.STAFF),
             "minutes_form": MinutesForm(instance=minutes),
             "finding_form": FindingForm(),
             "recommendation_form": RecommendationForm(visit=visit, amendment=amendment),
@@ -451,31 +447,29 @@ def visit_detail(request: HttpRequest, visit_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def minutes_save(request: HttpRequest, visit_pk: int) -> HttpResponse:
-    visit = _visit(request, visit_pk)
-    _require_recorder(request, visit)
+    visit = get_visit_for_recorder(request.user, visit_pk)
     form = MinutesForm(request.POST, instance=Minutes.objects.filter(visit=visit).first())
     if form.is_valid():
         try:
             services.minutes_save(visit=visit, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _refused(request, error)
+            refused(request, error)
         else:
             messages.success(request, _("Đã lưu biên bản."))
     else:
-        _form_errors(request, form)
+        form_errors(request, form)
     return redirect("inspections:visit-detail", visit_pk=visit.pk)
 
 
 @login_required
 @require_POST
 def minutes_issue(request: HttpRequest, visit_pk: int) -> HttpResponse:
-    visit = _visit(request, visit_pk)
-    _require_recorder(request, visit)
+    visit = get_visit_for_recorder(request.user, visit_pk)
     minutes = get_object_or_404(Minutes.objects.select_related("visit__plan__issuer"), visit=visit)
     try:
         issue_posted(request, lambda **posted: services.minutes_issue(minutes=minutes, **posted))
     except ValidationError as error:
-        _refused(request, error)
+        refused(request, error)
     else:
         messages.success(
             request,
@@ -488,8 +482,7 @@ def minutes_issue(request: HttpRequest, visit_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def finding_add(request: HttpRequest, visit_pk: int) -> HttpResponse:
-    visit = _visit(request, visit_pk)
-    _require_recorder(request, visit)
+    visit = get_visit_for_recorder(request.user, visit_pk)
     form = FindingForm(request.POST)
     if form.is_valid():
         amendment = _open_amendment(visit.frozen_by())
@@ -498,7 +491,7 @@ def finding_add(request: HttpRequest, visit_pk: int) -> HttpResponse:
                 visit=visit, by=request.user, amendment=amendment, **form.cleaned_data
             )
         except ValidationError as error:
-            _refused(request, error)
+            refused(request, error)
         else:
             if amendment:
                 messages.success(
@@ -507,15 +500,14 @@ def finding_add(request: HttpRequest, visit_pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Đã ghi kết quả kiểm tra."))
     else:
-        _form_errors(request, form)
+        form_errors(request, form)
     return redirect("inspections:visit-detail", visit_pk=visit.pk)
 
 
 @login_required
 @require_POST
 def recommendation_add(request: HttpRequest, visit_pk: int) -> HttpResponse:
-    visit = _visit(request, visit_pk)
-    _require_recorder(request, visit)
+    visit = get_visit_for_recorder(request.user, visit_pk)
     form = RecommendationForm(
         request.POST, visit=visit, amendment=_open_amendment(visit.frozen_by())
     )
@@ -523,7 +515,7 @@ def recommendation_add(request: HttpRequest, visit_pk: int) -> HttpResponse:
         try:
             recommendation = services.recommendation_add(**form.cleaned_data)
         except ValidationError as error:
-            _refused(request, error)
+            refused(request, error)
         else:
             messages.success(
                 request,
@@ -531,7 +523,7 @@ def recommendation_add(request: HttpRequest, visit_pk: int) -> HttpResponse:
                 % recommendation.due_date.strftime("%d/%m/%Y"),
             )
     else:
-        _form_errors(request, form)
+        form_errors(request, form)
     return redirect("inspections:visit-detail", visit_pk=visit.pk)
 
 
@@ -540,8 +532,7 @@ def recommendation_add(request: HttpRequest, visit_pk: int) -> HttpResponse:
 
 def _record(request, visit_pk: int, model, pk: int):
     """A finding or recommendation of the visit, for someone who may record on it."""
-    visit = _visit(request, visit_pk)
-    _require_recorder(request, visit)
+    visit = get_visit_for_recorder(request.user, visit_pk)
     field = "visit" if model is Finding else "finding__visit"
     return visit, get_object_or_404(model.objects.filter(**{field: visit}), pk=pk)
 
@@ -625,7 +616,7 @@ def _record_delete(request, visit: Visit, record) -> HttpResponse:
         try:
             services.record_remove(record)
         except ValidationError as error:
-            _refused(request, error)
+            refused(request, error)
         else:
             messages.success(request, _("Đã xoá."))
         return redirect("inspections:visit-detail", visit_pk=visit.pk)
@@ -644,28 +635,14 @@ def _record_delete(request, visit: Visit, record) -> HttpResponse:
     )
 
 
-def _form_errors(request, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
-
-
 # Conclusion notices -------------------------------------------------------------------------
-
-
-def _notice(request, notice_pk: int) -> ConclusionNotice:
-    notices = services.conclusions_visible(scope_for(request.user)).select_related(
-        "plan__issuer", "agency", "amends"
-    )
-    return get_object_or_404(notices, pk=notice_pk)
 
 
 @login_required
 @require_GET
 def conclusion_list(request: HttpRequest) -> HttpResponse:
     notices = narrowed(
-        "conclusions", services.conclusions_visible(scope_for(request.user)), request.GET
+        "conclusions", ConclusionNotice.objects.visible_to(request.user), request.GET
     ).select_related("plan", "agency")
     page = Paginator(
         notices.order_by("-plan__year", "agency__name", "pk"), settings.PAGE_SIZE
@@ -680,12 +657,12 @@ def conclusion_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def conclusion_create(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for_role(request.user, pk, *STAFF)
+    plan = get_plan_for_role(request.user, pk, Role.STAFF)
     agency = get_object_or_404(Agency, pk__in=posted_ids(request.POST.getlist("agency")[:1]))
     try:
         notice = services.conclusion_prepare(plan=plan, agency=agency)
     except ValidationError as error:
-        _refused(request, error)
+        refused(request, error)
         return redirect("inspections:schedule", pk=plan.pk)
     return redirect("inspections:conclusion-detail", notice_pk=notice.pk)
 
@@ -693,7 +670,7 @@ def conclusion_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def conclusion_detail(request: HttpRequest, notice_pk: int) -> HttpResponse:
-    notice = _notice(request, notice_pk)
+    notice = get_notice_for_user(request.user, notice_pk)
     findings = (
         notice.findings()
         .select_related("content_area")
@@ -703,15 +680,13 @@ def conclusion_detail(request: HttpRequest, notice_pk: int) -> HttpResponse:
             )
         )
     )
-    staff = can(request.user, *STAFF)
+    staff = can(request.user, Role.STAFF)
     issued = notice.status == NoticeStatus.ISSUED
     # The amendments of an original notice, as far as the reader may see them (a unit: issued).
     amendments = (
         []
         if notice.is_amendment
-        else services.conclusions_visible(scope_for(request.user))
-        .filter(amends=notice)
-        .order_by("pk")
+        else ConclusionNotice.objects.visible_to(request.user).filter(amends=notice).order_by("pk")
     )
     return render(
         request,
@@ -734,14 +709,14 @@ def conclusion_detail(request: HttpRequest, notice_pk: int) -> HttpResponse:
     )
 
 
-def _notice_step(request, notice_pk: int, roles, action, done: str) -> HttpResponse:
-    notice = _notice(request, notice_pk)
-    if not can(request.user, *roles):
+def _notice_step(request, notice_pk: int, role: Role, action, done: str) -> HttpResponse:
+    notice = get_notice_for_user(request.user, notice_pk)
+    if not can(request.user, role):
         raise PermissionDenied
     try:
         action(notice)
     except ValidationError as error:
-        _refused(request, error)
+        refused(request, error)
     else:
         messages.success(request, done)
     return redirect("inspections:conclusion-detail", notice_pk=notice.pk)
@@ -759,7 +734,7 @@ def conclusion_submit(request: HttpRequest, notice_pk: int) -> HttpResponse:
             version=posted_version(request.POST),
         )
 
-    return _notice_step(request, notice_pk, STAFF, submit, _("Đã gửi lãnh đạo duyệt."))
+    return _notice_step(request, notice_pk, Role.STAFF, submit, _("Đã gửi lãnh đạo duyệt."))
 
 
 @login_required
@@ -806,13 +781,13 @@ def conclusion_issue(request: HttpRequest, notice_pk: int) -> HttpResponse:
 @require_POST
 def conclusion_amend(request: HttpRequest, notice_pk: int) -> HttpResponse:
     """Start (or reopen) the amended or supplementary notice of an issued notice."""
-    notice = _notice(request, notice_pk)
-    if not can(request.user, *STAFF):
+    notice = get_notice_for_user(request.user, notice_pk)
+    if not can(request.user, Role.STAFF):
         raise PermissionDenied
     try:
         amendment = services.conclusion_amend(notice=notice)
     except ValidationError as error:
-        _refused(request, error)
+        refused(request, error)
         return redirect("inspections:conclusion-detail", notice_pk=notice.pk)
     messages.success(
         request,

@@ -19,7 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from pypdf import PdfReader
 
-from reports.documents import Appendix, OfficialDocument, issuer_phrase, number_symbol
+from reports.documents import Appendix, OfficialDocument, number_symbol
 from reports.rendering import cell_is_figure, is_total_row, render_docx, render_pdf
 from reports.tests.test_rendering import (
     MM,
@@ -82,7 +82,11 @@ def appendix_document(*, draft: bool = False) -> OfficialDocument:
         ],
         landscape=False,
     )
-    return replace(sample_document(draft=draft), appendices=[wide, narrow])
+    return replace(
+        sample_document(draft=draft),
+        appendices=[wide, narrow],
+        issuer_name="Ủy ban nhân dân tỉnh Kiên Giang",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -121,6 +125,7 @@ def test_reference_line_is_built_from_the_documents_own_fields() -> None:
         sample_document(),
         parent_body="UBND TỈNH KIÊN GIANG",
         issuer_lines=["SỞ NỘI VỤ"],
+        issuer_name="Sở Nội vụ",
         type_name="",
         number_symbol=number_symbol(None, "SNV-CCHC"),
     )
@@ -129,20 +134,6 @@ def test_reference_line_is_built_from_the_documents_own_fields() -> None:
     )
     named = replace(letter, issuer_name="Sở Nội vụ tỉnh Kiên Giang")
     assert named.appendix_reference().endswith("của Sở Nội vụ tỉnh Kiên Giang)")
-
-
-@pytest.mark.parametrize(
-    ("lines", "phrase"),
-    [
-        (["ỦY BAN NHÂN DÂN", "TỈNH KIÊN GIANG"], "Ủy ban nhân dân tỉnh Kiên Giang"),
-        (["ỦY BAN NHÂN DÂN", "THÀNH PHỐ HÀ TIÊN"], "Ủy ban nhân dân thành phố Hà Tiên"),
-        (["SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG"], "Sở Tài nguyên và Môi trường"),
-        (["THANH TRA TỈNH"], "Thanh tra tỉnh"),
-        (["ĐOÀN KIỂM TRA"], "Đoàn kiểm tra"),
-    ],
-)
-def test_issuer_phrase(lines: list[str], phrase: str) -> None:
-    assert issuer_phrase(lines) == phrase
 
 
 def test_appendix_rejects_rows_and_widths_that_do_not_fit_the_columns() -> None:

@@ -8,7 +8,8 @@ import xml.etree.ElementTree as ET
 
 from django.utils import translation
 
-from reports.charts import Bar, Series, StackedRow, bar_chart, number, percent, stacked_bar_chart
+from inspections.text import number, percent
+from reports.charts import Bar, Series, StackedRow, bar_chart, stacked_bar_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -108,5 +109,5 @@ def test_labels_are_escaped_and_no_inline_style_or_script():
 def test_numbers_are_written_the_vietnamese_way():
     with translation.override("vi"):
         assert number(1234567) == "1.234.567"
-        assert percent(66.67) == "66,7%"
-        assert percent(None) == "—"
+        assert percent(66.67, 1) == "66,7%"
+        assert percent(None, 1) == "—"

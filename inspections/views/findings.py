@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from inspections.lists import findings_filtered
+from inspections.filters import FindingFilter
 from inspections.models import ConclusionNotice, TeamMember
 from units.access import scope_for
 from units.models import Role
@@ -21,7 +21,8 @@ from units.models import Role
 @login_required
 @require_GET
 def finding_list(request: HttpRequest) -> HttpResponse:
-    form, findings = findings_filtered(request)
+    filters = FindingFilter(request.GET, request=request)
+    findings = filters.qs
     scope = scope_for(request.user)
     # Where a row links to, computed in the page query: staff and leaders open the visit page;
     # a team member the visits of their own team (others answer 404 to them), otherwise the
@@ -46,4 +47,8 @@ def finding_list(request: HttpRequest) -> HttpResponse:
         visit_open=visit_open, notice_id=Coalesce("amendment_id", Subquery(notice))
     )
     page = Paginator(findings, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "inspections/finding_list.html", {"form": form, "page": page})
+    return render(
+        request,
+        "inspections/finding_list.html",
+        {"form": filters.form, "page": page, "counts": filters.status_counts()},
+    )

@@ -20,14 +20,13 @@ from inspections.access import (
     can,
     get_plan_for_role,
     get_plan_for_user,
-    visible_plans,
 )
+from inspections.filters import PlanFilter
 from inspections.forms import (
     CopyForm,
     IssueForm,
     LegalDocumentForm,
     NoteForm,
-    PlanFilterForm,
     PlanForm,
     PlanItemForm,
     TargetAddForm,
@@ -35,7 +34,7 @@ from inspections.forms import (
     TargetSearchForm,
 )
 from inspections.history import may_see_history, plan_history
-from inspections.lists import count_of, targets_listed
+from inspections.lists import targets_listed
 from inspections.models import (
     IssuedRendition,
     LegalDocument,
@@ -43,7 +42,6 @@ from inspections.models import (
     PlanBasis,
     PlanItem,
     PlanStatus,
-    PlanTarget,
     PlanTeamAgency,
     TargetKind,
     point_label,
@@ -81,24 +79,17 @@ def _to_plan(plan: Plan, anchor: str = "") -> HttpResponse:
 @login_required
 @require_GET
 def plan_list(request: HttpRequest) -> HttpResponse:
-    form = PlanFilterForm(request.GET or None)
-    plans = (
-        visible_plans(request.user)
-        .select_related("issuer")
-        # Counted among the targets the user may see: a count must not reveal a secret one.
-        .annotate(target_count=count_of(PlanTarget.objects.visible_to(request.user), "plan"))
-        .order_by("-year", "-document_date", "-pk")
-    )
-    if form.is_bound and form.is_valid():
-        if form.cleaned_data["year"]:
-            plans = plans.filter(year=form.cleaned_data["year"])
-        if form.cleaned_data["status"]:
-            plans = plans.filter(status=form.cleaned_data["status"])
-    page = Paginator(plans, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = PlanFilter(request.GET, request=request)
+    page = Paginator(filters.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "inspections/plan_list.html",
-        {"form": form, "page": page, "can_create": can(request.user, *STAFF)},
+        {
+            "form": filters.form,
+            "page": page,
+            "counts": filters.status_counts(),
+            "can_create": can(request.user, *STAFF),
+        },
     )
 
 

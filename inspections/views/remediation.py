@@ -16,9 +16,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from inspections import services
 from inspections.access import can, get_plan_for_role, get_visit_for_user
+from inspections.filters import RecommendationFilter
 from inspections.forms import EvidenceForm, RemediationForm, VerificationForm
 from inspections.history import may_see_history, recommendation_history
-from inspections.lists import recommendations_filtered
 from inspections.models import (
     FindingEvidence,
     Recommendation,
@@ -48,12 +48,17 @@ def _is_responsible(user, recommendation: Recommendation) -> bool:
 @login_required
 @require_GET
 def recommendation_list(request: HttpRequest) -> HttpResponse:
-    form, recommendations = recommendations_filtered(request)
-    page = Paginator(recommendations, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = RecommendationFilter(request.GET, request=request)
+    page = Paginator(filters.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "inspections/recommendation_list.html",
-        {"form": form, "page": page, "today": timezone.localdate()},
+        {
+            "form": filters.form,
+            "page": page,
+            "today": timezone.localdate(),
+            "counts": filters.status_counts(),
+        },
     )
 
 

@@ -22,6 +22,7 @@ from inspections.access import (
     get_submission_for_user,
     is_reporter_of,
 )
+from inspections.filters import RequestFilter
 from inspections.forms import (
     FieldFormSet,
     OutlineForm,
@@ -36,7 +37,7 @@ from inspections.models import (
 )
 from inspections.storage import stored_file_response
 from inspections.views.plans import STAFF, _refused
-from units.access import require_role, scope_for
+from units.access import require_role
 from units.models import Role
 
 # Self-inspection ----------------------------------------------------------------------------
@@ -126,21 +127,19 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def request_list(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
-    requests = (
-        ReportRequest.objects.visible_to(scope)
-        .select_related("plan", "agency")
-        .order_by("-plan__year", "deadline", "agency__name")
-    )
-    if request.GET.get("unanswered"):
-        requests = services.unanswered(requests)
-    page = Paginator(requests, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = RequestFilter(request.GET, request=request)
+    page = Paginator(filters.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     rows = services.plan_progress(None, ReportRequest.objects.filter(pk__in=[r.pk for r in page]))
     by_pk = {row.request.pk: row for row in rows}
     return render(
         request,
         "inspections/request_list.html",
-        {"page": page, "rows": [by_pk[r.pk] for r in page]},
+        {
+            "form": filters.form,
+            "page": page,
+            "rows": [by_pk[r.pk] for r in page],
+            "counts": filters.status_counts(),
+        },
     )
 
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from inspections import services
 from inspections.access import can, get_plan_for_role, get_visit_for_user
+from inspections.filters import ConclusionFilter, VisitFilter
 from inspections.forms import (
     FindingForm,
     MinutesForm,
@@ -299,9 +300,8 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def my_visits(request: HttpRequest) -> HttpResponse:
     """Every visit the user may see, across plans, as a month or week calendar and a list."""
-    visits = services.visits_visible(scope_for(request.user), request.user).select_related(
-        "team", "agency", "plan"
-    )
+    filters = VisitFilter(request.GET, request=request)
+    visits = filters.qs
     view = "week" if request.GET.get("view") == "week" else "month"
     try:
         anchor = datetime.date.fromisoformat(request.GET.get("date", ""))
@@ -329,6 +329,8 @@ def my_visits(request: HttpRequest) -> HttpResponse:
         request,
         "inspections/my_visits.html",
         {
+            "form": filters.form,
+            "counts": filters.status_counts(),
             "page": page,
             "view": view,
             "anchor": anchor,
@@ -507,11 +509,13 @@ def _notice(request, notice_pk: int) -> ConclusionNotice:
 @login_required
 @require_GET
 def conclusion_list(request: HttpRequest) -> HttpResponse:
-    notices = services.conclusions_visible(scope_for(request.user)).select_related("plan", "agency")
-    page = Paginator(
-        notices.order_by("-plan__year", "agency__name", "pk"), settings.PAGE_SIZE
-    ).get_page(request.GET.get("page"))
-    return render(request, "inspections/conclusion_list.html", {"page": page})
+    filters = ConclusionFilter(request.GET, request=request)
+    page = Paginator(filters.qs, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "inspections/conclusion_list.html",
+        {"form": filters.form, "page": page, "counts": filters.status_counts()},
+    )
 
 
 @login_required

@@ -37,7 +37,13 @@ from inspections.models import (
 )
 from inspections.models.visits import UNRESOLVED
 from units.access import scope_for
-from units.filters import FoldedSearchFilter, ListFilterSet, level_filter, status_filter
+from units.filters import (
+    FoldedSearchFilter,
+    ListFilterSet,
+    agency_filter,
+    level_filter,
+    status_filter,
+)
 
 
 def _plans(request: HttpRequest) -> QuerySet[Plan]:
@@ -141,6 +147,7 @@ class RequestFilter(InspectionListFilterSet):
     plan = plan_filter("plan")
     level = level_filter("agency__unit__level")
     q = FoldedSearchFilter(field_name="agency")
+    agency = agency_filter("agency")
     unanswered = django_filters.ChoiceFilter(
         label=_("Trao đổi"),
         choices=[("1", _("Đơn vị hỏi, chưa trả lời"))],
@@ -187,6 +194,7 @@ class VisitFilter(InspectionListFilterSet):
     team = team_filter("team")
     level = level_filter("agency__unit__level")
     q = FoldedSearchFilter(field_name="agency")
+    agency = agency_filter("agency")
 
     class Meta:
         model = Visit
@@ -221,6 +229,7 @@ class FindingFilter(InspectionListFilterSet):
     level = level_filter("visit__agency__unit__level")
     team = team_filter("visit__team")
     q = FoldedSearchFilter(field_name="visit__agency")
+    agency = agency_filter("visit__agency")
 
     class Meta:
         model = Finding
@@ -251,6 +260,7 @@ class RecommendationFilter(InspectionListFilterSet):
     level = level_filter("responsible__unit__level")
     team = team_filter("finding__visit__team")
     q = FoldedSearchFilter(field_name="responsible")
+    agency = agency_filter("responsible")
 
     class Meta:
         model = Recommendation
@@ -286,6 +296,7 @@ class ConclusionFilter(InspectionListFilterSet):
     plan = plan_filter("plan")
     level = level_filter("agency__unit__level")
     q = FoldedSearchFilter(field_name="agency")
+    agency = agency_filter("agency")
 
     class Meta:
         model = ConclusionNotice

@@ -16,7 +16,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from units.models import Level
+from units.models import Agency, Level
 from units.text import fold
 
 
@@ -37,6 +37,17 @@ class FoldedSearchFilter(django_filters.CharFilter):
                 Q(**{f"{prefix}search_name__contains": word}) | Q(**{f"{prefix}code": word})
             )
         return qs
+
+
+def agency_filter(field_name: str) -> django_filters.ModelChoiceFilter:
+    """One unit's rows (the dashboard's links to the rows behind a unit's figures): a hidden
+    field, kept when the other filters change. It narrows what the user sees, never widens it."""
+    return django_filters.ModelChoiceFilter(
+        field_name=field_name,
+        label=_("Đơn vị"),
+        queryset=Agency.objects.all(),
+        widget=forms.HiddenInput,
+    )
 
 
 def level_filter(field_name: str) -> django_filters.ChoiceFilter:

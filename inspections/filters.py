@@ -146,7 +146,7 @@ class RequestFilter(InspectionListFilterSet):
     year = year_filter("plan__year")
     plan = plan_filter("plan")
     level = level_filter("agency__unit__level")
-    q = FoldedSearchFilter(field_name="agency")
+    q = FoldedSearchFilter("agency")
     agency = agency_filter("agency")
     unanswered = django_filters.ChoiceFilter(
         label=_("Trao đổi"),
@@ -193,7 +193,7 @@ class VisitFilter(InspectionListFilterSet):
     plan = plan_filter("plan")
     team = team_filter("team")
     level = level_filter("agency__unit__level")
-    q = FoldedSearchFilter(field_name="agency")
+    q = FoldedSearchFilter("agency")
     agency = agency_filter("agency")
 
     class Meta:
@@ -228,7 +228,7 @@ class FindingFilter(InspectionListFilterSet):
     kind = status_filter(lambda: FindingFilter.statuses(), label=_("Loại"))
     level = level_filter("visit__agency__unit__level")
     team = team_filter("visit__team")
-    q = FoldedSearchFilter(field_name="visit__agency")
+    q = FoldedSearchFilter("visit__agency")
     agency = agency_filter("visit__agency")
 
     class Meta:
@@ -259,7 +259,7 @@ class RecommendationFilter(InspectionListFilterSet):
     area = area_filter("finding__content_area")
     level = level_filter("responsible__unit__level")
     team = team_filter("finding__visit__team")
-    q = FoldedSearchFilter(field_name="responsible")
+    q = FoldedSearchFilter("responsible")
     agency = agency_filter("responsible")
 
     class Meta:
@@ -295,7 +295,7 @@ class ConclusionFilter(InspectionListFilterSet):
     year = year_filter("plan__year")
     plan = plan_filter("plan")
     level = level_filter("agency__unit__level")
-    q = FoldedSearchFilter(field_name="agency")
+    q = FoldedSearchFilter("agency")
     agency = agency_filter("agency")
 
     class Meta:

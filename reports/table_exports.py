@@ -41,8 +41,7 @@ def _title(title: str, filters_text: str) -> str:
 
 
 def _directory_title(title: str, form: forms.Form) -> str:
-    """The directories ignore every filter when one is invalid."""
-    return _title(title, "" if form.errors else filters_text(form))
+    return _title(title, filters_text(form))
 
 
 @login_required

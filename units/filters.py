@@ -7,6 +7,7 @@ A list's rows always start from what the user may see (`rows`): a filter only na
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,22 +17,26 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from units.models import Agency, Level
+from units.access import scope_for
+from units.models import AdministrativeUnit, Agency, Level, today
 from units.text import fold
+from units.widgets import DateInput
 
 
 class FoldedSearchFilter(django_filters.CharFilter):
     """Every word of the query, folded (lower case, no diacritics), in the folded name
-    `search_name` of the agency or unit at `field_name` (a path such as "visit__agency"), or
-    equal to its code. A plain `LIKE` on a stored column: the same on SQLite and PostgreSQL."""
+    `search_name` of the agency or unit at `path` (such as "visit__agency"; empty: the row
+    itself), or equal to its code. A plain `LIKE` on a stored column: the same on SQLite and
+    PostgreSQL."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, path: str = "", **kwargs):
         kwargs.setdefault("label", _("Tìm theo tên đơn vị"))
         kwargs.setdefault("max_length", 100)
-        super().__init__(*args, **kwargs)
+        super().__init__(**kwargs)
+        self.path = path
 
     def filter(self, qs: QuerySet, value: str) -> QuerySet:
-        prefix = f"{self.field_name}__" if self.field_name else ""
+        prefix = f"{self.path}__" if self.path else ""
         for word in fold(value or "").split():
             qs = qs.filter(
                 Q(**{f"{prefix}search_name__contains": word}) | Q(**{f"{prefix}code": word})
@@ -89,12 +94,10 @@ class ListFilterSet(django_filters.FilterSet):
             widget.attrs.setdefault("class", css)
             if "error_messages" in self.filters[name].extra:
                 continue  # the filter words its own
-            label = {"label": field.label}
-            field.error_messages.update(
-                invalid=_("“%(label)s” không hợp lệ: bộ lọc này bị bỏ qua.") % label,
-                invalid_choice=_("“%(label)s” không có trong danh sách: bộ lọc này bị bỏ qua.")
-                % label,
-            )
+            # Other messages are the project's Vietnamese ones (locale/vi).
+            field.error_messages["invalid_choice"] = _(
+                "“%(label)s” không có trong danh sách: bộ lọc này bị bỏ qua."
+            ) % {"label": field.label}
 
     @classmethod
     def rows(cls, request: HttpRequest) -> QuerySet:
@@ -178,3 +181,70 @@ def status_filter(statuses: Callable[[], dict[str, tuple[str, Q]]], **kwargs):
         method="filter_status",
         **kwargs,
     )
+
+
+# The registry directories ----------------------------------------------------------------------
+
+
+class DirectoryFilter(ListFilterSet):
+    """The unit and agency directories: search, level, kind, and the as-of date `on` (today by
+    default): only what is valid that day is listed."""
+
+    q = FoldedSearchFilter(label=_("Tìm theo tên hoặc mã"))
+    on = django_filters.DateFilter(
+        label=_("Hiệu lực ngày"),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=DateInput,
+        method="filter_on",
+    )
+
+    ordering: tuple[str, ...] = ()
+
+    @property
+    def day(self) -> datetime.date:
+        """The as-of date: the one asked for when valid, otherwise today."""
+        if not self.is_bound:
+            return today()
+        self.errors  # noqa: B018 - validates the form
+        return self.form.cleaned_data.get("on") or today()
+
+    def filter_on(self, queryset: QuerySet, _name: str, _value) -> QuerySet:
+        return queryset  # applied to every list, asked for or not (`qs`)
+
+    @property
+    def qs(self) -> QuerySet:
+        return super().qs.valid_on(self.day).order_by(*self.ordering)
+
+
+class UnitFilter(DirectoryFilter):
+    level = level_filter("level")
+    kind = django_filters.ChoiceFilter(
+        label=_("Loại"), choices=AdministrativeUnit.Kind.choices, empty_label=_("Mọi loại")
+    )
+    ordering = ("level", "parent__code", "code")
+
+    class Meta:
+        model = AdministrativeUnit
+        fields: list[str] = []
+
+    @classmethod
+    def rows(cls, request):
+        scope = scope_for(request.user)
+        return AdministrativeUnit.objects.in_scope(scope.province_ids).select_related("parent")
+
+
+class AgencyFilter(DirectoryFilter):
+    level = level_filter("unit__level")
+    kind = django_filters.ChoiceFilter(
+        label=_("Loại"), choices=Agency.Kind.choices, empty_label=_("Mọi loại")
+    )
+    ordering = ("unit__level", "kind", "unit__code", "name")
+
+    class Meta:
+        model = Agency
+        fields: list[str] = []
+
+    @classmethod
+    def rows(cls, request):
+        scope = scope_for(request.user)
+        return Agency.objects.in_scope(scope.province_ids).select_related("unit", "parent")

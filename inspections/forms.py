@@ -8,12 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from inspections.locking import VersionedForm
 from inspections.models import (
-    ContentArea,
     Deliverable,
     FieldKind,
     FieldRole,
     Finding,
-    FindingKind,
     LegalDocument,
     Minutes,
     Outline,
@@ -22,10 +20,8 @@ from inspections.models import (
     Plan,
     PlanAmendment,
     PlanItem,
-    PlanStatus,
     PlanTarget,
     Recommendation,
-    RecommendationStatus,
     ReportRequest,
     TargetKind,
     TargetMode,
@@ -42,15 +38,6 @@ from units.templatetags.people import person_name
 from units.widgets import DateInput, TimeInput
 
 PLACEHOLDER_HELP = _("Có thể dùng: %s.") % ", ".join(f"[{k}]" for k in PLACEHOLDERS)
-
-
-class PlanFilterForm(forms.Form):
-    year = forms.IntegerField(label=_("Năm"), required=False, min_value=2000, max_value=2100)
-    status = forms.ChoiceField(
-        label=_("Trạng thái"),
-        required=False,
-        choices=[("", _("Mọi trạng thái")), *PlanStatus.choices],
-    )
 
 
 def agency_label(agency: Agency) -> str:
@@ -633,80 +620,6 @@ class VerificationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Bắt buộc khi chưa khắc phục: nêu phần còn thiếu"),
     )
-
-
-# Filters of the findings and recommendation lists (GET): the page and its export read the same
-# form, so a download holds exactly the rows the page lists. Each field is optional and an invalid
-# one shows its message and is ignored, the other filters still apply.
-
-SELECT = {"class": "form-select"}
-
-
-class ListFilterForm(forms.Form):
-    year = forms.IntegerField(
-        label=_("Năm"),
-        required=False,
-        min_value=2000,
-        max_value=2100,
-        widget=forms.NumberInput(attrs={"class": "form-control"}),
-        error_messages={"invalid": _("Năm là một số, ví dụ 2024.")},
-    )
-    area = forms.ModelChoiceField(
-        label=_("Lĩnh vực"),
-        required=False,
-        queryset=ContentArea.objects.all(),
-        empty_label=_("Mọi lĩnh vực"),
-        widget=forms.Select(attrs=SELECT),
-        error_messages={"invalid_choice": _("Lĩnh vực không có: chọn lại trong danh sách.")},
-    )
-    level = forms.ChoiceField(
-        label=_("Cấp"),
-        required=False,
-        choices=[("", _("Mọi cấp")), *Level.choices],
-        widget=forms.Select(attrs=SELECT),
-    )
-
-
-class FindingFilterForm(ListFilterForm):
-    kind = forms.ChoiceField(
-        label=_("Loại"),
-        required=False,
-        choices=[("", _("Mọi loại")), *FindingKind.choices],
-        widget=forms.Select(attrs=SELECT),
-    )
-    plan = forms.ModelChoiceField(
-        label=_("Kế hoạch"),
-        required=False,
-        queryset=Plan.objects.none(),
-        empty_label=_("Mọi kế hoạch"),
-        widget=forms.Select(attrs=SELECT),
-        error_messages={"invalid_choice": _("Kế hoạch không có: chọn lại trong danh sách.")},
-    )
-
-    field_order = ["year", "plan", "area", "kind", "level"]
-
-    def __init__(self, *args, plans, **kwargs):
-        """`plans`: those the user may read, offered in the plan filter."""
-        super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = plans.order_by("-year", "-number", "-pk")
-        self.fields["plan"].label_from_instance = lambda p: f"{p.number_display} ({p.year})"
-
-
-class RecommendationFilterForm(ListFilterForm):
-    status = forms.ChoiceField(
-        label=_("Tình trạng"),
-        required=False,
-        choices=[
-            ("", _("Tất cả")),
-            ("unresolved", _("Chưa khắc phục xong")),
-            ("overdue", _("Quá hạn")),
-            (RecommendationStatus.DONE, RecommendationStatus.DONE.label),
-            (RecommendationStatus.NOT_DONE, RecommendationStatus.NOT_DONE.label),
-        ],
-        widget=forms.Select(attrs=SELECT),
-    )
-
-    field_order = ["status", "year", "area", "level"]
 
 
 # Amending an issued plan ------------------------------------------------------------------------

@@ -157,9 +157,8 @@ def pages_of(membership) -> list[dict]:
     """The pages one person requests, with their weights and URLs in that person's scope."""
     from django.urls import reverse
 
-    from inspections import services
     from inspections.access import visible_plans
-    from inspections.models import ReportRequest
+    from inspections.models import Recommendation, ReportRequest
     from units.access import scope_for
     from units.models import Role
 
@@ -188,7 +187,7 @@ def pages_of(membership) -> list[dict]:
             .order_by("-plan__year", "-pk")
             .values_list("pk", flat=True)
         )
-        recommendations = services.recommendations_visible(scope).order_by("-pk")[:20]
+        recommendations = Recommendation.objects.visible_to(scope).order_by("-pk")[:20]
         urls["request-list"] = [reverse("requests:request-list")]
         urls["request-detail"] = [reverse("requests:request-detail", args=[pk]) for pk in requests]
         urls["recommendation-detail"] = [

@@ -65,9 +65,11 @@ KIND_CSS = {
 RANKING_RULE = gettext_lazy(
     "Xếp theo tỷ lệ khắc phục kiến nghị (đã khắc phục ÷ tổng số kiến nghị giao cho đơn vị), cao "
     "trước; bằng nhau thì theo tỷ lệ nộp báo cáo tự kiểm tra đúng hạn (có ít nhất một lần nộp "
-    "trong hạn ÷ số yêu cầu), rồi theo tên. Đơn vị không có kiến nghị nào tính là khắc phục "
-    "100%; đơn vị không được yêu cầu báo cáo tính là 0% đúng hạn. Hai đơn vị bằng nhau ở cả hai "
-    "tỷ lệ cùng hạng."
+    "trong hạn ÷ số yêu cầu). Đơn vị không có kiến nghị nào không tính tỷ lệ khắc phục (ghi "
+    "“không có kiến nghị”) và xếp sau các đơn vị có kiến nghị, theo tỷ lệ nộp đúng hạn; đơn vị "
+    "không được yêu cầu báo cáo tính là 0% đúng hạn. Các đơn vị bằng nhau ở mọi tiêu chí cùng "
+    "hạng (ghi “đồng hạng”, trong hạng xếp theo tên) và hạng sau là hạng kế tiếp. Kết quả kiểm "
+    "tra của một xã được tính cho chính xã đó, không cho huyện."
 )
 
 
@@ -125,6 +127,9 @@ class RankRow:
     done: int
     requests: int
     on_time: int
+    findings: int = 0  # at the unit's own visits (a commune's under the commune)
+    tied: bool = False  # shares its rank with another unit
+    links: dict[str, str] = field(default_factory=dict)  # the lists behind each figure
 
     @property
     def remediation_rate(self) -> float | None:
@@ -135,12 +140,11 @@ class RankRow:
         return rate(self.on_time, self.requests)
 
     @property
-    def sort_key(self) -> tuple[float, float]:
+    def sort_key(self) -> tuple[bool, float, float]:
+        """Units with recommendations first (a unit without any is not 100 % remedied), then
+        the remediation rate, then the on-time rate; higher first."""
         remediation = self.remediation_rate
-        return (
-            100.0 if remediation is None else remediation,
-            self.on_time_rate or 0.0,
-        )
+        return (remediation is not None, remediation or 0.0, self.on_time_rate or 0.0)
 
 
 @dataclass
@@ -249,6 +253,21 @@ class _Links:
 
     def agency(self, agency_id: int) -> str:
         return _url("units:agency-detail", agency_id)
+
+    def of_unit(self, agency_id: int) -> dict[str, str]:
+        """The lists behind a unit's figures in the ranking: its recommendations (all, done),
+        its self-inspection requests (those of the year, on time or not) and its findings."""
+        return {
+            "recommendations": _url(
+                "inspections:recommendation-list", year=self.year, agency=agency_id
+            ),
+            "done": _url(
+                "inspections:recommendation-list", year=self.year, agency=agency_id,
+                status=RecommendationStatus.DONE,
+            ),
+            "requests": _url("requests:request-list", year=self.year, agency=agency_id),
+            "findings": _url("inspections:finding-list", year=self.year, agency=agency_id),
+        }  # fmt: skip
 
     def dashboard(self, year: int) -> str:
         return _url("reports:dashboard", year=year, level=self.level)
@@ -541,9 +560,12 @@ def _comparison(
     return rows
 
 
-def _ranking(scope: Scope, recommendations, plan_ids: list[int], level: str, links: _Links):
-    """Units of the round ranked by remediation rate, then on-time self-inspection (two
-    queries; the rule is `RANKING_RULE`)."""
+def _ranking(
+    scope: Scope, recommendations, findings, plan_ids: list[int], level: str, links: _Links
+):
+    """Units of the round ranked by remediation rate, then on-time self-inspection, densely
+    (three queries; the rule is `RANKING_RULE`). A unit's findings are those of its own visits:
+    a commune's findings count under the commune, never under its district."""
     units: dict[int, dict] = {}
     for row in (
         recommendations.values("responsible_id", "responsible__name")
@@ -570,16 +592,26 @@ def _ranking(scope: Scope, recommendations, plan_ids: list[int], level: str, lin
             {"name": row["agency__name"], "recs": 0, "done": 0, "requests": 0, "on_time": 0},
         )
         unit["requests"], unit["on_time"] = row["n"], row["on_time"]
+    found = dict(
+        findings.filter(visit__plan_id__in=plan_ids)
+        .values_list("visit__agency_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     rows = [
         RankRow(0, pk, u["name"], links.agency(pk), u["recs"], u["done"], u["requests"],
-                u["on_time"])
+                u["on_time"], found.get(pk, 0), links=links.of_unit(pk))
         for pk, u in units.items()
     ]  # fmt: skip
-    rows.sort(key=lambda r: (-r.sort_key[0], -r.sort_key[1], r.name))
+    rows.sort(key=lambda r: (*(-k for k in r.sort_key), r.name))
     ranked: list[RankRow] = []
-    for i, row in enumerate(rows):
-        same = ranked and ranked[-1].sort_key == row.sort_key
-        ranked.append(replace(row, rank=ranked[-1].rank if same else i + 1))
+    for row in rows:
+        previous = ranked[-1] if ranked else None
+        if previous and previous.sort_key == row.sort_key:  # a tie: the same rank, both marked
+            ranked[-1] = replace(previous, tied=True)
+            ranked.append(replace(row, rank=previous.rank, tied=True))
+        else:  # dense: the next rank after a tie is the next number
+            ranked.append(replace(row, rank=previous.rank + 1 if previous else 1))
     return ranked
 
 
@@ -642,7 +674,7 @@ def dashboard(
         scope, board, findings, recommendations, links, [p.pk for p in all_plans]
     )
     if not is_unit:
-        board.ranking = _ranking(scope, current, plan_ids, level, links)  # 2 queries
+        board.ranking = _ranking(scope, current, findings, plan_ids, level, links)  # 3 queries
         board.ranking_rule = str(RANKING_RULE)
     return board
 

@@ -1,12 +1,17 @@
 """The app's lists as Excel or CSV: a plan's targets, the findings, the recommendations and the
 registry directories.
 
-Each export reads its rows from the same function as its page (`inspections.lists`,
-`units.lists`), with the same filters from the query string, and answers with the page's access
-check, so a download never holds a row the page would not show.
+Each export reads its rows from the same FilterSet or function as its page
+(`inspections.filters`, `units.lists`), with the same filters from the query string, and answers
+with the page's access check, so a download never holds a row the page would not show.
 """
 
 from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -15,35 +20,28 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from inspections.access import get_plan_for_user
-from inspections.lists import findings_filtered, recommendations_filtered, targets_listed
+from inspections.filters import (
+    ConclusionFilter,
+    FindingFilter,
+    PlanFilter,
+    RecommendationFilter,
+    RequestFilter,
+    VisitFilter,
+)
+from inspections.lists import targets_listed
+from inspections.models import ReportRequest
+from inspections.services import PROGRESS_STATES
 from reports.exports import Column, Kind, Table, export_response
+from units.filters import ListFilterSet, filters_text
 from units.lists import agencies_filtered, units_filtered
 
 
-def _filters_text(form: forms.Form) -> str:
-    """The filters in force, for the sheet's title: "Năm: 2024; Cấp: Cấp huyện". The as-of
-    date of the directories is in their title already."""
-    parts = []
-    for name, value in getattr(form, "cleaned_data", {}).items():
-        if value in (None, "") or name == "on":
-            continue
-        field = form.fields[name]
-        if isinstance(field, forms.ModelChoiceField):
-            shown = field.label_from_instance(value)
-        elif isinstance(field, forms.ChoiceField):
-            shown = dict(field.choices).get(value, value)
-        elif hasattr(value, "strftime"):
-            shown = value.strftime("%d/%m/%Y")
-        else:
-            shown = value
-        parts.append(f"{field.label}: {shown}")
-    return "; ".join(parts)
+def _title(title: str, filters_text: str) -> str:
+    return f"{title} ({filters_text})" if filters_text else title
 
 
-def _title(title: str, form: forms.Form, *, all_or_none: bool = False) -> str:
-    """`all_or_none`: the list ignores every filter when one is invalid (the directories)."""
-    filters = "" if all_or_none and form.errors else _filters_text(form)
-    return f"{title} ({filters})" if filters else title
+def _directory_title(title: str, form: forms.Form) -> str:
+    return _title(title, filters_text(form))
 
 
 @login_required
@@ -89,76 +87,98 @@ def target_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return export_response(table, fmt)
 
 
-@login_required
-@require_GET
-def finding_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The findings list with the page's filters, for whoever sees the list (a unit: its own,
-    once the conclusion notice is issued)."""
-    form, findings = findings_filtered(request)
-    table = Table(
-        title=_title("Kết quả kiểm tra", form),
-        columns=[
-            Column("Đơn vị được kiểm tra"),
-            Column("Cấp"),
-            Column("Kế hoạch"),
-            Column("Ngày kiểm tra", Kind.DATE),
-            Column("Lĩnh vực"),
-            Column("Loại"),
-            Column("Mức độ"),
-            Column("Nội dung"),
-            Column("Số kiến nghị", Kind.INTEGER),
-        ],
-        rows=[
-            [
-                f.visit.agency.name,
-                f.visit.agency.unit.get_level_display(),
-                f.visit.plan.number_display,
-                f.visit.date,
-                f.content_area.name if f.content_area else "",
-                f.get_kind_display(),
-                f.get_severity_display(),
-                f.description,
-                f.recommendation_count,
-            ]
-            for f in findings
-        ],
-        filename="ket-qua-kiem-tra",
-    )
-    return export_response(table, fmt)
+@dataclass(frozen=True)
+class ListExport:
+    """A list page's download: its FilterSet (the same rows in the same order), the sheet's
+    title and columns, and one row per object (`row(obj, today)`)."""
+
+    filterset: type[ListFilterSet]
+    title: str
+    filename: str
+    columns: list[Column]
+    row: Callable[[Any, datetime.date], list]
+
+
+def _request_state(r: ReportRequest, today: datetime.date) -> str:
+    if r.report_status:
+        return str(PROGRESS_STATES[r.report_status])
+    return str(PROGRESS_STATES["overdue" if today > r.deadline else "pending"])
+
+
+def _number(document) -> str:
+    return f"{document.number:02d}/{document.symbol}" if document.number else ""
+
+
+LISTS: dict[str, ListExport] = {
+    "plans": ListExport(
+        PlanFilter, "Kế hoạch kiểm tra", "ke-hoach-kiem-tra",
+        [Column("Số"), Column("Trích yếu"), Column("Năm", Kind.INTEGER),
+         Column("Cơ quan ban hành"), Column("Số đối tượng", Kind.INTEGER), Column("Trạng thái")],
+        lambda p, _today: [p.number_display, p.summary, p.year, p.issuer.name, p.target_count,
+                           p.get_status_display()],
+    ),
+    "requests": ListExport(
+        RequestFilter, "Báo cáo tự kiểm tra", "bao-cao-tu-kiem-tra",
+        [Column("Kế hoạch"), Column("Đơn vị"), Column("Cấp"), Column("Hạn nộp", Kind.DATE),
+         Column("Tình trạng")],
+        lambda r, today: [r.plan.number_display, r.agency.name,
+                          r.agency.unit.get_level_display(), r.deadline,
+                          _request_state(r, today)],
+    ),
+    "visits": ListExport(
+        VisitFilter, "Lịch kiểm tra", "lich-kiem-tra",
+        [Column("Ngày", Kind.DATE), Column("Từ"), Column("Đến"), Column("Đơn vị"),
+         Column("Cấp"), Column("Đoàn"), Column("Kế hoạch"), Column("Địa điểm"),
+         Column("Tình trạng")],
+        lambda v, _today: [v.date, v.start_time.strftime("%H:%M"), v.end_time.strftime("%H:%M"),
+                           v.agency.name, v.agency.unit.get_level_display(), v.team.name,
+                           v.plan.number_display, v.place, v.get_status_display()],
+    ),
+    "findings": ListExport(
+        FindingFilter, "Kết quả kiểm tra", "ket-qua-kiem-tra",
+        [Column("Đơn vị được kiểm tra"), Column("Cấp"), Column("Kế hoạch"),
+         Column("Ngày kiểm tra", Kind.DATE), Column("Lĩnh vực"), Column("Loại"),
+         Column("Mức độ"), Column("Nội dung"), Column("Số kiến nghị", Kind.INTEGER)],
+        lambda f, _today: [f.visit.agency.name, f.visit.agency.unit.get_level_display(),
+                           f.visit.plan.number_display, f.visit.date,
+                           f.content_area.name if f.content_area else "", f.get_kind_display(),
+                           f.get_severity_display(), f.description, f.recommendation_count],
+    ),
+    "recommendations": ListExport(
+        RecommendationFilter, "Kiến nghị sau kiểm tra", "kien-nghi",
+        [Column("Kiến nghị"), Column("Đơn vị thực hiện"), Column("Kế hoạch"),
+         Column("Ngày kiểm tra", Kind.DATE), Column("Hạn khắc phục", Kind.DATE),
+         Column("Số lần báo cáo", Kind.INTEGER), Column("Tình trạng"),
+         Column("Quá hạn", Kind.BOOLEAN)],
+        lambda r, today: [r.text, r.responsible.name, r.finding.visit.plan.number_display,
+                          r.finding.visit.date, r.due_date, r.report_count,
+                          r.get_status_display(), r.is_overdue(today)],
+    ),
+    "conclusions": ListExport(
+        ConclusionFilter, "Thông báo kết luận kiểm tra", "thong-bao-ket-luan",
+        [Column("Đơn vị"), Column("Cấp"), Column("Kế hoạch"), Column("Số"),
+         Column("Ngày ban hành", Kind.DATE), Column("Điều chỉnh, bổ sung", Kind.BOOLEAN),
+         Column("Trạng thái")],
+        lambda n, _today: [n.agency.name, n.agency.unit.get_level_display(),
+                           n.plan.number_display, _number(n), n.issued_on, n.amends_id is not None,
+                           n.get_status_display()],
+    ),
+}  # fmt: skip
 
 
 @login_required
 @require_GET
-def recommendation_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The recommendation list with the page's filters, for whoever sees the list."""
-    form, recommendations = recommendations_filtered(request)
+def list_export(request: HttpRequest, fmt: str, list_name: str) -> HttpResponse:
+    """A list with its page's filters (never its page number), for whoever sees the list: the
+    rows come from the same FilterSet, so the download holds exactly the rows the page lists."""
+    spec = LISTS[list_name]
+    filters = spec.filterset(request.GET, request=request)
     today = timezone.localdate()
     table = Table(
-        title=_title("Kiến nghị sau kiểm tra", form),
-        columns=[
-            Column("Kiến nghị"),
-            Column("Đơn vị thực hiện"),
-            Column("Kế hoạch"),
-            Column("Ngày kiểm tra", Kind.DATE),
-            Column("Hạn khắc phục", Kind.DATE),
-            Column("Số lần báo cáo", Kind.INTEGER),
-            Column("Tình trạng"),
-            Column("Quá hạn", Kind.BOOLEAN),
-        ],
-        rows=[
-            [
-                r.text,
-                r.responsible.name,
-                r.finding.visit.plan.number_display,
-                r.finding.visit.date,
-                r.due_date,
-                r.report_count,
-                r.get_status_display(),
-                r.is_overdue(today),
-            ]
-            for r in recommendations
-        ],
-        filename="kien-nghi",
+        title=_title(spec.title, filters.filters_text()),
+        columns=spec.columns,
+        rows=[spec.row(obj, today) for obj in filters.qs],
+        filename=spec.filename,
     )
     return export_response(table, fmt)
 
@@ -169,7 +189,7 @@ def unit_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The unit directory with the page's filters, valid on the same day."""
     form, day, units = units_filtered(request)
     table = Table(
-        title=_title(f"Đơn vị hành chính có hiệu lực ngày {day:%d/%m/%Y}", form, all_or_none=True),
+        title=_directory_title(f"Đơn vị hành chính có hiệu lực ngày {day:%d/%m/%Y}", form),
         columns=[
             Column("Mã"),
             Column("Tên"),
@@ -202,7 +222,7 @@ def agency_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The agency directory with the page's filters, valid on the same day."""
     form, day, agencies = agencies_filtered(request)
     table = Table(
-        title=_title(f"Cơ quan, đơn vị có hiệu lực ngày {day:%d/%m/%Y}", form, all_or_none=True),
+        title=_directory_title(f"Cơ quan, đơn vị có hiệu lực ngày {day:%d/%m/%Y}", form),
         columns=[
             Column("Mã"),
             Column("Tên"),

@@ -42,11 +42,17 @@ urlpatterns = [
     path("calendar/<str:token>.ics", views.visits_calendar, name="visits-calendar"),
     path("plans/<int:pk>/progress.<str:fmt>", views.progress_export, name="progress-export"),
     path("plans/<int:pk>/targets.<str:fmt>", table_exports.target_export, name="target-export"),
-    path("plans/findings.<str:fmt>", table_exports.finding_export, name="finding-export"),
-    path(
-        "plans/recommendations.<str:fmt>",
-        table_exports.recommendation_export,
-        name="recommendation-export",
+    # The list pages' downloads (`table_exports.LISTS`), with the page's filters.
+    *(
+        path(route, table_exports.list_export, {"list_name": list_name}, name=name)
+        for route, list_name, name in [
+            ("plans.<str:fmt>", "plans", "plan-list-export"),
+            ("plans/requests.<str:fmt>", "requests", "request-export"),
+            ("plans/visits.<str:fmt>", "visits", "visit-export"),
+            ("plans/findings.<str:fmt>", "findings", "finding-export"),
+            ("plans/recommendations.<str:fmt>", "recommendations", "recommendation-export"),
+            ("plans/conclusions.<str:fmt>", "conclusions", "conclusion-export"),
+        ]
     ),
     path("units.<str:fmt>", table_exports.unit_export, name="unit-export"),
     path("units/agencies.<str:fmt>", table_exports.agency_export, name="agency-export"),

@@ -4,37 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from units.models import AdministrativeUnit, Agency, Level, Membership
-from units.widgets import DateInput, FileInput
-
-
-class DirectoryFilterForm(forms.Form):
-    """Filters of the unit and agency directories (GET)."""
-
-    q = forms.CharField(label=_("Tìm theo tên hoặc mã"), required=False, max_length=100)
-    on = forms.DateField(
-        label=_("Hiệu lực ngày"),
-        required=False,
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        widget=DateInput,
-    )
-    level = forms.ChoiceField(
-        label=_("Cấp"), required=False, choices=[("", _("Mọi cấp")), *Level.choices]
-    )
-
-
-class UnitFilterForm(DirectoryFilterForm):
-    kind = forms.ChoiceField(
-        label=_("Loại"),
-        required=False,
-        choices=[("", _("Mọi loại")), *AdministrativeUnit.Kind.choices],
-    )
-
-
-class AgencyFilterForm(DirectoryFilterForm):
-    kind = forms.ChoiceField(
-        label=_("Loại"), required=False, choices=[("", _("Mọi loại")), *Agency.Kind.choices]
-    )
+from units.models import Membership
+from units.widgets import FileInput
 
 
 class ImportForm(forms.Form):

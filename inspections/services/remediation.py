@@ -41,16 +41,6 @@ from units.models import AdministrativeUnit, Agency
 from units.services import agencies_successors_on
 
 
-def recommendations_visible(scope):
-    """`Recommendation.objects.visible_to`, under the name `inspections.lists` imports."""
-    return Recommendation.objects.visible_to(scope)
-
-
-def findings_visible(scope):
-    """`Finding.objects.visible_to`, under the name `inspections.lists` imports."""
-    return Finding.objects.visible_to(scope)
-
-
 def remediation_report(
     *, recommendation: Recommendation, by, text: str, files: Iterable = ()
 ) -> RemediationReport:

@@ -127,9 +127,9 @@ def test_recommendation_list_query_count(visit, extra):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, {"status": "unresolved"})
     assert len(response.context["page"]) == extra
-    # session, user, membership (scope), lineage, count, page, content areas of the filter;
-    # session refresh (3)
-    assert len(queries) == 7 + 3
+    # session, user, membership (scope), lineage, count, counts per status, page, plans and
+    # content areas of the filter (no teams offered to a unit); session refresh (3)
+    assert len(queries) == 9 + 3
 
 
 @pytest.mark.parametrize("reports", [1, 5])

@@ -314,8 +314,8 @@ def _more_plans(n):
 @pytest.mark.parametrize("extra", [0, 30])
 def test_plan_list_query_count(extra):
     _more_plans(extra)
-    # session, user, membership, lineage, count, page (with target counts)
-    assert _queries(reverse("inspections:plan-list")) == 6 + SESSION_OVERHEAD
+    # session, user, membership, lineage, count, counts per status, page (with target counts)
+    assert _queries(reverse("inspections:plan-list")) == 7 + SESSION_OVERHEAD
 
 
 def _more_targets(plan, n):

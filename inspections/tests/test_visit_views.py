@@ -236,8 +236,9 @@ def test_my_visits_query_count(team, extra):
     url = reverse("inspections:my-visits")
     with CaptureQueriesContext(connection) as queries:
         client.get(url, {"date": "2023-09-01"})
-    # session, user, membership, lineage, month's visits, feed, count, page; session refresh (3)
-    assert len(queries) == 8 + 3
+    # session, user, membership, lineage, month's visits, feed, count, counts per status, page,
+    # the filter's plans and teams; session refresh (3)
+    assert len(queries) == 11 + 3
 
 
 @pytest.mark.parametrize(

@@ -13,14 +13,15 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from inspections.access import visit_opens
-from inspections.lists import findings_filtered
+from inspections.filters import FindingFilter
 from inspections.models import ConclusionNotice
 
 
 @login_required
 @require_GET
 def finding_list(request: HttpRequest) -> HttpResponse:
-    form, findings = findings_filtered(request)
+    filters = FindingFilter(request.GET, request=request)
+    findings = filters.qs
     # Where a row links to, computed in the page query: the visit page for whoever may open it
     # (`visit_opens`), otherwise the conclusion notice; a unit its issued notice, the only place
     # it reads findings.
@@ -36,4 +37,8 @@ def finding_list(request: HttpRequest) -> HttpResponse:
         visit_open=visit_opens(request.user), notice_id=Coalesce("amendment_id", Subquery(notice))
     )
     page = Paginator(findings, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "inspections/finding_list.html", {"form": form, "page": page})
+    return render(
+        request,
+        "inspections/finding_list.html",
+        {"form": filters.form, "page": page, "counts": filters.status_counts()},
+    )

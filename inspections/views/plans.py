@@ -21,12 +21,12 @@ from inspections.access import (
     get_plan_for_role,
     get_plan_for_user,
 )
+from inspections.filters import PlanFilter
 from inspections.forms import (
     CopyForm,
     IssueForm,
     LegalDocumentForm,
     NoteForm,
-    PlanFilterForm,
     PlanForm,
     PlanItemForm,
     TargetAddForm,
@@ -34,7 +34,7 @@ from inspections.forms import (
     TargetSearchForm,
 )
 from inspections.history import may_see_history, plan_history
-from inspections.lists import count_of, targets_listed
+from inspections.lists import targets_listed
 from inspections.models import (
     IssuedRendition,
     LegalDocument,
@@ -42,7 +42,6 @@ from inspections.models import (
     PlanAmendment,
     PlanItem,
     PlanStatus,
-    PlanTarget,
     PlanTeamAgency,
     TargetKind,
     point_label,
@@ -79,27 +78,16 @@ def _to_plan(plan: Plan, anchor: str = "") -> HttpResponse:
 @login_required
 @require_GET
 def plan_list(request: HttpRequest) -> HttpResponse:
-    form = PlanFilterForm(request.GET or None)
-    plans = (
-        Plan.objects.visible_to(request.user)
-        .select_related("issuer")
-        # Counted among the targets the user may see: a count must not reveal a secret one.
-        .annotate(target_count=count_of(PlanTarget.objects.visible_to(request.user), "plan"))
-        .order_by("-year", "-document_date", "-pk")
-    )
-    if form.is_bound and form.is_valid():
-        if form.cleaned_data["year"]:
-            plans = plans.filter(year=form.cleaned_data["year"])
-        if form.cleaned_data["status"]:
-            plans = plans.filter(status=form.cleaned_data["status"])
-    plans = narrowed("plans", plans, request.GET)  # ?todo=…, opened from the home's to-do
+    filters = PlanFilter(request.GET, request=request)
+    plans = narrowed("plans", filters.qs, request.GET)  # ?todo=…, opened from the home's to-do
     page = Paginator(plans, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "inspections/plan_list.html",
         {
-            "form": form,
+            "form": filters.form,
             "page": page,
+            "counts": filters.status_counts(),
             "can_create": can(request.user, Role.STAFF),
             "todo_title": selection_title("plans", request.GET),
         },

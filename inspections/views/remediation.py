@@ -24,9 +24,9 @@ from inspections.access import (
     may_open_visit,
     may_verify,
 )
+from inspections.filters import RecommendationFilter
 from inspections.forms import EvidenceForm, RemediationForm, VerificationForm
 from inspections.history import may_see_history, recommendation_history
-from inspections.lists import recommendations_filtered
 from inspections.models import (
     FindingEvidence,
     RecommendationStatus,
@@ -41,16 +41,17 @@ from units.models import Role
 @login_required
 @require_GET
 def recommendation_list(request: HttpRequest) -> HttpResponse:
-    form, recommendations = recommendations_filtered(request)
-    recommendations = narrowed("recommendations", recommendations, request.GET)
+    filters = RecommendationFilter(request.GET, request=request)
+    recommendations = narrowed("recommendations", filters.qs, request.GET)
     page = Paginator(recommendations, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "inspections/recommendation_list.html",
         {
-            "form": form,
+            "form": filters.form,
             "page": page,
             "today": timezone.localdate(),
+            "counts": filters.status_counts(),
             "todo_title": selection_title("recommendations", request.GET),
         },
     )

@@ -22,6 +22,7 @@ from inspections.access import (
     get_submission_for_user,
     is_reporter_of,
 )
+from inspections.filters import RequestFilter
 from inspections.forms import (
     FieldFormSet,
     OutlineForm,
@@ -38,7 +39,7 @@ from inspections.storage import stored_file_response
 from inspections.todo import narrowed, selection_title
 from inspections.views.common import refused
 from inspections.views.plans import issue_posted
-from units.access import PROVINCE_ROLES, require_role, scope_for
+from units.access import PROVINCE_ROLES, require_role
 from units.models import Role
 
 # Self-inspection ----------------------------------------------------------------------------
@@ -132,15 +133,8 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def request_list(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
-    requests = (
-        ReportRequest.objects.visible_to(scope)
-        .select_related("plan", "agency")
-        .order_by("-plan__year", "deadline", "agency__name")
-    )
-    if request.GET.get("unanswered"):  # the address of earlier to-do lists and mails
-        requests = services.unanswered(requests)
-    requests = narrowed("requests", requests, request.GET)
+    filters = RequestFilter(request.GET, request=request)
+    requests = narrowed("requests", filters.qs, request.GET)  # ?todo=…, from the home's to-do
     page = Paginator(requests, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     rows = services.plan_progress(None, ReportRequest.objects.filter(pk__in=[r.pk for r in page]))
     by_pk = {row.request.pk: row for row in rows}
@@ -148,8 +142,10 @@ def request_list(request: HttpRequest) -> HttpResponse:
         request,
         "inspections/request_list.html",
         {
+            "form": filters.form,
             "page": page,
             "rows": [by_pk[r.pk] for r in page],
+            "counts": filters.status_counts(),
             "todo_title": selection_title("requests", request.GET),
         },
     )

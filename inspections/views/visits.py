@@ -27,6 +27,7 @@ from inspections.access import (
     get_visit_for_user,
     may_record,
 )
+from inspections.filters import ConclusionFilter, VisitFilter
 from inspections.forms import (
     FindingForm,
     MinutesForm,
@@ -333,9 +334,8 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def my_visits(request: HttpRequest) -> HttpResponse:
     """Every visit the user may see, across plans, as a month or week calendar and a list."""
-    visits = narrowed("visits", Visit.objects.visible_to(request.user), request.GET).select_related(
-        "team", "agency", "plan"
-    )
+    filters = VisitFilter(request.GET, request=request)
+    visits = narrowed("visits", filters.qs, request.GET)
     view = "week" if request.GET.get("view") == "week" else "month"
     try:
         anchor = datetime.date.fromisoformat(request.GET.get("date", ""))
@@ -363,6 +363,8 @@ def my_visits(request: HttpRequest) -> HttpResponse:
         request,
         "inspections/my_visits.html",
         {
+            "form": filters.form,
+            "counts": filters.status_counts(),
             "page": page,
             "view": view,
             "anchor": anchor,
@@ -641,16 +643,18 @@ def _record_delete(request, visit: Visit, record) -> HttpResponse:
 @login_required
 @require_GET
 def conclusion_list(request: HttpRequest) -> HttpResponse:
-    notices = narrowed(
-        "conclusions", ConclusionNotice.objects.visible_to(request.user), request.GET
-    ).select_related("plan", "agency")
-    page = Paginator(
-        notices.order_by("-plan__year", "agency__name", "pk"), settings.PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    filters = ConclusionFilter(request.GET, request=request)
+    notices = narrowed("conclusions", filters.qs, request.GET)
+    page = Paginator(notices, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "inspections/conclusion_list.html",
-        {"page": page, "todo_title": selection_title("conclusions", request.GET)},
+        {
+            "form": filters.form,
+            "page": page,
+            "counts": filters.status_counts(),
+            "todo_title": selection_title("conclusions", request.GET),
+        },
     )
 
 

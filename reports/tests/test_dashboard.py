@@ -425,10 +425,47 @@ def test_ranking_follows_the_stated_rule():
     keys = [r.sort_key for r in rows]
     assert keys == sorted(keys, reverse=True)
     assert rows[0].rank == 1
-    for before, after in itertools.pairwise(rows):
-        assert after.rank == (
-            before.rank if after.sort_key == before.sort_key else rows.index(after) + 1
-        )
+    for before, after in itertools.pairwise(rows):  # dense: ties share a rank, then the next
+        tie = after.sort_key == before.sort_key
+        assert after.rank == (before.rank if tie else before.rank + 1)
+        assert (before.tied and after.tied) if tie else True
+    for row in rows:
+        assert row.tied == (sum(1 for r in rows if r.rank == row.rank) > 1)
+    # A unit without recommendations is not 100 % remedied: it comes after every unit with some.
+    without = [r for r in rows if not r.recommendations]
+    assert without and all(r.remediation_rate is None for r in without)
+    assert rows[-len(without) :] == without
+
+
+def test_ranking_shows_ties_units_without_recommendations_and_links_to_the_rows():
+    build(extra=1)
+    client = client_for("noivu")
+    response = client.get(URL, {"year": 2023})
+    board = response.context["board"]
+    assert "đồng hạng" in response.text and "không có kiến nghị" in response.text
+    # Every figure of a unit opens exactly the rows behind it.
+    for row in board.ranking:
+        if row.recommendations:
+            listed = client.get(row.links["recommendations"]).context["page"].paginator.count
+            assert listed == row.recommendations
+            done = client.get(row.links["done"]).context["page"].paginator.count
+            assert done == row.done
+        requests = client.get(row.links["requests"]).context["page"].paginator.count
+        assert requests == row.requests
+        found = client.get(row.links["findings"]).context["page"].paginator.count
+        assert found == row.findings
+
+
+def test_findings_of_a_commune_count_under_the_commune():
+    build()
+    board = board_for("noivu", year=2023)
+    by_name = {r.name: r for r in board.ranking}
+    thu_ba = agency_by_ref("30985/UBND", DAY)
+    an_bien = agency_by_ref("908/UBND", DAY)
+    assert by_name[thu_ba.name].findings == Finding.objects.filter(visit__agency=thu_ba).count()
+    assert by_name[an_bien.name].findings == Finding.objects.filter(visit__agency=an_bien).count()
+    commune = next(r for r in board.findings_by_level if r.key == "commune")
+    assert commune.total.value == Finding.objects.filter(visit__agency=thu_ba).count()
 
 
 # Scope --------------------------------------------------------------------------------------
@@ -618,10 +655,10 @@ def test_query_count_does_not_grow(extra):
     build(extra)
     # session, user, membership (scope), lineage; issued plans of the provinces (years and the
     # round), targets, requests, recommendations, findings, per year: targets, findings,
-    # requests, recommendations; ranking: recommendations and requests by unit; session
-    # refresh (3)
-    assert _queries("noivu", {"year": 2023}) == 4 + 11 + 3
-    assert _queries("noivu", {"year": 2023, "level": "district"}) == 4 + 11 + 3
+    # requests, recommendations; ranking: recommendations, requests and findings by unit;
+    # session refresh (3)
+    assert _queries("noivu", {"year": 2023}) == 4 + 12 + 3
+    assert _queries("noivu", {"year": 2023, "level": "district"}) == 4 + 12 + 3
 
 
 @pytest.mark.parametrize("extra", [0, 4])

@@ -16,6 +16,7 @@ def test_staff_search_a_unit_and_open_it(page: Page, site: str):
     page.on("pageerror", lambda e: problems.append(str(e)))
 
     sign_in(page, site, "noivu")
+    page.get_by_role("button", name="Tra cứu").click()  # the menu groups the directories
     page.get_by_role("link", name="Đơn vị hành chính", exact=True).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Đơn vị hành chính")
 

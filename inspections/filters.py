@@ -1,0 +1,315 @@
+"""The filters of the inspection lists (django-filter), one FilterSet per list: plans, requests
+(and the state of their submissions), visits, findings, recommendations and conclusion notices.
+
+Each list page and its Excel/CSV download build the same FilterSet from the query string, so a
+download holds exactly the rows the page lists, in the same order. The rows start from what the
+user may see (`rows`, from the models' and services' visibility rules): a filter only narrows
+them, so no value of the query string shows a row the user could not open. An invalid value shows
+its message on the page and is ignored; the other filters still apply."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from inspections import services
+from inspections.access import can, visible_plans
+from inspections.lists import count_of
+from inspections.models import (
+    ConclusionNotice,
+    ContentArea,
+    Deliverable,
+    Finding,
+    FindingKind,
+    Plan,
+    PlanTarget,
+    Recommendation,
+    RecommendationStatus,
+    RemediationReport,
+    ReportRequest,
+    Submission,
+    Team,
+    Visit,
+    VisitStatus,
+)
+from inspections.models.visits import UNRESOLVED
+from units.access import PROVINCE_ROLES
+from units.filters import (
+    FoldedSearchFilter,
+    ListFilterSet,
+    agency_filter,
+    level_filter,
+    status_filter,
+)
+
+
+def _plans(request: HttpRequest) -> QuerySet[Plan]:
+    if request is None:
+        return Plan.objects.none()
+    return visible_plans(request.user).order_by("-year", "-number", "-pk")
+
+
+def _teams(request: HttpRequest) -> QuerySet[Team]:
+    """Teams are offered to the province's Home Affairs and the teams, never to a unit."""
+    if request is None or not can(request.user, *PROVINCE_ROLES):
+        return Team.objects.none()
+    teams = Team.objects.filter(plan__in=visible_plans(request.user)).select_related("plan")
+    return teams.order_by("-plan__year", "pk")
+
+
+def year_filter(field_name: str) -> django_filters.NumberFilter:
+    return django_filters.NumberFilter(
+        field_name=field_name,
+        label=_("Năm"),
+        min_value=2000,
+        max_value=2100,
+        max_digits=4,
+        decimal_places=0,
+        error_messages={"invalid": _("Năm là một số, ví dụ 2024.")},
+    )
+
+
+def plan_filter(field_name: str) -> django_filters.ModelChoiceFilter:
+    return django_filters.ModelChoiceFilter(
+        field_name=field_name,
+        label=_("Kế hoạch"),
+        queryset=_plans,
+        empty_label=_("Mọi kế hoạch"),
+        error_messages={"invalid_choice": _("Kế hoạch không có: chọn lại trong danh sách.")},
+    )
+
+
+def team_filter(field_name: str) -> django_filters.ModelChoiceFilter:
+    return django_filters.ModelChoiceFilter(
+        field_name=field_name, label=_("Đoàn"), queryset=_teams, empty_label=_("Mọi đoàn")
+    )
+
+
+def area_filter(field_name: str) -> django_filters.ModelChoiceFilter:
+    return django_filters.ModelChoiceFilter(
+        field_name=field_name,
+        label=_("Lĩnh vực"),
+        queryset=ContentArea.objects.all(),
+        empty_label=_("Mọi lĩnh vực"),
+        error_messages={"invalid_choice": _("Lĩnh vực không có: chọn lại trong danh sách.")},
+    )
+
+
+def _choices_of(model) -> dict[str, tuple[str, Q]]:
+    """Every choice of the model's `status`, as the list's statuses."""
+    choices = model._meta.get_field("status").choices
+    return {value: (label, Q(status=value)) for value, label in choices}
+
+
+class InspectionListFilterSet(ListFilterSet):
+    """Plan labels as the plan list shows them: "23/KH-UBND (2023)"."""
+
+    def __init__(self, data, *, request):
+        super().__init__(data, request=request)
+        if "plan" in self.form.fields:
+            self.form.fields["plan"].label_from_instance = lambda p: (
+                f"{p.number_display} ({p.year})"
+            )
+
+
+class PlanFilter(InspectionListFilterSet):
+    year = year_filter("year")
+    status = status_filter(lambda: PlanFilter.statuses(), label=_("Trạng thái"))
+
+    class Meta:
+        model = Plan
+        fields: list[str] = []
+
+    @classmethod
+    def statuses(cls):
+        return _choices_of(Plan)
+
+    @classmethod
+    def rows(cls, request):
+        return (
+            visible_plans(request.user)
+            .select_related("issuer")
+            # Counted among the targets the user may see: a count must not reveal a secret one.
+            .annotate(target_count=count_of(PlanTarget.objects.visible_to(request.user), "plan"))
+            .order_by("-year", "-document_date", "-pk")
+        )
+
+
+class RequestFilter(InspectionListFilterSet):
+    """A request's state is the review of its latest report, or, with none, whether its
+    deadline has passed (`services.PROGRESS_STATES`)."""
+
+    status = status_filter(lambda: RequestFilter.statuses())
+    year = year_filter("plan__year")
+    plan = plan_filter("plan")
+    level = level_filter("agency__unit__level")
+    q = FoldedSearchFilter("agency")
+    agency = agency_filter("agency")
+    unanswered = django_filters.ChoiceFilter(
+        label=_("Trao đổi"),
+        choices=[("1", _("Đơn vị hỏi, chưa trả lời"))],
+        empty_label=_("Tất cả"),
+        method="filter_unanswered",
+    )
+
+    class Meta:
+        model = ReportRequest
+        fields: list[str] = []
+
+    @classmethod
+    def statuses(cls):
+        today = timezone.localdate()
+        labels = services.PROGRESS_STATES
+        states = {
+            "pending": Q(report_status__isnull=True, deadline__gte=today),
+            "overdue": Q(report_status__isnull=True, deadline__lt=today),
+        }
+        return {
+            value: (labels[value], states.get(value, Q(report_status=value))) for value in labels
+        }
+
+    @classmethod
+    def rows(cls, request):
+        latest = Submission.objects.filter(
+            request=OuterRef("pk"), deliverable=Deliverable.REPORT
+        ).order_by("-version")
+        return (
+            ReportRequest.objects.visible_to(request.user)
+            .select_related("plan", "agency__unit")
+            .annotate(report_status=Subquery(latest.values("status")[:1]))
+            .order_by("-plan__year", "deadline", "agency__name", "pk")
+        )
+
+    def filter_unanswered(self, queryset, _name, _value):
+        return services.unanswered(queryset)
+
+
+class VisitFilter(InspectionListFilterSet):
+    status = status_filter(lambda: VisitFilter.statuses())
+    year = year_filter("plan__year")
+    plan = plan_filter("plan")
+    team = team_filter("team")
+    level = level_filter("agency__unit__level")
+    q = FoldedSearchFilter("agency")
+    agency = agency_filter("agency")
+
+    class Meta:
+        model = Visit
+        fields: list[str] = []
+
+    @classmethod
+    def statuses(cls):
+        # Cancelled visits are not listed (`Visit.objects.visible_to`).
+        return {
+            value: (label, Q(status=value))
+            for value, label in VisitStatus.choices
+            if value != VisitStatus.CANCELLED
+        }
+
+    @classmethod
+    def rows(cls, request):
+        return (
+            Visit.objects.visible_to(request.user)
+            .select_related("team", "agency__unit", "plan")
+            .order_by("-date", "start_time", "pk")
+        )
+
+
+class FindingFilter(InspectionListFilterSet):
+    """Counted by kind (strength, shortcoming, good model): a finding has no status."""
+
+    status_param = "kind"
+    year = year_filter("visit__plan__year")
+    plan = plan_filter("visit__plan")
+    area = area_filter("content_area")
+    kind = status_filter(lambda: FindingFilter.statuses(), label=_("Loại"))
+    level = level_filter("visit__agency__unit__level")
+    team = team_filter("visit__team")
+    q = FoldedSearchFilter("visit__agency")
+    agency = agency_filter("visit__agency")
+
+    class Meta:
+        model = Finding
+        fields: list[str] = []
+
+    @classmethod
+    def statuses(cls):
+        return {value: (label, Q(kind=value)) for value, label in FindingKind.choices}
+
+    @classmethod
+    def rows(cls, request):
+        return (
+            Finding.objects.visible_to(request.user)
+            .select_related("visit__plan", "visit__agency__unit", "content_area")
+            .annotate(recommendation_count=count_of(Recommendation.objects, "finding"))
+            .order_by(
+                "-visit__plan__year", "-visit__date", "visit__agency__name",
+                "content_area__number", "pk",
+            )
+        )  # fmt: skip
+
+
+class RecommendationFilter(InspectionListFilterSet):
+    status = status_filter(lambda: RecommendationFilter.statuses())
+    year = year_filter("finding__visit__plan__year")
+    plan = plan_filter("finding__visit__plan")
+    area = area_filter("finding__content_area")
+    level = level_filter("responsible__unit__level")
+    team = team_filter("finding__visit__team")
+    q = FoldedSearchFilter("responsible")
+    agency = agency_filter("responsible")
+
+    class Meta:
+        model = Recommendation
+        fields: list[str] = []
+
+    @classmethod
+    def statuses(cls):
+        unresolved = Q(status__in=UNRESOLVED)
+        return {
+            "unresolved": (_("Chưa khắc phục xong"), unresolved),
+            "overdue": (_("Quá hạn"), unresolved & Q(due_date__lt=timezone.localdate())),
+            RecommendationStatus.DONE: (
+                RecommendationStatus.DONE.label, Q(status=RecommendationStatus.DONE)
+            ),
+            RecommendationStatus.NOT_DONE: (
+                RecommendationStatus.NOT_DONE.label, Q(status=RecommendationStatus.NOT_DONE)
+            ),
+        }  # fmt: skip
+
+    @classmethod
+    def rows(cls, request):
+        return (
+            Recommendation.objects.visible_to(request.user)
+            .select_related("responsible__unit", "finding__visit__plan")
+            .annotate(report_count=count_of(RemediationReport.objects, "recommendation"))
+            .order_by("due_date", "pk")
+        )
+
+
+class ConclusionFilter(InspectionListFilterSet):
+    status = status_filter(lambda: ConclusionFilter.statuses(), label=_("Trạng thái"))
+    year = year_filter("plan__year")
+    plan = plan_filter("plan")
+    level = level_filter("agency__unit__level")
+    q = FoldedSearchFilter("agency")
+    agency = agency_filter("agency")
+
+    class Meta:
+        model = ConclusionNotice
+        fields: list[str] = []
+
+    @classmethod
+    def statuses(cls):
+        return _choices_of(ConclusionNotice)
+
+    @classmethod
+    def rows(cls, request):
+        return (
+            ConclusionNotice.objects.visible_to(request.user)
+            .select_related("plan", "agency__unit")
+            .order_by("-plan__year", "agency__name", "pk")
+        )

@@ -17,7 +17,7 @@ from inspections.services import (
 )
 from reports.exports import Column, Kind, Table, export_response
 from reports.ical import visits_ics
-from reports.issued import rendition_for
+from reports.issued import rendition_for, served_pdf
 from reports.outline_document import outline_document
 from reports.plan_document import plan_document, plan_for_document
 from reports.rendering import render_docx, render_pdf
@@ -124,9 +124,11 @@ def _kept_or_live(record, fmt: str, build) -> HttpResponse:
     rendition = rendition_for(record)
     if rendition is None:
         return _document(build(), fmt)
-    stored = rendition.pdf if fmt == "pdf" else rendition.docx
-    with stored.open("rb") as file:
-        content = file.read()
+    if fmt == "pdf":
+        content = served_pdf(rendition)
+    else:
+        with rendition.docx.open("rb") as file:
+            content = file.read()
     content_type = "application/pdf" if fmt == "pdf" else DOCX
     return _file(content, content_type, f"{rendition.title}.{fmt}", fmt == "pdf")
 

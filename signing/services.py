@@ -309,7 +309,7 @@ def _check_is_the_issued_document(content: bytes, issued: bytes) -> None:
     their values."""
     if not content.startswith(b"%PDF"):
         _refuse("Tệp tải lên không phải là tệp PDF.")
-    if not content.startswith(issued) or len(content) == len(issued):
+    if not content.startswith(issued):
         _refuse(
             "Tệp đã ký không phải là văn bản đã ban hành: phần đầu của tệp khác với bản đã lưu "
             "khi ban hành (có thể tệp đã được in lại, chuyển đổi hoặc sửa trước khi ký). Hãy tải "

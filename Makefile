@@ -41,6 +41,7 @@ setup: system-deps venv
 	DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo_users
 	DEBUG=$${DEBUG:-true} $(PY) manage.py load_seed_plan
 	DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo_round
+	DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo_signatures
 
 # Reports its own duration, passed or failed (the suite should stay under 15 minutes on 2 cores).
 test: system-deps test-deps venv

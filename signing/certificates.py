@@ -125,15 +125,30 @@ def pkcs12_bytes(
     key: rsa.RSAPrivateKey,
     authority: Authority,
     *,
-    passphrase: bytes = DEMO_PASSPHRASE,
+    passphrase: bytes | None = DEMO_PASSPHRASE,
 ) -> bytes:
     return pkcs12.serialize_key_and_certificates(
         name=certificate.subject.rfc4514_string().encode(),
         key=key,
         cert=certificate,
         cas=[authority.certificate],
-        encryption_algorithm=serialization.BestAvailableEncryption(passphrase),
+        encryption_algorithm=serialization.BestAvailableEncryption(passphrase)
+        if passphrase
+        else serialization.NoEncryption(),
     )
+
+
+def sign_as_person(content: bytes, pkcs12: Path, field: str, passphrase: bytes | None) -> bytes:
+    """What a person's signing tool does with the offered PDF: sign its field, incrementally
+    (the demo and the tests; real people sign with their own token and software)."""
+    import io
+
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    signer = signers.SimpleSigner.load_pkcs12(str(pkcs12), passphrase=passphrase)
+    writer = IncrementalPdfFileWriter(io.BytesIO(content), strict=False)
+    metadata = signers.PdfSignatureMetadata(field_name=field)
+    return signers.PdfSigner(metadata, signer=signer).sign_pdf(writer).getvalue()
 
 
 def pem(certificate: x509.Certificate) -> str:
@@ -152,6 +167,21 @@ def common_name(certificate: asn1_x509.Certificate) -> str:
     """The subject's common name (the person or body), else the whole subject."""
     subject = certificate.subject.native
     return str(subject.get("common_name") or certificate.subject.human_friendly)
+
+
+def seal_png(diameter: int = 300) -> bytes:
+    """A test seal: red rings on a transparent background (the demo and the tests)."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (diameter, diameter), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((4, 4, diameter - 4, diameter - 4), outline=(220, 0, 0, 255), width=12)
+    draw.ellipse((60, 60, diameter - 60, diameter - 60), outline=(220, 0, 0, 255), width=6)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
 
 
 # --- The demo authority's files, under SIGNING_CERT_DIR/demo --------------------------------

@@ -3,31 +3,17 @@ issued and kept, its issuer set up to sign with a seal."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
-from PIL import Image, ImageDraw
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import signers
 
 from inspections.tests.factories import seed
 from reports.issued import rendition_store
 from signing import certificates
+from signing.certificates import seal_png
 from signing.models import SigningBody, TrustRoot
 from signing.services import PERSON_FIELD
-
-
-def seal_png(diameter: int = 300) -> bytes:
-    """A red ring on a transparent background, like a seal's image."""
-    image = Image.new("RGBA", (diameter, diameter), (0, 0, 0, 0))
-    draw = ImageDraw.Draw(image)
-    draw.ellipse((4, 4, diameter - 4, diameter - 4), outline=(220, 0, 0, 255), width=12)
-    draw.ellipse((60, 60, diameter - 60, diameter - 60), outline=(220, 0, 0, 255), width=6)
-    out = io.BytesIO()
-    image.save(out, "PNG")
-    return out.getvalue()
 
 
 class Pki:
@@ -48,14 +34,7 @@ class Pki:
 
 
 def person_sign(content: bytes, pkcs12: Path, field: str = PERSON_FIELD) -> bytes:
-    """What a person's signing tool does: sign the offered field, incrementally."""
-    signer = signers.SimpleSigner.load_pkcs12(str(pkcs12), passphrase=certificates.DEMO_PASSPHRASE)
-    writer = IncrementalPdfFileWriter(io.BytesIO(content), strict=False)
-    return (
-        signers.PdfSigner(signers.PdfSignatureMetadata(field_name=field), signer=signer)
-        .sign_pdf(writer)
-        .getvalue()
-    )
+    return certificates.sign_as_person(content, pkcs12, field, certificates.DEMO_PASSPHRASE)
 
 
 @pytest.fixture

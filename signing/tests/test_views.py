@@ -137,7 +137,7 @@ def test_a_refused_upload_says_why_in_vietnamese(pki, rendition):
     )  # fmt: skip
     assert response.status_code == 302
     text = client.get(page).text
-    assert "chưa có chữ ký số" in text, text[text.find("alert"):][:400]
+    assert "chưa có chữ ký số" in text, text[text.find("alert") :][:400]
     assert not SignedVersion.objects.exists()
 
 

@@ -194,16 +194,27 @@ def checks_from_json(stored: list[dict]) -> list[SignatureCheck]:
     return [SignatureCheck(**item) for item in stored]
 
 
-def uploaded_file_signatures(content: bytes) -> list[SignatureCheck]:
-    """The signatures of an uploaded PDF, checked once per file content."""
-    digest = _sha256(content)
-    checked = CheckedFile.objects.filter(sha256=digest).first()
-    if checked is None:
-        found = pdf_signatures(content) if content.startswith(b"%PDF") else []
+def uploaded_file_signatures(files: dict[str, object]) -> dict[str, list[SignatureCheck]]:
+    """The signatures of uploaded PDFs (a self-inspection report, an attachment), by SHA-256:
+    one query for those already checked; the others are read, checked once and kept."""
+    known = {
+        checked.sha256: checked.signatures
+        for checked in CheckedFile.objects.filter(sha256__in=list(files))
+    }
+    for digest, field in files.items():
+        if digest in known:
+            continue
+        try:
+            content = _read(field)
+        except OSError:
+            logger.warning("Uploaded file %s missing: signatures not checked", digest)
+            continue
+        found = [asdict(check) for check in pdf_signatures(content)]
         checked, _ = CheckedFile.objects.get_or_create(
-            sha256=digest, defaults={"signatures": [asdict(check) for check in found]}
+            sha256=digest, defaults={"signatures": found}
         )
-    return checks_from_json(checked.signatures)
+        known[digest] = checked.signatures
+    return {digest: checks_from_json(stored) for digest, stored in known.items()}
 
 
 # --- The issued document and its versions ---------------------------------------------------

@@ -102,3 +102,20 @@ def test_request_page_checks_files_in_one_query(sent, pki):  # noqa: F811
     # The page's own queries for three more versions are the same (prefetched); the signatures
     # of all four files are still one query.
     assert count() == one
+
+
+def test_a_plan_requiring_signatures_refuses_an_unsigned_report(sent, pki):  # noqa: F811
+    from django.core.exceptions import ValidationError
+
+    from inspections.models import Submission
+    from inspections.tests.factories import seed
+
+    plan = seed()
+    plan.require_signed_reports = True
+    plan.save(update_fields=["require_signed_reports"])
+    with pytest.raises(ValidationError) as refused:
+        _submit(pdf_bytes())
+    assert "yêu cầu báo cáo tự kiểm tra có chữ ký số" in refused.value.messages[0]
+    assert not Submission.objects.exists()
+    _submit(_signed(pki))
+    assert Submission.objects.count() == 1

@@ -45,6 +45,7 @@ setup: system-deps venv
 	DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo_users
 	DEBUG=$${DEBUG:-true} $(PY) manage.py load_seed_plan
 	DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo_round
+	DEBUG=$${DEBUG:-true} $(PY) manage.py load_demo_signatures
 
 # Reports its own duration, passed or failed (the suite should stay under 15 minutes on 2 cores).
 # The suite runs in parallel (pytest-xdist): one worker per core, at most 2 (TEST_WORKERS=0 runs

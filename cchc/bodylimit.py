@@ -44,6 +44,7 @@ UPLOAD_VIEWS = frozenset(
         "requests:submission-create",  # self-inspection report and its attachments
         "inspections:finding-evidence-add",  # evidence of a finding
         "inspections:remediation-create",  # remediation report and its evidence
+        "signing:person-upload",  # an issued document signed by the competent person
         "admin:units_administrativeunit_import",  # unit list (.csv / .xlsx)
         "admin:units_agency_import",  # agency list
     }

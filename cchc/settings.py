@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "units",
     "inspections",
     "reports",
+    "signing",  # digital signatures of issued documents (signing/README.md)
     "cchc.ops",  # find_orphans, backup, restore (no models)
 ]
 
@@ -257,6 +258,19 @@ STORAGES = {
         else "whitenoise.storage.ManifestStaticFilesStorage"
     },
 }
+
+# Digital signatures (signing/README.md). The bodies' PKCS#12 files (and the demo authority of
+# `make run`, in its demo/ folder) live in SIGNING_CERT_DIR, never in the database or the
+# repository; the passphrase and the token's PIN come from the environment only.
+SIGNING_CERT_DIR = env.path("SIGNING_CERT_DIR", default=BASE_DIR / "private" / "signing")
+SIGNING_PKCS12_PASSPHRASE = env.str("SIGNING_PKCS12_PASSPHRASE", default="")
+SIGNING_PKCS11_MODULE = env.str("SIGNING_PKCS11_MODULE", default="")
+SIGNING_PKCS11_TOKEN_LABEL = env.str("SIGNING_PKCS11_TOKEN_LABEL", default="")
+SIGNING_PKCS11_PIN = env.str("SIGNING_PKCS11_PIN", default="")
+# A time-stamping authority (RFC 3161) turns the body's signature into PAdES B-T.
+SIGNING_TSA_URL = env.str("SIGNING_TSA_URL", default="")
+# Fetch CRLs and OCSP answers named in certificates while validating (needs the network).
+SIGNING_FETCH_REVOCATION = env.bool("SIGNING_FETCH_REVOCATION", default=False)
 
 # Outside production WhiteNoise serves straight from the source folders, without collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING

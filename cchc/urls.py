@@ -24,5 +24,6 @@ urlpatterns = [
     path("plans/", include("inspections.urls")),
     path("requests/", include(request_patterns)),
     path("", include("reports.urls")),
+    path("signing/", include("signing.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -73,7 +73,8 @@ class PlanForm(VersionedForm):
         model = Plan
         fields = [
             "issuer", "year", "symbol", "place", "document_date", "summary", "preamble",
-            "communes_per_district", "self_inspection_threshold", "self_report_deadline",
+            "communes_per_district", "self_inspection_threshold", "require_signed_reports",
+            "self_report_deadline",
             "period_text", "period_start", "period_end", "standing_agency", "budget_note",
             "closing", "signing_authority", "signing_capacity", "signer_title", "signer_name",
             "recipients", "archive_initials", "archive_copies",

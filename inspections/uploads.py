@@ -567,6 +567,22 @@ def _refusal(code: str, params: dict[str, str]) -> ValidationError:
     return ValidationError(_REFUSALS[code], code=code, params=params)
 
 
+def has_digital_signature(file: Upload) -> bool:
+    """Whether the PDF carries at least one filled signature field (its validity is judged by
+    the signing app, which shows it); a Word or Excel file, or an unreadable PDF, has none."""
+
+    file.seek(0)
+    try:
+        with pikepdf.open(io.BytesIO(file.read())) as pdf:
+            form = pdf.Root.get("/AcroForm")
+            fields = list(form.get("/Fields", [])) if form is not None else []
+            return any(f.get("/FT") == "/Sig" and f.get("/V") is not None for f in fields)
+    except pikepdf.PdfError:
+        return False
+    finally:
+        file.seek(0)
+
+
 def _check_pdf(file: Upload, params: dict[str, str]) -> None:
     """Refuse a PDF that is cut short or has something glued after its end, that qpdf cannot
     open without repairing it, that is encrypted, has no pages, or whose objects name active

@@ -130,6 +130,21 @@ def issued_without_files(model: type[models.Model]) -> models.QuerySet:
     return KINDS[model][2]().exclude(Exists(kept)).order_by("pk")
 
 
+# Later forms of an issued PDF kept by other apps (the signing app's signed file): each takes the
+# rendition and gives the bytes to serve instead, or None. `reports` never imports those apps.
+pdf_providers: list[Callable[[IssuedRendition], bytes | None]] = []
+
+
+def served_pdf(rendition: IssuedRendition) -> bytes:
+    """The issued PDF as downloads serve it: the latest signed file once there is one."""
+    for provider in pdf_providers:
+        content = provider(rendition)
+        if content is not None:
+            return content
+    with rendition.pdf.open("rb") as file:
+        return file.read()
+
+
 def is_issued(document: models.Model) -> bool:
     return KINDS[type(document)][0](document)
 

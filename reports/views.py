@@ -27,7 +27,7 @@ from inspections.services import plan_progress, round_results
 from reports.amendment_document import amendment_document, amendment_for_document
 from reports.exports import Column, Kind, Table, content_disposition, export_response
 from reports.ical import visits_ics
-from reports.issued import rendition_for
+from reports.issued import rendition_for, served_pdf
 from reports.jobs import job_for_results_report
 from reports.models import Job
 from reports.outline_document import outline_document
@@ -140,9 +140,12 @@ def _kept_or_live(record, fmt: str, build) -> HttpResponse:
 
 
 def _kept(rendition: IssuedRendition, fmt: str) -> HttpResponse:
-    stored = rendition.pdf if fmt == "pdf" else rendition.docx
-    with stored.open("rb") as file:
-        content = file.read()
+    """The kept bytes; the PDF as signed once it is (`served_pdf`)."""
+    if fmt == "pdf":
+        content = served_pdf(rendition)
+    else:
+        with rendition.docx.open("rb") as file:
+            content = file.read()
     return _file(content, fmt, rendition.title)
 
 

@@ -270,6 +270,10 @@ KWARGS: dict[str, Kwargs] = {
     "reports:recommendation-export": fmt("csv"),
     "reports:unit-export": fmt("csv"),
     "reports:agency-export": fmt("csv"),
+    "signing:field-offer": ids(pk=lambda w: w.rendition.pk),
+    "signing:original": ids(pk=lambda w: w.rendition.pk),
+    "signing:person-upload": ids(pk=lambda w: w.rendition.pk),
+    "signing:body-sign": ids(pk=lambda w: w.rendition.pk),
 }
 
 # The same pages with Cà Mau's plan, unit or agency in place of ours (other ids unchanged: a
@@ -427,6 +431,10 @@ GET: dict[str, str] = {
     "reports:recommendation-export":        "L   200 200 200 200 200 200 200 200 200",
     "reports:unit-export":                  "L   200 200 200 200 200 200 200 200 200",
     "reports:agency-export":                "L   200 200 200 200 200 200 200 200 200",
+    "signing:field-offer":                  "L   200 200 200 403 403 403 403 403 404",
+    "signing:original":                     "L   200 200 200 200 200 200 200 200 404",
+    "signing:person-upload":                "L   405 405 405 405 405 405 405 405 405",
+    "signing:body-sign":                    "L   405 405 405 405 405 405 405 405 405",
     "admin:index":                          "L   200 L   L   L   L   L   L   L   L",
     "admin:inspections_plan_changelist":    "L   200 L   L   L   L   L   L   L   L",
     "admin:inspections_plan_change":        "L   200 L   L   L   L   L   L   L   L",
@@ -559,6 +567,8 @@ POST: dict[str, str] = {
     "requests:message-post":                "L   R   R   403 403 403 404 R   404 404",
     "requests:submission-accept":           "L   R   R   403 R   R   404 403 404 404",
     "requests:submission-return":           "L   R   R   403 R   R   404 403 404 404",
+    "signing:person-upload":                "L   R   R   R   403 403 403 403 403 404",
+    "signing:body-sign":                    "L   R   R   403 403 403 403 403 403 404",
 }
 
 POST_FOREIGN: dict[str, str] = {

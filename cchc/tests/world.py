@@ -30,6 +30,7 @@ from inspections.models import (
     FieldRole,
     Finding,
     FindingEvidence,
+    IssuedRendition,
     Minutes,
     Outline,
     OutlineField,
@@ -50,6 +51,7 @@ from inspections.models import (
 )
 from inspections.tests.test_uploads import pdf_bytes
 from inspections.uploads import check_upload
+from reports.issued import rendition_store
 from reports.models import Job, JobKind, JobStatus
 from units.models import AdministrativeUnit, Agency
 from units.services import agency_by_ref
@@ -102,6 +104,7 @@ class World:
     province: AdministrativeUnit  # Kiên Giang
     ca_mau: AdministrativeUnit
     ca_mau_agency: Agency
+    rendition: IssuedRendition  # the seed plan's kept files (signing pages)
 
 
 def build_world() -> World:
@@ -225,4 +228,5 @@ def build_world() -> World:
         province=unit("91", KG_2023),
         ca_mau=unit("96", AG_2026),
         ca_mau_agency=ca_mau_agency,
+        rendition=rendition_store(seed),
     )

@@ -100,6 +100,11 @@ class Plan(Versioned):
     self_inspection_threshold = models.DecimalField(
         _("tỷ lệ tự kiểm tra tối thiểu (%)"), max_digits=5, decimal_places=2, default=30
     )
+    require_signed_reports = models.BooleanField(
+        _("yêu cầu ký số"),
+        default=False,
+        help_text=_("Báo cáo tự kiểm tra phải là tệp PDF có chữ ký số của đơn vị"),
+    )
     self_report_deadline = models.DateField(
         _("hạn gửi báo cáo tự kiểm tra"),
         null=True,

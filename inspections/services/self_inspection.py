@@ -30,6 +30,7 @@ from inspections.services.lifecycle import issue
 from inspections.services.plans import lock_row
 from inspections.storage import checked_fields, files_saved_atomically
 from inspections.text import percent
+from inspections.uploads import has_digital_signature
 from units.models import Agency, Level
 
 # Self-inspection ----------------------------------------------------------------------------
@@ -173,6 +174,17 @@ def submission_create(
                 "giải trình vì sao chưa đạt."
             )
             % {"coverage": percent(coverage), "threshold": percent(threshold)}
+        )
+    if (
+        deliverable == Deliverable.REPORT
+        and request.plan.require_signed_reports
+        and not has_digital_signature(file)
+    ):
+        raise ValidationError(
+            _(
+                "Kế hoạch yêu cầu báo cáo tự kiểm tra có chữ ký số: hãy ký số tệp PDF của báo "
+                "cáo bằng chứng thư của đơn vị rồi tải lên lại."
+            )
         )
     submission = Submission(
         request=request,

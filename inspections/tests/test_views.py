@@ -345,6 +345,6 @@ def test_plan_pdf_query_count(extra, private_files):
     assert _queries(reverse("reports:plan-pdf", args=[draft_plan.pk])) == 9 + SESSION_OVERHEAD
     # The issued plan is rendered once, at its first download here (loaded without its files),
     # then served from the kept files: session, user, membership, lineage, plan (access), kept
-    # files
+    # files, its latest signed version (signing app; none here)
     _queries(reverse("reports:plan-pdf", args=[plan.pk]))
-    assert _queries(reverse("reports:plan-pdf", args=[plan.pk])) == 6 + SESSION_OVERHEAD
+    assert _queries(reverse("reports:plan-pdf", args=[plan.pk])) == 7 + SESSION_OVERHEAD

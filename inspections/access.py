@@ -29,6 +29,7 @@ from units.access import PROVINCE_ROLES, can, require_role, scope_for
 from units.models import Role
 
 __all__ = [
+    "REVIEWERS",
     "can",
     "get_notice_for_user",
     "get_plan_for_role",
@@ -42,6 +43,7 @@ __all__ = [
     "is_responsible_for",
     "may_open_visit",
     "may_record",
+    "may_see_history",
     "may_verify",
     "visible_plans",
     "visit_opens",
@@ -152,6 +154,18 @@ def is_responsible_for(user, recommendation: Recommendation) -> bool:
     """The reporter of the unit the recommendation is addressed to: it reports remediation."""
     scope = scope_for(user)
     return scope.is_reporter and scope.agency_id == recommendation.responsible_id
+
+
+# Self-inspection reviews and change history ----------------------------------------------------
+
+REVIEWERS = (Role.STAFF, Role.TEAM)
+"""Who accepts or returns a unit's self-inspection report."""
+
+
+def may_see_history(user) -> bool:
+    """Home Affairs staff and administrators. Leaders judge the document they are sent and see its
+    workflow steps; the team and the units see neither drafts' wording nor who typed it."""
+    return can(user, Role.STAFF)
 
 
 # Conclusion notices ---------------------------------------------------------------------------

@@ -4,7 +4,7 @@ as entries for the compact “Lịch sử thay đổi” section of that page.
 Each page reads one query per kind of record it shows (the plan, its items, its targets…), with
 the people and the related objects the labels need joined in, and computes the differences
 between consecutive versions in Python: the cost does not grow with the number of changes.
-Only Home Affairs staff and administrators see it (`may_see_history`).
+Only Home Affairs staff and administrators see it (`inspections.access.may_see_history`).
 """
 
 from __future__ import annotations
@@ -41,20 +41,11 @@ from inspections.models import (
     TeamTarget,
     Visit,
 )
-from units.access import scope_for
-from units.models import Role
 from units.templatetags.people import person_name
 
 # Bookkeeping that changes with every save and says nothing to a reader.
 NOT_SHOWN = {"id", "version", "updated_at", "created_at"}
 ACTIONS = {"+": gettext_lazy("Tạo"), "~": gettext_lazy("Sửa"), "-": gettext_lazy("Xóa")}
-
-
-def may_see_history(user) -> bool:
-    """Home Affairs staff and administrators. Leaders judge the document they are sent and see its
-    workflow steps; the team and the units see neither drafts' wording nor who typed it."""
-    scope = scope_for(user)
-    return scope.is_admin or scope.role == Role.STAFF
 
 
 @dataclass

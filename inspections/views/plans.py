@@ -20,6 +20,7 @@ from inspections.access import (
     can,
     get_plan_for_role,
     get_plan_for_user,
+    may_see_history,
 )
 from inspections.filters import PlanFilter
 from inspections.forms import (
@@ -33,7 +34,7 @@ from inspections.forms import (
     TargetForm,
     TargetSearchForm,
 )
-from inspections.history import may_see_history, plan_history
+from inspections.history import plan_history
 from inspections.lists import targets_listed
 from inspections.models import (
     IssuedRendition,

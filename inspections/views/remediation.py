@@ -22,11 +22,12 @@ from inspections.access import (
     get_visit_for_user,
     is_responsible_for,
     may_open_visit,
+    may_see_history,
     may_verify,
 )
 from inspections.filters import RecommendationFilter
 from inspections.forms import EvidenceForm, RemediationForm, VerificationForm
-from inspections.history import may_see_history, recommendation_history
+from inspections.history import recommendation_history
 from inspections.models import (
     FindingEvidence,
     RecommendationStatus,

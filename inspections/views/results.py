@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from inspections import services
-from inspections.access import can, get_plan_for_role
-from inspections.history import may_see_history, results_report_history
+from inspections.access import can, get_plan_for_role, may_see_history
+from inspections.history import results_report_history
 from inspections.locking import VersionedForm
 from inspections.models import FindingKind, IssuedRendition, NoticeStatus, ResultsReport
 from inspections.services.lifecycle import roles

@@ -16,11 +16,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from inspections import services
 from inspections.access import (
+    REVIEWERS,
     can,
     get_plan_for_role,
     get_request_for_user,
     get_submission_for_user,
     is_reporter_of,
+    may_see_history,
 )
 from inspections.filters import RequestFilter
 from inspections.forms import (
@@ -30,7 +32,7 @@ from inspections.forms import (
     SectionFormSet,
     SubmissionForm,
 )
-from inspections.history import may_see_history, request_history
+from inspections.history import request_history
 from inspections.models import (
     Outline,
     ReportRequest,
@@ -43,8 +45,6 @@ from units.access import PROVINCE_ROLES, require_role
 from units.models import Role
 
 # Self-inspection ----------------------------------------------------------------------------
-
-REVIEWERS = (Role.STAFF, Role.TEAM)
 
 
 @login_required

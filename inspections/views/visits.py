@@ -26,6 +26,7 @@ from inspections.access import (
     get_visit_for_recorder,
     get_visit_for_user,
     may_record,
+    may_see_history,
 )
 from inspections.filters import ConclusionFilter, VisitFilter
 from inspections.forms import (
@@ -36,7 +37,7 @@ from inspections.forms import (
     TeamMemberForm,
     VisitForm,
 )
-from inspections.history import may_see_history, notice_history, team_history, visit_history
+from inspections.history import notice_history, team_history, visit_history
 from inspections.locking import posted_version
 from inspections.models import (
     CalendarFeed,

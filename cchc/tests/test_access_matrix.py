@@ -500,7 +500,7 @@ POST: dict[str, str] = {
     "login":                                "200 200 200 200 200 200 200 200 200 200",
     "logout":                               "L   L   L   L   L   L   L   L   L   L",
     "password_change":                      "L   200 200 200 200 200 200 200 200 200",
-    "account-settings":                     "L   200 302 302 302 302 302 302 302 302",
+    "account-settings":                     "L   200 R   R   R   R   R   R   R   R",
     "password_reset":                       "200 200 200 200 200 200 200 200 200 200",
     "password_reset_confirm":               "200 200 200 200 200 200 200 200 200 200",
     "inspections:plan-create":              "L   200 200 403 403 403 403 403 403 200",

@@ -30,6 +30,7 @@ from inspections.models import (
     TeamTarget,
     Visit,
 )
+from inspections.outline_guidance import area_guidance
 from inspections.text import PLACEHOLDERS, unknown_placeholders
 from inspections.uploads import MultipleUploadField, UploadField
 from units.limits import MESSAGE, NOTE, PROSE, text_field
@@ -272,6 +273,39 @@ class OutlineForm(forms.ModelForm):
             "letter_symbol", "signer_capacity", "signer_title", "signer_name",
         ]  # fmt: skip
         widgets = {"target_deadline": DateInput, "guidance": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, areas=(), **kwargs):
+        """One pair of boxes per content area of the plan (`outline_guidance.plan_areas`): what
+        the unit reports, and the figures it gives (one a line), prefilled with the outline's
+        own text or the default."""
+        super().__init__(*args, **kwargs)
+        self.areas = list(areas)
+        for area in self.areas:
+            what, figures = area_guidance(self.instance, area)
+            self.fields[f"area_{area.pk}_what"] = text_field(
+                PROSE, label=_("%s — nội dung báo cáo") % area, required=False, initial=what,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )  # fmt: skip
+            self.fields[f"area_{area.pk}_figures"] = text_field(
+                NOTE, label=_("%s — số liệu (mỗi dòng một chỉ tiêu)") % area, required=False,
+                initial="\n".join(figures), widget=forms.Textarea(attrs={"rows": 2}),
+            )  # fmt: skip
+
+    def save(self, commit=True):
+        if self.areas:
+            data = self.cleaned_data
+            self.instance.area_guidance = {
+                str(area.pk): {
+                    "what": data[f"area_{area.pk}_what"].strip(),
+                    "figures": [
+                        line.strip()
+                        for line in data[f"area_{area.pk}_figures"].splitlines()
+                        if line.strip()
+                    ],
+                }
+                for area in self.areas
+            }
+        return super().save(commit)
 
 
 SectionFormSet = forms.inlineformset_factory(

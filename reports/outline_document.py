@@ -4,8 +4,10 @@ outline itself (đề cương) as its appendix.
 The outline follows the plan's content areas: the outline's own sections (editable by staff per
 plan, copied with it) in order, and under a section of results ("Kết quả thực hiện …") one
 numbered point per content area the plan covers, each saying what the unit must report and which
-figures it must give. The figures the product reads from the unit's report (the outline's fields,
-among them the two of the coverage rule) close it as a table, with the plan's threshold.
+figures it must give (staff edit these per plan on the outline page: `Outline.area_guidance`,
+else `inspections.outline_guidance.DEFAULT_AREA_GUIDANCE`). The figures the product reads from
+the unit's report (the outline's fields, among them the two of the coverage rule) close it as a
+table, with the plan's threshold.
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ import datetime
 
 from django.utils import timezone
 
-from inspections.models import ContentArea, Outline, PlanItem, point_label
+from inspections.models import ContentArea, Outline, point_label
+from inspections.outline_guidance import area_guidance, plan_areas
 from inspections.services import outline_sender
 from inspections.text import percent
 from reports.documents import (
@@ -33,53 +36,6 @@ from reports.plan_document import issuer_header, plan_reference
 # The drafting unit of the standing department's letters: its administrative reform division.
 DRAFTING_DIVISION = "CCHC"
 
-# What a unit reports under each content area of the 2021–2030 programme (Resolution 76/NQ-CP),
-# by the area's number: the matters to describe, then the figures to give.
-AREA_GUIDANCE: dict[int, tuple[str, list[str]]] = {
-    1: (
-        "Việc ban hành và thực hiện kế hoạch cải cách hành chính năm, kế hoạch tự kiểm tra; "
-        "tuyên truyền; gắn kết quả cải cách hành chính với thi đua, khen thưởng; xử lý trách "
-        "nhiệm người đứng đầu.",
-        ["Số nhiệm vụ trong kế hoạch cải cách hành chính năm; số đã hoàn thành"],
-    ),
-    2: (
-        "Việc xây dựng, ban hành, rà soát, kiểm tra văn bản quy phạm pháp luật thuộc thẩm quyền; "
-        "theo dõi thi hành pháp luật.",
-        ["Số văn bản quy phạm pháp luật đã ban hành; số văn bản đã rà soát; số văn bản phải xử lý"],
-    ),
-    3: (
-        "Việc công bố, công khai thủ tục hành chính; thực hiện cơ chế một cửa, một cửa liên "
-        "thông; giải quyết hồ sơ, xin lỗi người dân khi trễ hạn; tiếp nhận, xử lý phản ánh, "
-        "kiến nghị.",
-        [
-            "Tổng số hồ sơ tiếp nhận; số giải quyết đúng hạn; số trễ hạn; số văn bản xin lỗi",
-            "Số phản ánh, kiến nghị tiếp nhận; số đã xử lý",
-        ],
-    ),
-    4: (
-        "Việc sắp xếp tổ chức bộ máy; quy định chức năng, nhiệm vụ; thực hiện đề án vị trí việc "
-        "làm; phân cấp, ủy quyền.",
-        ["Số phòng, ban, đơn vị trực thuộc; số đầu mối giảm trong năm"],
-    ),
-    5: (
-        "Việc tuyển dụng, sử dụng, đánh giá, xếp loại cán bộ, công chức, viên chức; thực hiện "
-        "kỷ luật, kỷ cương hành chính và văn hóa công vụ.",
-        ["Số cán bộ, công chức, viên chức; số bị xử lý kỷ luật trong năm"],
-    ),
-    6: (
-        "Việc thực hiện cơ chế tự chủ tài chính; công khai ngân sách; quản lý, sử dụng tài sản "
-        "công.",
-        ["Số đơn vị sự nghiệp công lập tự chủ tài chính; số đơn vị đã công khai ngân sách"],
-    ),
-    7: (
-        "Việc ứng dụng công nghệ thông tin; cung cấp dịch vụ công trực tuyến; gửi, nhận văn bản "
-        "điện tử và sử dụng chữ ký số; số hóa hồ sơ, kết quả giải quyết thủ tục hành chính.",
-        [
-            "Số dịch vụ công trực tuyến toàn trình; tỷ lệ hồ sơ nộp trực tuyến (%)",
-            "Tỷ lệ văn bản gửi, nhận dưới dạng điện tử (%)",
-        ],
-    ),
-}
 RESULTS_SECTION = "kết quả thực hiện"
 SELF_ASSESSMENT = (
     "Tự đánh giá ưu điểm, tồn tại, hạn chế và nguyên nhân; tỷ lệ tự kiểm tra đạt được so với "
@@ -98,20 +54,8 @@ def subject(summary: str) -> str:
     return lower
 
 
-def plan_areas(outline: Outline) -> list[ContentArea]:
-    """The content areas the plan names in its points, else every area of the programme."""
-    chosen = {
-        area.pk: area
-        for item in PlanItem.objects.filter(plan=outline.plan).prefetch_related("content_areas")
-        for area in item.content_areas.all()
-    }
-    if chosen:
-        return sorted(chosen.values(), key=lambda a: a.number)
-    return list(ContentArea.objects.order_by("framework", "number"))
-
-
-def _area_blocks(area: ContentArea, position: int, depth: int) -> list[Block]:
-    what, figures = AREA_GUIDANCE.get(area.number, ("", []))
+def _area_blocks(outline: Outline, area: ContentArea, position: int, depth: int) -> list[Block]:
+    what, figures = area_guidance(outline, area)
     blocks = [Block(BlockStyle.ITEM, area.name, point_label(depth, position))]
     if what:
         blocks.append(Block(BlockStyle.PARAGRAPH, f"Nội dung báo cáo: {what}"))
@@ -121,7 +65,7 @@ def _area_blocks(area: ContentArea, position: int, depth: int) -> list[Block]:
 
 def outline_blocks(outline: Outline) -> list[Block]:
     """The outline's numbered sections, with the plan's content areas under them."""
-    areas = plan_areas(outline)
+    areas = plan_areas(outline.plan)
     sections = list(outline.sections.all())
 
     def covers(section, area) -> bool:
@@ -141,14 +85,14 @@ def outline_blocks(outline: Outline) -> list[Block]:
             blocks.append(Block(BlockStyle.PARAGRAPH, f"Nội dung báo cáo: {SELF_ASSESSMENT}"))
         own = [a for a in areas if covers(section, a)]
         for area in own:
-            what, figures = AREA_GUIDANCE.get(area.number, ("", []))
+            what, figures = area_guidance(outline, area)
             if what:
                 blocks.append(Block(BlockStyle.PARAGRAPH, f"Nội dung báo cáo: {what}"))
             blocks += [Block(BlockStyle.BULLET, f"Số liệu: {f}.", "-") for f in figures]
         if RESULTS_SECTION in section.title.casefold():
             rest = [a for a in areas if not any(covers(s, a) for s in sections)]
             for j, area in enumerate(rest):
-                blocks += _area_blocks(area, j, 1)
+                blocks += _area_blocks(outline, area, j, 1)
     if outline.wants_unit_plan:
         blocks.append(
             Block(

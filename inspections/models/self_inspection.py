@@ -37,6 +37,11 @@ class Outline(models.Model):
 
     plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="outline")
     guidance = LimitedTextField(_("hướng dẫn chung"), blank=True, max_length=PROSE)
+    # By content area id: {"what": the matters to report, "figures": [the figures to give]};
+    # an area not here takes `outline_guidance.DEFAULT_AREA_GUIDANCE`.
+    area_guidance = models.JSONField(
+        _("hướng dẫn theo lĩnh vực"), default=dict, blank=True, editable=False
+    )
     target_deadline = models.DateField(
         _("hạn nộp của đơn vị được kiểm tra"),
         help_text=_("Đơn vị không thuộc đối tượng kiểm tra nộp theo hạn ghi trong kế hoạch"),

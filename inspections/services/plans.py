@@ -500,6 +500,15 @@ def _copy_outline(source: Plan, plan: Plan, shift: int, moved) -> Outline | None
     copy = Outline.objects.create(
         plan=plan,
         guidance=moved(_("Hướng dẫn của đề cương"), outline.guidance),
+        area_guidance={
+            area: {
+                "what": moved(_("Đề cương, hướng dẫn theo lĩnh vực"), text["what"]),
+                "figures": [
+                    moved(_("Đề cương, số liệu theo lĩnh vực"), f) for f in text["figures"]
+                ],
+            }
+            for area, text in outline.area_guidance.items()
+        },
         target_deadline=_years_later(outline.target_deadline, shift),
         include_non_targets=outline.include_non_targets,
         wants_unit_plan=outline.wants_unit_plan,

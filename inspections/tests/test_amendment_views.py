@@ -318,3 +318,15 @@ def test_amendment_document_query_count(extra):
     # session (4), user, membership, lineage, the amendment (visibility), the amendment with
     # its plan and issuer, its team, its target changes
     assert _queries(path) == 11
+
+
+def test_the_admin_neither_changes_nor_deletes_an_issued_amendment(private_files):
+    amendment = issued()
+    admin = client_for("admin")
+    change = reverse("admin:inspections_planamendment_change", args=[amendment.pk])
+    assert admin.get(change).status_code == 200  # read-only
+    assert admin.post(change, {"form": "decision", "content": "x"}).status_code == 403
+    delete = reverse("admin:inspections_planamendment_delete", args=[amendment.pk])
+    assert admin.post(delete, {"post": "yes"}).status_code == 403
+    amendment.refresh_from_db()
+    assert amendment.form == "plan" and amendment.content == "Bổ sung đối tượng kiểm tra."

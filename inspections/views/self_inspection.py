@@ -37,6 +37,7 @@ from inspections.models import (
     Outline,
     ReportRequest,
 )
+from inspections.outline_guidance import plan_areas
 from inspections.storage import stored_file_response
 from inspections.todo import narrowed, selection_title
 from inspections.views.common import refused
@@ -54,7 +55,9 @@ def outline_edit(request: HttpRequest, pk: int) -> HttpResponse:
     outline = Outline.objects.filter(plan=plan).first() or Outline(
         plan=plan, target_deadline=plan.self_report_deadline or plan.document_date
     )
-    form = OutlineForm(request.POST or None, instance=outline, prefix="outline")
+    form = OutlineForm(
+        request.POST or None, instance=outline, prefix="outline", areas=plan_areas(plan)
+    )
     sections = SectionFormSet(request.POST or None, instance=outline, prefix="sections")
     fields = FieldFormSet(request.POST or None, instance=outline, prefix="fields")
     if request.method == "POST" and form.is_valid() and sections.is_valid() and fields.is_valid():

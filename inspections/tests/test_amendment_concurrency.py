@@ -1,0 +1,48 @@
+"""The same amendment issued twice at the same moment (threads, each with its own connection;
+SQLite and PostgreSQL): one number, its changes applied once, the other request told why, never
+a server error."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from cchc.test import client_for
+from inspections import services
+from inspections.models import NoticeStatus, PlanAmendment, PlanTarget
+from inspections.tests.factories import DAY, seed, user
+from inspections.tests.test_concurrency import concurrent, in_parallel, registry_committed
+from units.services import agency_by_ref
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]
+
+__all__ = ["registry_committed"]  # the fixture `concurrent` asks for
+
+
+@concurrent
+def test_the_same_amendment_issued_twice_at_once_takes_one_number_and_applies_once():
+    amendment = services.amendment_start(plan=seed(), by=user("noivu"))
+    health = agency_by_ref("91/SYT", DAY)
+    services.amendment_target_add(amendment=amendment, agency=health)
+    services.amendment_submit(amendment=amendment)
+    services.amendment_decide(amendment=amendment, by=user("lanhdao"), approve=True)
+    clients = [client_for("noivu") for _ in range(2)]
+    url = reverse("inspections:amendment-issue", args=[amendment.pk])
+
+    def issue(i: int) -> list[str]:
+        response = clients[i].post(url, {"document_date": "15/09/2023"})
+        assert response.status_code == 302, response.status_code
+        return [str(m) for m in get_messages(response.wsgi_request)]
+
+    said = in_parallel(2, issue)
+    assert all(isinstance(messages, list) for messages in said), said
+    flat = sorted(m for messages in said for m in messages)
+    assert flat == [
+        "Một người khác vừa thay đổi văn bản điều chỉnh kế hoạch này nên thao tác của bạn không "
+        "được thực hiện. Hãy tải lại trang và thử lại.",
+        "Đã ban hành; các điều chỉnh đã áp dụng vào kế hoạch.",
+    ], flat
+    amendment = PlanAmendment.objects.get(pk=amendment.pk)
+    assert amendment.status == NoticeStatus.ISSUED and amendment.number is not None
+    assert PlanTarget.objects.filter(plan=seed(), agency=health).count() == 1

@@ -280,3 +280,11 @@ def test_the_database_worker_runs_a_queued_job(settings, private_files):
         entries["KH-23-UBND-2023.pdf"]
         == client_for("noivu").get(reverse("reports:plan-pdf", args=[seed().pk])).content
     )
+
+
+@pytest.mark.parametrize(
+    ("persona", "shown"), [("noivu", True), ("lanhdao", True), ("doanvien", False)]
+)
+def test_the_issued_plan_offers_its_zip_to_staff_and_leaders(persona, shown):
+    html = client_for(persona).get(reverse("inspections:plan-detail", args=[seed().pk])).content
+    assert (reverse("reports:round-zip", args=[seed().pk]).encode() in html) is shown

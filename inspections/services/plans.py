@@ -333,6 +333,9 @@ def plan_copy(
         plan._state.adding = True
         plan.version = 0
         plan.issuer = issuer
+        if issuer.province_id != source.issuer.province_id:
+            # The place before the date is the new issuer's province ("An Giang, ngày …").
+            plan.place = issuer.province.short_name
         plan.year = year
         plan.document_date = document_date
         plan.number = None

@@ -27,6 +27,7 @@ from conftest import load_reference_and_demo_data
 from inspections import services
 from inspections.models import (
     IssuedNumber,
+    Minutes,
     NumberRegister,
     Plan,
     PlanStatus,
@@ -278,3 +279,36 @@ def test_which_database_errors_are_a_busy_page(message, sqlstate, busy):
     if sqlstate:
         error.__cause__ = _DriverError(sqlstate)
     assert is_lock_timeout(error) is busy
+
+
+@concurrent
+def test_six_minutes_issued_at_the_same_moment_take_six_numbers_of_one_register():
+    """Six documents, one register (the committee's BB-ĐKT of 2024): six distinct numbers,
+    none answered 500, none lost (`lifecycle.issue`)."""
+    plan, noivu = seed(), user("noivu")
+    team = services.team_create(plan=plan, name="Đoàn kiểm tra số 1", by=noivu)
+    targets = list(plan.targets.order_by("order", "pk")[:PARALLEL])
+    services.team_targets_assign(team=team, targets=targets)
+    visits = [
+        services.visit_schedule(
+            team=team, target=t, agency=t.agency, date=datetime.date(2024, 2, 5),
+            start_time=datetime.time(7 + i), end_time=datetime.time(8 + i), place="Hội trường",
+        )
+        for i, t in enumerate(targets)
+    ]  # fmt: skip
+    for visit in visits:
+        services.minutes_save(
+            visit=visit, by=noivu, team_attendees="Đoàn", unit_attendees="Đơn vị", checked="Hồ sơ"
+        )
+    clients = [client_for("noivu") for _ in visits]
+    statuses = in_parallel(
+        PARALLEL,
+        lambda i: (
+            clients[i].post(reverse("inspections:minutes-issue", args=[visits[i].pk])).status_code
+        ),
+    )
+    assert statuses == [302] * PARALLEL
+    numbers = Minutes.objects.filter(visit__in=visits).values_list("number", flat=True)
+    assert sorted(numbers) == list(range(1, PARALLEL + 1))
+    register = NumberRegister.objects.get(issuer=plan.issuer, year=2024, symbol="BB-ĐKT")
+    assert sorted(register.issued.values_list("number", flat=True)) == list(range(1, 7))

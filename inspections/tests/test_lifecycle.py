@@ -376,3 +376,13 @@ def test_the_schedule_notice_issued_through_the_team_page(team, visit):
     text = pdf_text(reverse("reports:schedule-notice", args=[team.plan.pk, team.pk, "pdf"]))
     assert "Số: 01/TB-ĐKT" in text and "ngày 20 tháng 01 năm 2024" in text
     assert "DỰ THẢO" not in text
+
+
+def test_a_copy_to_a_year_after_the_merger_is_dated_in_the_successor_s_place():
+    plan, notes = services.plan_copy(
+        source=seed(), year=2026, document_date=datetime.date(2026, 1, 5), by=user("noivu")
+    )
+    assert plan.issuer.name == "Ủy ban nhân dân tỉnh An Giang"
+    assert plan.place == "An Giang"
+    text = pdf_text(reverse("reports:plan-pdf", args=[plan.pk]))
+    assert "An Giang, ngày" in text and "Kiên Giang, ngày" not in text

@@ -105,14 +105,34 @@ def _choices_of(model) -> dict[str, tuple[str, Q]]:
 
 
 class InspectionListFilterSet(ListFilterSet):
-    """Plan labels as the plan list shows them: "23/KH-UBND (2023)"."""
+    """The status first, then the round; plan labels as the plan list shows them: "23/KH-UBND
+    (2023)"."""
 
     def __init__(self, data, *, request):
         super().__init__(data, request=request)
+        self.form.order_fields([self.status_param, "year", "plan"])
         if "plan" in self.form.fields:
             self.form.fields["plan"].label_from_instance = lambda p: (
                 f"{p.number_display} ({p.year})"
             )
+
+
+def round_filters(plan: str, unit: str) -> type[InspectionListFilterSet]:
+    """What the lists of a round's rows share: `year` and `plan` through the path `plan` to the
+    row's plan, the unit's `level`, the search `q` and the hidden `agency` through the path
+    `unit` to the row's agency."""
+    return type(
+        "RoundFilterSet",
+        (InspectionListFilterSet,),
+        {
+            "__module__": __name__,
+            "year": year_filter(f"{plan}__year"),
+            "plan": plan_filter(plan),
+            "level": level_filter(f"{unit}__unit__level"),
+            "q": FoldedSearchFilter(unit),
+            "agency": agency_filter(unit),
+        },
+    )
 
 
 class PlanFilter(InspectionListFilterSet):
@@ -138,16 +158,11 @@ class PlanFilter(InspectionListFilterSet):
         )
 
 
-class RequestFilter(InspectionListFilterSet):
+class RequestFilter(round_filters("plan", "agency")):
     """A request's state is the review of its latest report, or, with none, whether its
     deadline has passed (`services.PROGRESS_STATES`)."""
 
     status = status_filter(lambda: RequestFilter.statuses())
-    year = year_filter("plan__year")
-    plan = plan_filter("plan")
-    level = level_filter("agency__unit__level")
-    q = FoldedSearchFilter("agency")
-    agency = agency_filter("agency")
     unanswered = django_filters.ChoiceFilter(
         label=_("Trao đổi"),
         choices=[("1", _("Đơn vị hỏi, chưa trả lời"))],
@@ -187,14 +202,9 @@ class RequestFilter(InspectionListFilterSet):
         return services.unanswered(queryset)
 
 
-class VisitFilter(InspectionListFilterSet):
+class VisitFilter(round_filters("plan", "agency")):
     status = status_filter(lambda: VisitFilter.statuses())
-    year = year_filter("plan__year")
-    plan = plan_filter("plan")
     team = team_filter("team")
-    level = level_filter("agency__unit__level")
-    q = FoldedSearchFilter("agency")
-    agency = agency_filter("agency")
 
     class Meta:
         model = Visit
@@ -218,18 +228,13 @@ class VisitFilter(InspectionListFilterSet):
         )
 
 
-class FindingFilter(InspectionListFilterSet):
+class FindingFilter(round_filters("visit__plan", "visit__agency")):
     """Counted by kind (strength, shortcoming, good model): a finding has no status."""
 
     status_param = "kind"
-    year = year_filter("visit__plan__year")
-    plan = plan_filter("visit__plan")
     area = area_filter("content_area")
     kind = status_filter(lambda: FindingFilter.statuses(), label=_("Loại"))
-    level = level_filter("visit__agency__unit__level")
     team = team_filter("visit__team")
-    q = FoldedSearchFilter("visit__agency")
-    agency = agency_filter("visit__agency")
 
     class Meta:
         model = Finding
@@ -252,15 +257,10 @@ class FindingFilter(InspectionListFilterSet):
         )  # fmt: skip
 
 
-class RecommendationFilter(InspectionListFilterSet):
+class RecommendationFilter(round_filters("finding__visit__plan", "responsible")):
     status = status_filter(lambda: RecommendationFilter.statuses())
-    year = year_filter("finding__visit__plan__year")
-    plan = plan_filter("finding__visit__plan")
     area = area_filter("finding__content_area")
-    level = level_filter("responsible__unit__level")
     team = team_filter("finding__visit__team")
-    q = FoldedSearchFilter("responsible")
-    agency = agency_filter("responsible")
 
     class Meta:
         model = Recommendation
@@ -290,13 +290,8 @@ class RecommendationFilter(InspectionListFilterSet):
         )
 
 
-class ConclusionFilter(InspectionListFilterSet):
+class ConclusionFilter(round_filters("plan", "agency")):
     status = status_filter(lambda: ConclusionFilter.statuses(), label=_("Trạng thái"))
-    year = year_filter("plan__year")
-    plan = plan_filter("plan")
-    level = level_filter("agency__unit__level")
-    q = FoldedSearchFilter("agency")
-    agency = agency_filter("agency")
 
     class Meta:
         model = ConclusionNotice

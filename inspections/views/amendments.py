@@ -17,14 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from inspections import services
-from inspections.access import can, get_plan_for_role
+from inspections.access import can, get_plan_for_role, may_see_history
 from inspections.forms import (
     AmendmentEditForm,
     AmendmentRemovalForm,
     AmendmentTargetForm,
     IssueForm,
 )
-from inspections.history import amendment_history, may_see_history
+from inspections.history import amendment_history
 from inspections.models import AmendmentForm, IssuedRendition, NoticeStatus, PlanAmendment
 from inspections.services.lifecycle import roles
 from inspections.views.common import form_errors, refused

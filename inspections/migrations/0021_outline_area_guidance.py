@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('inspections', '0017_plan_amendments'),
+        ('inspections', '0020_plan_require_signed_reports'),
     ]
 
     operations = [

@@ -377,7 +377,7 @@ def test_the_schedule_notice_issued_through_the_team_page(team, visit):
 
 
 def test_a_copy_to_a_year_after_the_merger_is_dated_in_the_successor_s_place():
-    plan, notes = services.plan_copy(
+    plan, _notes = services.plan_copy(
         source=seed(), year=2026, document_date=datetime.date(2026, 1, 5), by=user("noivu")
     )
     assert plan.issuer.name == "Ủy ban nhân dân tỉnh An Giang"

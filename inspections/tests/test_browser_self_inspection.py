@@ -44,6 +44,7 @@ def test_outline_submission_return_and_accept(browser: Browser, site: str):
     staff.locator("#id_fields-1-role").select_option("coverage_done")
     staff.get_by_role("button", name="Lưu đề cương").click()
     expect(staff.get_by_role("alert").first).to_contain_text("Đã lưu đề cương")
+    staff.get_by_label("Ngày ban hành").fill("10/08/2023")  # the letter of the 2023 round
     staff.get_by_role("button", name="Gửi đề cương cho các đơn vị").click()
     expect(staff.get_by_role("alert").first).to_contain_text("Đã gửi đề cương")
     expect(staff.get_by_role("heading", level=1)).to_have_text("Tiến độ báo cáo tự kiểm tra")

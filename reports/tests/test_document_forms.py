@@ -33,7 +33,7 @@ HEADER_SPLIT_X = LEFT + 0.4 * (RIGHT - LEFT)
 # Types generated wholly from data: their dates are all in the dd/mm/yyyy form.
 GENERATED = ("decision", "outline", "schedule", "minutes", "conclusion", "results")
 DATE = re.compile(r"\d{2}/\d{2}/\d{4}")
-ISSUED = ("plan", "plan_decision", "decision", "outline", "conclusion", "results")
+ISSUED = ("plan", "plan_decision", "decision", "outline", "schedule", "conclusion", "results")
 
 
 @pytest.fixture(scope="module")
@@ -147,9 +147,10 @@ def test_an_issued_document_carries_its_number_and_date(files, name):
 
 
 @pytest.mark.parametrize("name", ("schedule", "minutes"))
-def test_notices_and_minutes_without_a_register_leave_the_number_blank(files, name):
-    """No register gives these a number yet: the blank is filled in by hand, as on a draft."""
-    assert re.match(r"Số: \s+/", files[name].document.number_symbol)
+def test_schedule_notices_and_minutes_are_numbered_in_the_team_s_registers(files, name):
+    """Issued through the lifecycle (the demo round issues both): numbered, never a draft."""
+    assert re.match(r"Số: \d{2,}/(TB|BB)-ĐKT$", files[name].document.number_symbol)
+    assert not files[name].document.draft
 
 
 # Decision forming a team ---------------------------------------------------------------------

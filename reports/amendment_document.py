@@ -162,7 +162,8 @@ def amendment_document(amendment: PlanAmendment) -> OfficialDocument:
         ),
         *content,
         *change_blocks(amendment),
-        Block(BlockStyle.PARAGRAPH, kept),
+        # The text of a document ends with "./." (Decree 30).
+        Block(BlockStyle.PARAGRAPH, f"{kept[:-1]}./."),
     ]
     return OfficialDocument(
         **common,

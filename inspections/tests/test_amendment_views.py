@@ -330,3 +330,25 @@ def test_the_admin_neither_changes_nor_deletes_an_issued_amendment(private_files
     assert admin.post(delete, {"post": "yes"}).status_code == 403
     amendment.refresh_from_db()
     assert amendment.form == "plan" and amendment.content == "Bổ sung đối tượng kiểm tra."
+
+
+def test_text_over_the_limit_is_refused_and_not_stored():
+    from units.limits import NOTE, PROSE
+
+    amendment = draft()
+    staff = client_for("noivu")
+    page = staff.get(url("amendment-detail", amendment))
+    answer = staff.post(
+        url("amendment-detail", amendment),
+        {"form": "plan", "content": "x" * (PROSE + 1), "signer_name": "A",
+         "version": page.context["form"]["version"].value()},
+    )  # fmt: skip
+    assert answer.status_code == 200 and "tối đa" in answer.content.decode()
+    services.amendment_submit(amendment=amendment)
+    refused = client_for("lanhdao").post(
+        url("amendment-return", amendment), {"note": "x" * (NOTE + 1)}, follow=True
+    )
+    assert "tối đa" in refused.content.decode()
+    amendment.refresh_from_db()
+    assert amendment.content == "Bổ sung đối tượng kiểm tra." and amendment.return_note == ""
+    assert amendment.status == NoticeStatus.SUBMITTED

@@ -154,9 +154,7 @@ def test_conclusion_list_query_count(visits, notices):
         issue_notice(visit.plan, visit.agency)
     # session, user, membership, lineage; count, counts per status, page, the filter's plans;
     # session refresh
-    assert queries_of("noivu", "inspections:conclusion-list", year="2023") == (
-        8 + SESSION_OVERHEAD
-    )
+    assert queries_of("noivu", "inspections:conclusion-list", year="2023") == (8 + SESSION_OVERHEAD)
 
 
 @pytest.mark.parametrize("level", ["district", ""])  # 7 requests, then every unit's

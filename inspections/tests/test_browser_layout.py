@@ -11,10 +11,8 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, expect
 
 from conftest import BROWSER_TEST, sign_in
-from inspections import services
-from inspections.models import TeamRole
-from inspections.tests.factories import DAY, schedule, seed, target, user
-from units.services import agency_by_ref
+from inspections.tests.factories import schedule
+from inspections.tests.test_remediation import recommend
 
 pytestmark = BROWSER_TEST
 PHONE = {"width": 390, "height": 844}
@@ -26,24 +24,12 @@ def _files_in_tmp(private_files):
 
 
 @pytest.fixture
-def visit(site):
-    """An Biên visited by Đoàn kiểm tra số 1 (doanvien leads it), with a finding and its
-    recommendation, nothing issued: the visit page offers its uploads."""
-    team = services.team_create(plan=seed(), name="Đoàn kiểm tra số 1", by=user("noivu"))
-    services.team_member_add(
-        team=team, user=user("doanvien"), full_name="Phạm Minh Tâm",
-        agency=agency_by_ref("91/STC", DAY), role=TeamRole.LEAD,
-    )  # fmt: skip
-    services.team_targets_assign(team=team, targets=[target("908/UBND")])
+def visit(site, team):
+    """An Biên visited by Đoàn kiểm tra số 1 (doanvien leads it, `team`), with a finding and its
+    recommendation, nothing issued: the visit page offers its uploads. `site` first: it loads
+    the data the team is made of."""
     visit = schedule(team, "908/UBND", datetime.date(2023, 9, 12))
-    finding = services.finding_add(
-        visit=visit, by=user("doanvien"), kind="shortcoming", severity="moderate",
-        description="Tồn tại: chậm trả kết quả hồ sơ.",
-    )  # fmt: skip
-    services.recommendation_add(
-        finding=finding, responsible=visit.agency, text="Khắc phục hồ sơ trễ hạn.",
-        deadline_kind="working_days", deadline_count=15,
-    )  # fmt: skip
+    recommend(visit)
     return visit
 
 

@@ -350,5 +350,5 @@ def test_text_over_the_limit_is_refused_and_not_stored():
     )
     assert "tối đa" in refused.content.decode()
     amendment.refresh_from_db()
-    assert amendment.content == "Bổ sung đối tượng kiểm tra." and amendment.return_note == ""
+    assert amendment.content == "Bổ sung đối tượng kiểm tra." and amendment.return_reason == ""
     assert amendment.status == NoticeStatus.SUBMITTED

@@ -304,7 +304,8 @@ def test_a_truncated_or_foreign_archive_is_said_damaged_and_changes_nothing(
 
 
 def _restore_into_new_sqlite(archive, folder) -> subprocess.CompletedProcess:
-    """`manage.py restore` in its own process, into a SQLite database file not created yet."""
+    """`manage.py restore` in its own process, into a SQLite database file not created yet (it
+    migrates the new database from scratch: minutes when the machine runs other tests too)."""
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{folder / 'moi.sqlite3'}",
@@ -314,7 +315,7 @@ def _restore_into_new_sqlite(archive, folder) -> subprocess.CompletedProcess:
     }
     return subprocess.run(
         [sys.executable, "manage.py", "restore", str(archive)],
-        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=300,
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
 
 

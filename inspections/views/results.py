@@ -85,8 +85,9 @@ def results_report(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _step(request, pk: int, role: Role, action, done: str) -> HttpResponse:
-    plan = get_plan_for_role(request.user, pk, role)
+def _step(request, pk: int, allowed: tuple[Role, ...], action, done: str) -> HttpResponse:
+    """A step of the report's lifecycle, for the roles `lifecycle.TYPES` allows it."""
+    plan = get_plan_for_role(request.user, pk, *allowed)
     report = ResultsReport.objects.filter(plan=plan).first()
     if report is None:
         messages.error(request, _("Chưa lập báo cáo kết quả: ghi nội dung và lưu trước."))

@@ -714,9 +714,10 @@ def conclusion_detail(request: HttpRequest, notice_pk: int) -> HttpResponse:
     )
 
 
-def _notice_step(request, notice_pk: int, role: Role, action, done: str) -> HttpResponse:
+def _notice_step(request, notice_pk: int, allowed: tuple[Role, ...], action, done) -> HttpResponse:
+    """A step of the notice's lifecycle, for the roles `lifecycle.TYPES` allows it."""
     notice = get_notice_for_user(request.user, notice_pk)
-    if not can(request.user, role):
+    if not can(request.user, *allowed):
         raise PermissionDenied
     try:
         action(notice)
@@ -739,7 +740,9 @@ def conclusion_submit(request: HttpRequest, notice_pk: int) -> HttpResponse:
             version=posted_version(request.POST),
         )
 
-    return _notice_step(request, notice_pk, Role.STAFF, submit, _("Đã gửi lãnh đạo duyệt."))
+    return _notice_step(
+        request, notice_pk, roles("conclusion", "submit"), submit, _("Đã gửi lãnh đạo duyệt.")
+    )
 
 
 @login_required

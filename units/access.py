@@ -38,6 +38,11 @@ class Scope:
         """A unit's reporter: sees what concerns their own agency only."""
         return self.role == Role.REPORTER
 
+    @property
+    def is_department(self) -> bool:
+        """Of the Department's own people (`PROVINCE_ROLES`), or an administrator."""
+        return self.is_admin or self.role in PROVINCE_ROLES
+
 
 PROVINCE_ROLES = (Role.STAFF, Role.LEADER, Role.TEAM)
 """The Department's own people: staff, leaders and inspection teams read every record of their

@@ -310,8 +310,9 @@ def test_the_notice_page_costs_the_same_however_many_amendments(visit, concluded
     listing = reverse("inspections:conclusion-list")
     with CaptureQueriesContext(connection) as queries:
         assert client.get(listing).status_code == 200
-    # session, user, membership, lineage, count, page; session refresh (3)
-    assert len(queries) == 6 + 3
+    # session, user, membership, lineage, count, page, the counts per status, the plans of the
+    # plan filter; session refresh (3)
+    assert len(queries) == 8 + 3
 
 
 def test_the_history_shows_who_issued_the_amendment_and_when(visit, concluded):

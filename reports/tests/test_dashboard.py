@@ -707,6 +707,7 @@ def test_home_query_count_does_not_grow_with_the_round(extra):
     with CaptureQueriesContext(connection) as queries:
         client.get("/")
     # session, user, membership (scope), lineage, membership with agency, unit counts, agency
-    # count, recent plans; key figures: issued plans, targets, requests, recommendations;
-    # to-do (a leader): plans to approve; session refresh (3)
-    assert len(queries) == 12 + 1 + 3
+    # count, recent plans; key figures: targets, requests, recommendations, the round's plan;
+    # to-do (a leader, `inspections.todo`): plans, conclusion notices and results reports
+    # waiting for approval, one count each; session refresh (3)
+    assert len(queries) == 12 + 3 + 3

@@ -10,20 +10,19 @@ from __future__ import annotations
 
 import http.client
 import os
-import socket
 import subprocess  # nosec B404
 import sys
 import tempfile
 import threading
 import time
-import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
-from django.db import connection
+
+from cchc.localserver import database_url, free_port
 
 WORKERS = 2
 CLIENT = "Python http.client, one thread per client, a new connection per request (gunicorn sync)"
@@ -34,23 +33,6 @@ class Target:
     key: str
     url: str
     user: object | None  # signed in as this user (None: anonymous)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def database_url() -> str:
-    """The URL of the database this process uses, for the server started beside it."""
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    host = urllib.parse.quote(db.get("HOST") or "", safe="")
-    auth = f"{db['USER']}@" if db.get("USER") else ""
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{auth}{host}{port}/{db['NAME']}"
 
 
 def session_cookie(user) -> str:
@@ -81,7 +63,7 @@ class Server:
     """gunicorn with WORKERS sync workers and the production settings, on a free loopback port."""
 
     def __init__(self, folder: Path) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.env = {
             **{k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE",)},
             "DATABASE_URL": database_url(),

@@ -11,7 +11,6 @@ import http.client
 import os
 import re
 import select
-import socket
 import subprocess
 import sys
 import time
@@ -20,30 +19,14 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
+from cchc.localserver import database_url, free_port
 from cchc.tests.test_body_limits import FORM, multipart_body
 
 MB = 1024 * 1024
 
 
 # --- on a real gunicorn ---------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    host = urllib.parse.quote(db.get("HOST") or "", safe="")
-    auth = f"{db['USER']}@" if db.get("USER") else ""
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{auth}{host}{port}/{db['NAME']}"
 
 
 def _worker_pids(master: int) -> list[int]:
@@ -70,11 +53,11 @@ def gunicorn(tmp_path_factory, django_db_setup):
     temporary = root / "tmp"
     temporary.mkdir()
     (root / "worker").mkdir()
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "TMPDIR": str(temporary),
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "SECRET_KEY": settings.SECRET_KEY,
         "ALLOWED_HOSTS": "127.0.0.1",
         "DEBUG": "false",

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import logging
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from cchc.client import ClientAddressLogFilter
+from cchc.localserver import free_port
 from cchc.test import AG_2026, client_for
 from inspections.models import Plan, PlanTeamAgency
 from units.services import agency_by_ref
@@ -103,12 +103,6 @@ def test_the_console_log_handler_carries_the_filter():
 # On gunicorn, in production mode, behind a forwarded header ----------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def gunicorn_behind_proxy(tmp_path):
     """gunicorn with the production settings and AXES_IPWARE_PROXY_COUNT=1, on its own SQLite
@@ -139,7 +133,7 @@ def gunicorn_behind_proxy(tmp_path):
         ["collectstatic", "--noinput", "-v0"],
     ):
         subprocess.run([*manage, *command], cwd=settings.BASE_DIR, env=env, check=True)
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "server.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "cchc.wsgi", "--bind", f"127.0.0.1:{port}",

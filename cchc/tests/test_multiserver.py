@@ -9,11 +9,9 @@ import concurrent.futures
 import datetime
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
-import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -23,6 +21,7 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 
+from cchc.localserver import database_url, free_port
 from conftest import load_reference_and_demo_data
 from inspections import services
 from inspections.models import Outline, OutlineField, Plan, Submission
@@ -36,20 +35,6 @@ pytestmark = [
     ),
 ]
 PDF = pdf_bytes()  # a well-formed one-page PDF: uploads are parsed
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    host = urllib.parse.quote(db.get("HOST") or "", safe="")
-    auth = f"{db['USER']}@" if db.get("USER") else ""
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{auth}{host}{port}/{db['NAME']}"
 
 
 @pytest.fixture(autouse=True)
@@ -66,7 +51,7 @@ def servers(tmp_path_factory, django_db_setup):
     storage.mkdir()
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "PRIVATE_MEDIA_ROOT": str(storage),
         # The servers and this process share sessions (signed with the key) through the database.
         "SECRET_KEY": settings.SECRET_KEY,
@@ -86,7 +71,7 @@ def servers(tmp_path_factory, django_db_setup):
     )  # fmt: skip
     processes, urls = [], []
     for _ in range(2):
-        port = _free_port()
+        port = free_port()
         processes.append(
             subprocess.Popen(
                 [

@@ -17,8 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from cchc.localserver import database_url
 from cchc.test import client_for
-from cchc.tests.test_body_limits_gunicorn import _database_url
 from conftest import load_reference_and_demo_data
 from inspections import services
 from inspections.models import IssuedRendition, Plan, ResultsReport
@@ -262,7 +262,7 @@ def test_the_database_worker_runs_a_queued_job(settings, private_files):
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "TESTING": "true",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "PRIVATE_MEDIA_ROOT": str(private_files),  # where this test's file fields are
         "LOG_LEVEL": "WARNING",
     }

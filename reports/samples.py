@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from inspections.models import ConclusionNotice, Minutes, Plan, ResultsReport
+from inspections.models import ConclusionNotice, Minutes, NoticeStatus, Plan, ResultsReport
 from inspections.services import round_results
+from reports.amendment_document import amendment_document, amendment_for_document
 from reports.documents import OfficialDocument
 from reports.outline_document import outline_document
 from reports.plan_document import plan_document, plan_for_document
@@ -18,14 +19,16 @@ from reports.visit_documents import (
     team_decision,
 )
 
-TYPES = ("plan", "decision", "outline", "schedule", "minutes", "conclusion", "results")
+TYPES = (
+    "plan", "decision", "outline", "schedule", "minutes", "conclusion", "results", "amendment",
+)  # fmt: skip
 
 
 def document_builders(plan: Plan) -> dict[str, Callable[[], OfficialDocument]]:
     """A builder per type that the plan has data for: the plan itself, its first team's decision
     and schedule notice, the outline's covering letter, the first minutes, the first issued
-    conclusion notice and the results report. Each builder runs its own queries, so timing it
-    times the whole document."""
+    conclusion notice, the results report and the plan's first issued amendment. Each builder
+    runs its own queries, so timing it times the whole document."""
     builders: dict[str, Callable[[], OfficialDocument]] = {
         "plan": lambda: plan_document(plan_for_document(plan.pk))
     }
@@ -50,4 +53,7 @@ def document_builders(plan: Plan) -> dict[str, Callable[[], OfficialDocument]]:
     report = ResultsReport.objects.filter(plan=plan).first()
     if report is not None:
         builders["results"] = lambda: results_document(report, round_results(plan))
+    amendment = plan.amendments.filter(status=NoticeStatus.ISSUED).order_by("pk").first()
+    if amendment is not None:
+        builders["amendment"] = lambda: amendment_document(amendment_for_document(amendment.pk))
     return builders

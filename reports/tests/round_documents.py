@@ -55,6 +55,42 @@ def build_round_documents() -> dict[str, OfficialDocument]:
     return {name: build() for name, build in builders.items()}
 
 
+def _amend_the_seed_plan() -> None:
+    """An issued amendment of the seed plan (the demo round has none): a department added."""
+    import datetime
+
+    from django.contrib.auth import get_user_model
+
+    from inspections import services
+    from inspections.models import Plan
+    from units.models import Agency, Level
+
+    User = get_user_model()
+
+    plan = Plan.objects.get(year=2023, number=23)
+    day = datetime.date(2023, 9, 1)
+    staff, leader = User.objects.get(username="noivu"), User.objects.get(username="lanhdao")
+    amendment = services.amendment_start(plan=plan, by=staff)
+    services.amendment_save(
+        amendment=amendment,
+        version=None,
+        content="Bổ sung một sở vào danh sách đối tượng kiểm tra năm 2023.",
+        signer_name="Nguyễn Thanh Nhân",
+    )
+    department = (
+        Agency.objects.filter(province_id=plan.province_id, unit__level=Level.PROVINCE)
+        .exclude(kind=Agency.Kind.COMMITTEE)
+        .exclude(pk__in=plan.targets.values("agency_id"))
+        .valid_on(day)
+        .order_by("name")
+        .first()
+    )
+    services.amendment_target_add(amendment=amendment, agency=department, reason="Theo chỉ đạo.")
+    services.amendment_submit(amendment=amendment)
+    services.amendment_decide(amendment=amendment, by=leader, approve=True)
+    services.amendment_issue(amendment=amendment, day=day, confirm=True, by=staff)
+
+
 def _plan_issued_by_decision() -> OfficialDocument:
     """The seed plan as if issued by the chairman's decision 23/QĐ-UBND (its symbol says so)."""
     from inspections.models import Plan
@@ -75,6 +111,7 @@ def render_round(folder: Path, blocker) -> dict[str, Rendered]:
         try:
             with transaction.atomic():
                 call_command("load_demo_round", stdout=io.StringIO())
+                _amend_the_seed_plan()
                 documents = build_round_documents()
                 documents["plan_decision"] = _plan_issued_by_decision()
                 for name, document in documents.items():

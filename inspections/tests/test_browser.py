@@ -67,7 +67,7 @@ def test_build_approve_issue_and_download(browser: Browser, site: str):
     staff.get_by_role("button", name="Cấp số và ban hành").click()
     expect(staff.get_by_role("alert").first).to_contain_text("Đã ban hành kế hoạch số 24/KH-UBND")
 
-    href = staff.get_by_role("link", name="Tải PDF").get_attribute("href")
+    href = staff.get_by_role("link", name="Tải PDF", exact=True).get_attribute("href")
     response = staff.request.get(f"{site}{href}")
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     text = PdfReader(io.BytesIO(response.body())).pages[0].extract_text()

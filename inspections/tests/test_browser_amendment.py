@@ -61,6 +61,7 @@ def test_an_unannounced_commune_added_by_amendment_stays_secret_until_its_day(
     leader.get_by_role("button", name="Duyệt").click()
     expect(leader.locator(".badge").first).to_have_text("Đã duyệt")
     staff.reload()
+    staff.get_by_label("Ngày ban hành").fill("01/09/2023")  # the 2023 plan's amendment
     staff.get_by_role("button", name="Cấp số và ban hành").click()
     expect(staff.get_by_role("alert").first).to_contain_text("Đã ban hành")
     amendment = PlanAmendment.objects.get()

@@ -50,7 +50,9 @@ def test_outline_submission_return_and_accept(browser: Browser, site: str):
     expect(staff.get_by_role("heading", level=1)).to_have_text("Tiến độ báo cáo tự kiểm tra")
 
     unit = signed_in(browser, site, "anbien")
-    unit.get_by_role("link", name="báo cáo tự kiểm tra theo Kế hoạch 23/KH-UBND").click()
+    # The unit's to-do leads to its request: the list filtered to the reports it has not sent.
+    unit.get_by_role("link", name="Báo cáo tự kiểm tra chưa nộp").click()
+    unit.get_by_role("link", name="Ủy ban nhân dân huyện An Biên").click()
     submit(unit, "4")
     expect(unit.get_by_role("alert").first).to_contain_text("Đã nộp lần 1")
     request_url = unit.url

@@ -64,6 +64,7 @@ def test_leader_approves_from_the_todo_and_staff_issue_from_theirs(
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text(AN_BIEN)
     rows.first.get_by_role("link").first.click()
+    staff.get_by_label("Ngày ban hành").fill("20/09/2023")  # a 2023 round: issued on its date
     staff.get_by_role("button", name="Cấp số và ban hành").click()
     expect(
         staff.get_by_role("alert").filter(has_text="Đã ban hành; đơn vị đã xem được thông báo.")

@@ -44,7 +44,9 @@ def flash(page: Page, text: str) -> None:
 
 def add_member(page: Page, role: str, user: str, name: str, title: str, agency: str) -> None:
     page.locator("#id_role").select_option(label=role)
-    page.locator("#id_user").select_option(label=user)
+    # Accounts are offered by name and title, the login in brackets.
+    account = page.locator("#id_user option", has_text=f"({user})")
+    page.locator("#id_user").select_option(value=account.get_attribute("value"))
     page.locator("#id_full_name").fill(name)
     page.locator("#id_title").fill(title)
     page.locator("#id_agency").select_option(label=agency)

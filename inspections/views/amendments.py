@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -22,7 +21,6 @@ from inspections.forms import (
     AmendmentEditForm,
     AmendmentRemovalForm,
     AmendmentTargetForm,
-    IssueForm,
 )
 from inspections.history import amendment_history
 from inspections.models import AmendmentForm, IssuedRendition, NoticeStatus, PlanAmendment
@@ -107,7 +105,6 @@ def amendment_detail(request: HttpRequest, amendment_pk: int) -> HttpResponse:
             "can_decide": can(request.user, Role.LEADER)
             and amendment.status == NoticeStatus.SUBMITTED,
             "can_issue": staff and amendment.status == NoticeStatus.APPROVED,
-            "issue_form": IssueForm(initial={"document_date": timezone.localdate()}),
             "issued": issued,
             "rendition": IssuedRendition.objects.of(amendment).first() if issued else None,
             "history": amendment_history(amendment) if may_see_history(request.user) else None,

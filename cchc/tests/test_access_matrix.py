@@ -104,8 +104,15 @@ def fingerprint() -> list[tuple]:
     """Row count and highest key of every table, history tables included (so that an update
     of a tracked row shows), in one query."""
     quote = connection.ops.quote_name
+
+    def highest(model) -> str:
+        column = quote(model._meta.pk.column)
+        if model._meta.pk.get_internal_type() in ("UUIDField", "CharField"):
+            return f"MAX(CAST({column} AS TEXT))"  # PostgreSQL has no MAX of a uuid
+        return f"CAST(MAX({column}) AS TEXT)"
+
     selects = [
-        f"SELECT '{model._meta.label}', COUNT(*), CAST(MAX({quote(model._meta.pk.column)}) AS TEXT)"
+        f"SELECT '{model._meta.label}', COUNT(*), {highest(model)}"
         f" FROM {quote(model._meta.db_table)}"
         for model in apps.get_models()
         if model._meta.managed and not model._meta.proxy

@@ -122,6 +122,7 @@ def test_team_visits_conclusion_remediation_and_reinspection(browser: Browser, s
     staff.get_by_label("Người ký", exact=True).fill("Nguyễn Thanh Nhân")
     staff.get_by_role("button", name="Lưu", exact=True).click()
     flash(staff, "Đã lưu.")
+    staff.locator("#id_decision_document_date").fill("25/08/2023")  # the 2023 round's date
     staff.get_by_role("button", name="Cấp số và ban hành quyết định").click()
     flash(staff, "Đã ban hành Quyết định số")
     expect(staff.get_by_text("Quyết định thành lập số")).to_be_visible()
@@ -197,6 +198,7 @@ def test_team_visits_conclusion_remediation_and_reinspection(browser: Browser, s
     expect(leader.locator(".badge").first).to_have_text("Đã duyệt")
 
     staff.goto(notice_url)
+    staff.get_by_label("Ngày ban hành").fill("20/09/2023")
     staff.get_by_role("button", name="Cấp số và ban hành").click()
     flash(staff, "Đã ban hành; đơn vị đã xem được thông báo.")
     expect(staff.locator(".badge").first).to_have_text("Đã ban hành")

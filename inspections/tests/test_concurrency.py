@@ -145,11 +145,14 @@ def test_the_same_plan_issued_twice_at_once_takes_one_number_and_says_why_once()
     said = in_parallel(2, issue)
     assert all(isinstance(messages, list) for messages in said), said
     flat = sorted(m for messages in said for m in messages)
-    assert flat == [
+    # The second is refused and told why: it waited on the first (the conflict), or it read the
+    # plan once the first had committed (already issued) — which one depends on timing.
+    assert len(flat) == 2 and "Đã ban hành kế hoạch số 01/KH-UBND." in flat, flat
+    assert {
         "Một người khác vừa thay đổi kế hoạch kiểm tra này nên thao tác của bạn không được thực "
         "hiện. Hãy tải lại trang và thử lại.",
-        "Đã ban hành kế hoạch số 01/KH-UBND.",
-    ], flat
+        "Kế hoạch kiểm tra số 01/KH-UBND đã ban hành.",
+    } & set(flat), flat
     plan.refresh_from_db()
     assert (plan.status, plan.number) == (PlanStatus.ISSUED, 1)
     register = NumberRegister.objects.get(issuer=plan.issuer, year=2026, symbol="KH-UBND")

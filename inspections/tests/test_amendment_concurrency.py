@@ -38,11 +38,14 @@ def test_the_same_amendment_issued_twice_at_once_takes_one_number_and_applies_on
     said = in_parallel(2, issue)
     assert all(isinstance(messages, list) for messages in said), said
     flat = sorted(m for messages in said for m in messages)
-    assert flat == [
+    amendment = PlanAmendment.objects.get(pk=amendment.pk)
+    # The second is refused and told why: it waited on the first (the conflict), or it read the
+    # amendment once the first had committed (already issued) — which one depends on timing.
+    assert len(flat) == 2 and "Đã ban hành; các điều chỉnh đã áp dụng vào kế hoạch." in flat, flat
+    assert {
         "Một người khác vừa thay đổi văn bản điều chỉnh kế hoạch này nên thao tác của bạn không "
         "được thực hiện. Hãy tải lại trang và thử lại.",
-        "Đã ban hành; các điều chỉnh đã áp dụng vào kế hoạch.",
-    ], flat
-    amendment = PlanAmendment.objects.get(pk=amendment.pk)
+        f"Văn bản điều chỉnh kế hoạch số {amendment.number_display} đã ban hành.",
+    } & set(flat), flat
     assert amendment.status == NoticeStatus.ISSUED and amendment.number is not None
     assert PlanTarget.objects.filter(plan=seed(), agency=health).count() == 1

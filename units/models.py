@@ -125,19 +125,33 @@ class UnitQuerySet(DatedQuerySet):
 
         New An Giang (2025) keeps the records of Kiên Giang and of the former An Giang.
         """
-        edges: dict[int, list[int]] = {}
-        for pred, succ in UnitSuccession.objects.filter(
-            successor__level=Level.PROVINCE, predecessor__level=Level.PROVINCE
-        ).values_list("predecessor_id", "successor_id"):
+        return _province_closure(province.pk, backwards=True)
+
+    def heir_ids(self, province_id: int) -> frozenset[int]:
+        """The province and every province that succeeded it, directly or not (one query): whose
+        people now act for it (Kiên Giang's documents are approved by new An Giang's leaders)."""
+        return _province_closure(province_id, backwards=False)
+
+
+def _province_closure(start: int, *, backwards: bool) -> frozenset[int]:
+    """`start` and the provinces reached through succession links, towards predecessors
+    (`backwards`) or successors."""
+    edges: dict[int, list[int]] = {}
+    for pred, succ in UnitSuccession.objects.filter(
+        successor__level=Level.PROVINCE, predecessor__level=Level.PROVINCE
+    ).values_list("predecessor_id", "successor_id"):
+        if backwards:
             edges.setdefault(succ, []).append(pred)
-        seen = {province.pk}
-        todo = [province.pk]
-        while todo:
-            for pred in edges.get(todo.pop(), []):
-                if pred not in seen:
-                    seen.add(pred)
-                    todo.append(pred)
-        return frozenset(seen)
+        else:
+            edges.setdefault(pred, []).append(succ)
+    seen = {start}
+    todo = [start]
+    while todo:
+        for other in edges.get(todo.pop(), []):
+            if other not in seen:
+                seen.add(other)
+                todo.append(other)
+    return frozenset(seen)
 
 
 class AdministrativeUnit(Generated, Dated):

@@ -15,7 +15,7 @@ from pathlib import Path
 from units.models import Role
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("cchc", "units", "inspections", "reports")
+APPS = ("cchc", "units", "inspections", "reports", "devtools")
 VALUES = {role.value for role in Role}
 FIELD_NAMES = {"team"}  # role values that are also names of fields
 

@@ -1,4 +1,4 @@
-"""The throughput section of `make bench` (reports/throughput.py), briefly: gunicorn with two
+"""The throughput section of `make bench` (devtools/throughput.py), briefly: gunicorn with two
 workers on the test database, /healthz and a signed-in page under a closed-loop client."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from conftest import load_reference_and_demo_data
+from devtools import bench, throughput
 from inspections.tests.factories import user
-from reports import bench, throughput
 
 
 @pytest.mark.django_db(transaction=True)  # the server reads the session this test commits

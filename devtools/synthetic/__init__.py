@@ -37,8 +37,7 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.db import connection, transaction
 
-from inspections.models import ContentFramework, Holiday, IssuedNumber, NumberRegister
-from reports.synthetic.base import (
+from devtools.synthetic.base import (
     BLOB_NAME,
     CODE_PREFIX,
     LAST_YEAR,
@@ -49,9 +48,10 @@ from reports.synthetic.base import (
     province_code,
     stamps_as_given,
 )
-from reports.synthetic.inventory import delete, existing, states, summary, synthetic_provinces
-from reports.synthetic.registry import province_build
-from reports.synthetic.rounds import Rounds
+from devtools.synthetic.inventory import delete, existing, states, summary, synthetic_provinces
+from devtools.synthetic.registry import province_build
+from devtools.synthetic.rounds import Rounds
+from inspections.models import ContentFramework, Holiday, IssuedNumber, NumberRegister
 
 SEED_PLAN = settings.BASE_DIR / "fixtures" / "plans" / "kh-23-ubnd-2023-kien-giang.json"
 

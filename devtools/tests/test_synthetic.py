@@ -14,6 +14,7 @@ from django.core.management.base import CommandError
 from django.db.models import Max
 from django.utils import timezone
 
+from devtools import bench, synthetic
 from inspections import services
 from inspections.models import (
     ConclusionNotice,
@@ -35,7 +36,6 @@ from inspections.models import (
     Visit,
     VisitStatus,
 )
-from reports import bench, synthetic
 from units.models import AdministrativeUnit, Agency, Level, Membership
 from units.text import fold
 

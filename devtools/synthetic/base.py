@@ -16,8 +16,8 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from devtools.synthetic.words import FAMILY, GIVEN, MIDDLE
 from inspections.models import Submission
-from reports.synthetic.words import FAMILY, GIVEN, MIDDLE
 from units.models import Agency
 
 CODE_PREFIX = "TN"  # "thử nghiệm": official codes are digits only

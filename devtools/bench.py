@@ -38,8 +38,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, reverse
 
+from devtools.synthetic import Params, synthetic_provinces
 from inspections.models import Finding, Plan, Recommendation, ReportRequest, Visit
-from reports.synthetic import Params, synthetic_provinces
 from units.access import scope_for
 from units.models import AdministrativeUnit, Agency, Membership, Role
 
@@ -354,14 +354,14 @@ def goals(sizes: list[Size], seed: Measure | None) -> list[dict]:
     return out
 
 
-# Throughput (reports/throughput.py): every HTML page at least this share of /healthz's requests
+# Throughput (devtools/throughput.py): every HTML page at least this share of /healthz's requests
 # per second, through gunicorn with 2 workers.
 THROUGHPUT_GOAL = 1 / 10
 
 
 def throughput_targets(size: Size) -> list:
     """The HTML pages measured at this size (answered 200), each with the person who opened it."""
-    from reports.throughput import Target
+    from devtools.throughput import Target
 
     return [
         Target(page.key, size.measures[page.key].url, size.people.get(page.role))

@@ -9,6 +9,20 @@ import math
 from collections import Counter
 from decimal import Decimal
 
+from devtools.synthetic.base import FILE_FIELDS, LAST_YEAR, Writer, at
+from devtools.synthetic.registry import Province
+from devtools.synthetic.words import (
+    ASSESSMENT,
+    GENERIC_CONTENT,
+    GOOD_MODELS,
+    PROPOSALS,
+    RECIPIENTS,
+    SEVERITIES,
+    SHORTCOMINGS,
+    STRENGTHS,
+    SUMMARY,
+    TEAM_AGENCIES,
+)
 from inspections.models import (
     ConclusionNotice,
     DeadlineKind,
@@ -51,20 +65,6 @@ from inspections.models import (
     VisitStatus,
 )
 from inspections.text import short_date
-from reports.synthetic.base import FILE_FIELDS, LAST_YEAR, Writer, at
-from reports.synthetic.registry import Province
-from reports.synthetic.words import (
-    ASSESSMENT,
-    GENERIC_CONTENT,
-    GOOD_MODELS,
-    PROPOSALS,
-    RECIPIENTS,
-    SEVERITIES,
-    SHORTCOMINGS,
-    STRENGTHS,
-    SUMMARY,
-    TEAM_AGENCIES,
-)
 
 MORNING = (datetime.time(8), datetime.time(11, 30))
 AFTERNOON = (datetime.time(14), datetime.time(16, 30))

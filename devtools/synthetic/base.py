@@ -137,10 +137,8 @@ class Writer:
         return number
 
     def workday(self, day: datetime.date) -> datetime.date:
-        """`day`, or the next working day."""
-        while not self.calendar.is_working_day(day):
-            day += datetime.timedelta(days=1)
-        return day
+        """`day`, or the next working day (the calendar's own rule for "due at once")."""
+        return self.calendar.add_working_days(day, 0)
 
     def later(self, day: datetime.date, low: int, high: int) -> datetime.date:
         return day + datetime.timedelta(days=self.rng.randint(low, high))

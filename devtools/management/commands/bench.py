@@ -127,7 +127,8 @@ class Command(BaseCommand):
                 f"{result['throughput']['server']} · {result['throughput']['client']} · tải "
                 f"{result['throughput']['load_average_before'][0]} → "
                 f"{result['throughput']['load_average_after'][0]} · RSS worker tối đa "
-                f"{result['throughput']['worker_peak_rss_mib']} MiB"
+                f"{result['throughput']['worker_peak_rss_mib']} MiB (mục tiêu ≤ "
+                f"{bench.WORKER_RSS_GOAL_MIB} MiB)"
             )
         self.stdout.write("")
         for size in sizes:

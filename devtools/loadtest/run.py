@@ -163,14 +163,14 @@ def pages_of(membership) -> list[dict]:
     """The pages one person requests, with their weights and URLs in that person's scope."""
     from django.urls import reverse
 
-    from inspections.access import visible_plans
-    from inspections.models import Recommendation, ReportRequest
+    from inspections.models import Plan, Recommendation, ReportRequest
     from units.access import scope_for
     from units.models import Role
 
     user = membership.user
     scope = scope_for(user)
-    plans = list(visible_plans(user).order_by("-year", "-pk").values_list("pk", flat=True))
+    plans = Plan.objects.visible_to(user).order_by("-year", "-pk")
+    plans = list(plans.values_list("pk", flat=True))
 
     def each_plan(name):
         return [reverse(name, args=[pk]) for pk in plans]

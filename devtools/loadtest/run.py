@@ -516,6 +516,9 @@ def print_report(result: dict) -> None:
     for message, n in load["failure_messages"].items():
         print(f"  failure ×{n}: {message}")
     print()
+    for goal in result["goals"]:
+        if not goal["met"]:
+            print(f"Goal missed: {goal['goal']} (measured {goal['measured']})")
     print(f"Verdict: {'OK' if result['ok'] else 'FAILED'} — {'; '.join(result['verdict'])}")
     print(f"Figures written to {RESULTS.relative_to(ROOT)}")
 
@@ -664,6 +667,17 @@ def main() -> int:
     ok = not verdict
     if ok:
         verdict = ["no server error, no failed request, worker memory stable"]
+    from devtools.bench import WORKER_RSS_GOAL_MIB
+
+    peaks = {str(w["pid"]): w["peak_mib"] for w in memory}
+    goals = [  # reported, never a reason to fail the run
+        {
+            "goal": f"worker memory ≤ {WORKER_RSS_GOAL_MIB} MiB during the load run (PDFs "
+            "included; peak RSS of each gunicorn worker)",
+            "measured": peaks,
+            "met": all(peak <= WORKER_RSS_GOAL_MIB for peak in peaks.values()),
+        }
+    ]
     result = {
         "date": started_at.isoformat(timespec="seconds"),
         "machine": machine(locust_version),
@@ -688,6 +702,7 @@ def main() -> int:
         "memory_samples": {str(pid): points for pid, points in sampler.samples.items()},
         "ok": ok,
         "verdict": verdict,
+        "goals": goals,
     }
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -32,9 +32,7 @@ import concurrent.futures
 import datetime
 import io
 import json
-import math
 import os
-import platform
 import secrets
 import shutil
 import signal
@@ -400,42 +398,19 @@ def memory_table(
 # --- The report ----------------------------------------------------------------------------
 
 
-def p95(times: list[float]) -> float:
-    """The 95th percentile by the nearest-rank method (as `manage.py bench`)."""
-    ordered = sorted(times)
-    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
-
-
 def machine(locust_version: str) -> dict:
-    import django
-    from django.db import connection
-
-    cpu = ""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as info:
-            cpu = next(
-                (line.split(":", 1)[1].strip() for line in info if line.startswith("model name")),
-                "",
-            )
-    except OSError:
-        pass
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        database = f"PostgreSQL {cursor.fetchone()[0]}"
+    """The benchmark's description of the machine (`devtools.bench.machine`), with the server's
+    and the load tool's versions."""
     import gunicorn
 
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": cpu or platform.machine(),
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "gunicorn": gunicorn.__version__,
-        "locust": locust_version,
-        "database": database,
-    }
+    from devtools.bench import machine as described
+
+    return {**described(), "gunicorn": gunicorn.__version__, "locust": locust_version}
 
 
 def summarize(raw: dict, elapsed: float) -> dict:
+    from devtools.bench import p95  # the nearest-rank method, as `manage.py bench`
+
     pages = {}
     for name, times in sorted(raw["times_ms"].items()):
         statuses = raw["page_statuses"][name]

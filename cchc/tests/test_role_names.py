@@ -24,7 +24,8 @@ def _sources():
     for app in APPS:
         for path in sorted((ROOT / app).rglob("*.py")):
             parts = path.relative_to(ROOT).parts
-            if "migrations" in parts or "tests" in parts:
+            # Not the load tool's own environment (devtools/loadtest/.venv, git-ignored).
+            if "migrations" in parts or "tests" in parts or ".venv" in parts:
                 continue
             yield path
 

@@ -192,3 +192,75 @@ class CheckedFile(models.Model):
 
     def __str__(self) -> str:
         return self.sha256
+
+
+def attachment_path(instance: AttachmentFile, filename: str) -> str:
+    return f"signing/attachments/{instance.rendition_id}/{filename}"
+
+
+class AttachmentFile(models.Model):
+    """The attachments of an issued document (its phụ lục, the outline sent with a letter, the
+    plan a decision issues) as a separate file: the issued PDF's pages from the first attachment
+    on, kept once with their SHA-256, and — once the records office signs it — the same file
+    with the body's signature without an image (Decree 30, appendix I), kept with its own hash.
+    A document without attachments keeps a row with no file (`first_page` empty), so its PDF is
+    read only once."""
+
+    rendition = models.OneToOneField(
+        IssuedRendition,
+        verbose_name=_("văn bản đã ban hành"),
+        on_delete=models.PROTECT,
+        related_name="attachment_file",
+    )
+    first_page = models.PositiveSmallIntegerField(
+        _("trang đầu của phần kèm theo (từ 1)"), null=True, blank=True
+    )
+    number_symbol = models.CharField(_("số, ký hiệu văn bản"), max_length=100, blank=True)
+    pdf = models.FileField(
+        _("tệp PDF kèm theo"), upload_to=attachment_path, storage=private_storage, max_length=300
+    )
+    pdf_sha256 = models.CharField(_("SHA-256 của tệp kèm theo"), max_length=64, blank=True)
+    signed_pdf = models.FileField(
+        _("tệp kèm theo đã ký số"),
+        upload_to=attachment_path,
+        storage=private_storage,
+        max_length=300,
+        blank=True,
+    )
+    signed_sha256 = models.CharField(_("SHA-256 của tệp đã ký"), max_length=64, blank=True)
+    signed_at = models.DateTimeField(_("thời gian ký"), null=True, blank=True)
+    body = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan ký"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    signatures = models.JSONField(_("chữ ký trong tệp"), default=list)
+    status = models.CharField(
+        _("kết quả kiểm tra"), max_length=10, choices=SignatureStatus, blank=True
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ký"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("tệp kèm theo văn bản")
+        verbose_name_plural = _("tệp kèm theo văn bản")
+
+    def __str__(self) -> str:
+        return f"{self.rendition} — kèm theo"
+
+    @property
+    def exists(self) -> bool:
+        return self.first_page is not None
+
+    @property
+    def is_signed(self) -> bool:
+        return bool(self.signed_sha256)

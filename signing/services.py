@@ -13,6 +13,7 @@ The issued bytes (`IssuedRendition.pdf`) stay the first revision of every signed
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import io
 import logging
@@ -441,9 +442,25 @@ def _seal_image(body: SigningBody) -> PdfImage:
         return PdfImage(image.convert("RGBA"))
 
 
-def _font_factory():
-    """Liberation Serif (full Vietnamese) for the text of the body's appearance, read into memory
-    (pyHanko's own factory leaves the font file open)."""
+@functools.cache
+def _font_bytes() -> bytes:
+    """The font scaled to 1,000 units per em: pyHanko writes the glyph widths and kerning in the
+    font's own units, which PDF reads as thousandths of an em (Liberation has 2,048: the text
+    would be drawn twice as wide as laid out)."""
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.scaleUpem import scale_upem
+
+    font = TTFont(io.BytesIO(FONT.read_bytes()))
+    if font["head"].unitsPerEm != 1000:
+        scale_upem(font, 1000)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def _font_factory(size: int = 6):
+    """Liberation Serif (full Vietnamese, Times New Roman's metrics) for the text of the body's
+    appearance, read into memory (pyHanko's own factory leaves the font file open)."""
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
 
     class InMemory(GlyphAccumulatorFactory):
@@ -452,12 +469,12 @@ def _font_factory():
                 obj_stream = writer.prepare_object_stream()
             return GlyphAccumulator(
                 writer=writer,
-                font_handle=io.BytesIO(FONT.read_bytes()),
+                font_handle=io.BytesIO(_font_bytes()),
                 font_size=self.font_size,
                 obj_stream=obj_stream,
             )
 
-    return InMemory(str(FONT), font_size=6)
+    return InMemory(str(FONT), font_size=size)
 
 
 def body_appearance(body: SigningBody, moment: datetime.datetime) -> tuple[TextStampStyle, dict]:
@@ -481,7 +498,13 @@ def body_appearance(body: SigningBody, moment: datetime.datetime) -> tuple[TextS
 
 
 def issuing_body(document: models.Model):
-    """The agency that issued the document (the plan's issuer unless the document has its own)."""
+    """The agency that issued the document (the plan's issuer unless the document has its own;
+    the outline's covering letter is the standing body's)."""
+    from inspections.models import Outline
+    from inspections.services import outline_sender
+
+    if isinstance(document, Outline):
+        return outline_sender(document)
     issuer = getattr(document, "issuer", None)
     if issuer is None:
         plan = getattr(document, "plan", None) or document.visit.plan

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.files.base import ContentFile
 
+from inspections.tests.conftest import outline, sent  # noqa: F401 (fixtures)
 from inspections.tests.factories import seed
 from reports.issued import rendition_store
 from signing import certificates

@@ -12,8 +12,10 @@ import subprocess
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.urls import reverse
 from pypdf import PdfReader
 
+from cchc.test import client_for
 from inspections.services import outline_sender
 from inspections.tests.factories import user
 from reports.issued import rendition_store
@@ -134,3 +136,61 @@ def test_signed_once_and_only_with_the_bodys_credential(pki, letter):
         attachments.attachment_sign(rendition=letter, by=user("noivu"))
     assert "Chưa cấu hình chữ ký số" in refused.value.messages[0]
     assert not AttachmentFile.objects.get(rendition=letter).is_signed
+
+
+def _url(name: str, rendition) -> str:
+    return reverse(f"signing:{name}", args=[rendition.pk])
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [(None, 302), ("noivu", 200), ("lanhdao", 200), ("doanvien", 200), ("tuphap", 200),
+     ("camau", 404), ("admin", 200)],
+)  # fmt: skip
+def test_attachment_download_matrix(letter, persona, status):
+    response = client_for(persona).get(_url("attachment", letter))
+    assert response.status_code == status
+    if status == 200:
+        assert response.content == _read(attachments.attachment_for(letter).pdf)
+    if persona is None:
+        assert "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [(None, 302), ("lanhdao", 403), ("doanvien", 403), ("tuphap", 403), ("camau", 404)],
+)
+def test_attachment_sign_refused_to_others(pki, sender_body, letter, persona, status):
+    pki.trust()
+    assert client_for(persona).post(_url("attachment-sign", letter)).status_code == status
+    assert not AttachmentFile.objects.filter(signed_sha256__gt="").exists()
+
+
+def test_attachment_steps_refuse_the_wrong_method(letter):
+    assert client_for("noivu").post(_url("attachment", letter)).status_code == 405
+    assert client_for("noivu").get(_url("attachment-sign", letter)).status_code == 405
+
+
+def test_the_office_signs_the_attachment_from_the_letters_page(pki, sender_body, letter):
+    pki.trust()
+    page = reverse("inspections:outline-edit", args=[letter.document.plan_id])
+    before = client_for("noivu").get(page).text
+    assert _url("attachment", letter) in before and "Tệp kèm theo chưa được ký số" in before
+    assert _url("attachment-sign", letter) in before
+    unsigned = client_for("tuphap").get(_url("attachment", letter)).content
+
+    response = client_for("noivu").post(_url("attachment-sign", letter), {"next": page})
+    assert response.status_code == 302 and response["Location"] == page
+    signed = client_for("tuphap").get(_url("attachment", letter))
+    assert signed.content.startswith(unsigned) and len(signed.content) > len(unsigned)
+    assert "kem-theo-da-ky.pdf" in signed["Content-Disposition"]
+
+    shown = client_for("noivu").get(page).text
+    assert shown.count("attachment-signature signature-valid") == 1
+    assert "SỞ NỘI VỤ TỈNH KIÊN GIANG (THỬ NGHIỆM)" in shown and "+07:00" in shown
+    assert _url("attachment-sign", letter) not in shown  # signed once
+    # A second request (another tab) changes nothing and says why.
+    office = client_for("noivu")
+    office.post(_url("attachment-sign", letter), {"next": page})
+    assert "đã có chữ ký số của cơ quan" in office.get(page).text
+    assert AttachmentFile.objects.get().signed_sha256 == services._sha256(signed.content)

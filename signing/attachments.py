@@ -16,15 +16,11 @@ import io
 import re
 from dataclasses import asdict
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
 from pyhanko.pdf_utils.text import TextBoxStyle
-from pyhanko.sign import fields, signers, timestamps
-from pyhanko.sign.general import SigningError
 from pyhanko.stamp import TextStampStyle
 from pypdf import PdfReader, PdfWriter
 
@@ -150,30 +146,14 @@ def attachment_sign(*, rendition: IssuedRendition, by) -> AttachmentFile:
     content = services._read(attachment.pdf)
     box = stamp_box(content)
     moment = timezone.now()
-    tsa = settings.SIGNING_TSA_URL
-    pdf_signer = signers.PdfSigner(
-        signers.PdfSignatureMetadata(
-            field_name=ATTACHMENT_FIELD,
-            subfilter=fields.SigSeedSubFilter.PADES,
-            name=body.agency.name,
-        ),
-        signer=services._body_signer(body),
-        stamp_style=stamp_style(),
-        timestamper=timestamps.HTTPTimeStamper(tsa) if tsa else None,
-        new_field_spec=fields.SigFieldSpec(ATTACHMENT_FIELD, on_page=0, box=box.as_tuple()),
+    signed = services.body_signature(
+        body,
+        content,
+        field=ATTACHMENT_FIELD,
+        box=box,
+        style=stamp_style(),
+        params={"number": attachment.number_symbol, "time": services.iso_vietnam(moment)},
     )
-    writer = IncrementalPdfFileWriter(io.BytesIO(content), strict=False)
-    try:
-        signed = pdf_signer.sign_pdf(
-            writer,
-            appearance_text_params={
-                "number": attachment.number_symbol,
-                "time": services.iso_vietnam(moment),
-            },
-        ).getvalue()
-    except SigningError as error:
-        services.logger.exception("Attachment signature failed")
-        services._refuse(f"Không ký được bằng chứng thư của cơ quan: {error}")
     checks = services.pdf_signatures(signed)
     attachment.signatures = [asdict(check) for check in checks]
     attachment.status = services._worst(checks)

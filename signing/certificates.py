@@ -208,9 +208,9 @@ def pkcs12_signer(path: Path, passphrase: bytes | None) -> signers.SimpleSigner:
     return signer
 
 
-def pkcs11_signer(key_label: str):
-    """The body's key on a PKCS#11 token or HSM (SIGNING_PKCS11_MODULE, _TOKEN_LABEL, _PIN).
-    The session stays open for the life of the signer; pyHanko closes it with the signer."""
+def pkcs11_session():
+    """A logged-in session on the PKCS#11 token or HSM of the settings (SIGNING_PKCS11_MODULE,
+    _TOKEN_LABEL, _PIN); the caller closes it."""
     from pyhanko.sign import pkcs11
 
     module = settings.SIGNING_PKCS11_MODULE
@@ -219,9 +219,15 @@ def pkcs11_signer(key_label: str):
             "Chữ ký của cơ quan dùng thiết bị PKCS#11 nhưng chưa đặt SIGNING_PKCS11_MODULE "
             "(đường dẫn thư viện của thiết bị, ví dụ /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so)."
         )
-    session = pkcs11.open_pkcs11_session(
+    return pkcs11.open_pkcs11_session(
         module,
         token_criteria=pkcs11.TokenCriteria(label=settings.SIGNING_PKCS11_TOKEN_LABEL or None),
         user_pin=settings.SIGNING_PKCS11_PIN or None,
     )
+
+
+def pkcs11_signer(session, key_label: str):
+    """The body's key and certificate on the token, both under `key_label`."""
+    from pyhanko.sign import pkcs11
+
     return pkcs11.PKCS11Signer(session, cert_label=key_label, key_label=key_label)

@@ -12,6 +12,7 @@ The issued bytes (`IssuedRendition.pdf`) stay the first revision of every signed
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import hashlib
@@ -425,13 +426,56 @@ def person_signature_record(*, rendition: IssuedRendition, content: bytes, by) -
 # --- The body's signature -------------------------------------------------------------------
 
 
+@contextlib.contextmanager
 def _body_signer(body: SigningBody):
-    if body.pkcs11_key_label:
-        return certificates.pkcs11_signer(body.pkcs11_key_label)
-    passphrase = settings.SIGNING_PKCS12_PASSPHRASE.encode() or None
-    return certificates.pkcs12_signer(
-        Path(settings.SIGNING_CERT_DIR) / body.pkcs12_file, passphrase
-    )
+    """The body's signer for one signature. A PKCS#11 session is closed (and logged out) after
+    it: the token stays usable by the next signature of the same process."""
+    if not body.pkcs11_key_label:
+        passphrase = settings.SIGNING_PKCS12_PASSPHRASE.encode() or None
+        yield certificates.pkcs12_signer(
+            Path(settings.SIGNING_CERT_DIR) / body.pkcs12_file, passphrase
+        )
+        return
+    from pkcs11.exceptions import PKCS11Error
+
+    try:
+        session = certificates.pkcs11_session()
+    except (PKCS11Error, SigningError) as error:
+        logger.exception("PKCS#11 token not opened")
+        _refuse(
+            "Không mở được thiết bị ký số PKCS#11 của cơ quan (kiểm tra thiết bị, nhãn "
+            f"SIGNING_PKCS11_TOKEN_LABEL và mã PIN): {type(error).__name__}."
+        )
+    try:
+        yield certificates.pkcs11_signer(session, body.pkcs11_key_label)
+    finally:
+        session.close()
+
+
+def body_signature(
+    body: SigningBody, content: bytes, *, field: str, box: placement.Box, style, params: dict
+) -> bytes:
+    """`content` with the body's PAdES signature added (incremental) in a new field `field` at
+    `box`, drawn with `style` (B-T when SIGNING_TSA_URL is set)."""
+    tsa = settings.SIGNING_TSA_URL
+    with _body_signer(body) as signer:
+        pdf_signer = signers.PdfSigner(
+            signers.PdfSignatureMetadata(
+                field_name=field,
+                subfilter=fields.SigSeedSubFilter.PADES,
+                name=body.agency.name,
+            ),
+            signer=signer,
+            stamp_style=style,
+            timestamper=timestamps.HTTPTimeStamper(tsa) if tsa else None,
+            new_field_spec=fields.SigFieldSpec(field, on_page=box.page, box=box.as_tuple()),
+        )
+        writer = IncrementalPdfFileWriter(io.BytesIO(content), strict=False)
+        try:
+            return pdf_signer.sign_pdf(writer, appearance_text_params=params).getvalue()
+        except SigningError as error:
+            logger.exception("Body signature failed")
+            _refuse(f"Không ký được bằng chứng thư của cơ quan: {error}")
 
 
 def _seal_image(body: SigningBody) -> PdfImage:
@@ -539,25 +583,7 @@ def body_sign(*, rendition: IssuedRendition, by) -> SignedVersion:
     box = placement.seal_box(person, body.seal_diameter_mm)
     moment = timezone.now()
     style, params = body_appearance(body, moment)
-    tsa = settings.SIGNING_TSA_URL
-    signer = _body_signer(body)
-    pdf_signer = signers.PdfSigner(
-        signers.PdfSignatureMetadata(
-            field_name=BODY_FIELD,
-            subfilter=fields.SigSeedSubFilter.PADES,
-            name=body.agency.name,
-        ),
-        signer=signer,
-        stamp_style=style,
-        timestamper=timestamps.HTTPTimeStamper(tsa) if tsa else None,
-        new_field_spec=fields.SigFieldSpec(BODY_FIELD, on_page=box.page, box=box.as_tuple()),
-    )
-    writer = IncrementalPdfFileWriter(io.BytesIO(content), strict=False)
-    try:
-        signed = pdf_signer.sign_pdf(writer, appearance_text_params=params).getvalue()
-    except SigningError as error:
-        logger.exception("Body signature failed")
-        _refuse(f"Không ký được bằng chứng thư của cơ quan: {error}")
+    signed = body_signature(body, content, field=BODY_FIELD, box=box, style=style, params=params)
     checks = pdf_signatures(signed)
     return _version_save(
         rendition=rendition,

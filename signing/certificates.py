@@ -231,3 +231,38 @@ def pkcs11_signer(session, key_label: str):
     from pyhanko.sign import pkcs11
 
     return pkcs11.PKCS11Signer(session, cert_label=key_label, key_label=key_label)
+
+
+# --- Certificate revocation lists (offline revocation) --------------------------------------
+
+
+def crl_read(data: bytes) -> x509.CertificateRevocationList:
+    """A CRL from DER or PEM bytes; ValueError if it is not one."""
+    if data.lstrip().startswith(b"-----BEGIN"):
+        return x509.load_pem_x509_crl(data)
+    return x509.load_der_x509_crl(data)
+
+
+def crl_create(
+    authority: Authority, revoked: list[x509.Certificate], *, days: int = 7
+) -> x509.CertificateRevocationList:
+    """A CRL of `authority` listing `revoked` (the tests' CA revokes a certificate)."""
+    now = datetime.datetime.now(datetime.UTC)
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(authority.certificate.subject)
+        .last_update(now - datetime.timedelta(hours=1))
+        .next_update(now + datetime.timedelta(days=days))
+        .add_extension(x509.CRLNumber(1), False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(authority.key.public_key()), False
+        )
+    )
+    for certificate in revoked:
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder()
+            .serial_number(certificate.serial_number)
+            .revocation_date(now - datetime.timedelta(minutes=30))
+            .build()
+        )
+    return builder.sign(authority.key, hashes.SHA256())

@@ -24,6 +24,7 @@ class SignatureKind(models.TextChoices):
 class SignatureStatus(models.TextChoices):
     VALID = "valid", _("Hợp lệ")
     UNTRUSTED = "untrusted", _("Chữ ký đúng nhưng chứng thư gốc không được tin cậy")
+    REVOKED = "revoked", _("Chứng thư đã thu hồi")
     MODIFIED = "modified", _("Tệp đã bị sửa sau khi ký")
     INVALID = "invalid", _("Không hợp lệ")
 
@@ -264,3 +265,50 @@ class AttachmentFile(models.Model):
     @property
     def is_signed(self) -> bool:
         return bool(self.signed_sha256)
+
+
+def crl_path(instance: RevocationList, filename: str) -> str:
+    return f"signing/crl/{filename}"
+
+
+class RevocationList(models.Model):
+    """A certificate revocation list (CRL) an administrator installs, for a server that cannot
+    reach the certificate authority's responders: signatures whose certificate it covers are
+    checked against it (with those in SIGNING_CRL_DIR). Its issuer and dates are read from it."""
+
+    name = models.CharField(_("tên"), max_length=200)
+    file = models.FileField(
+        _("tệp CRL (.crl, DER hoặc PEM)"),
+        upload_to=crl_path,
+        storage=private_storage,
+        max_length=200,
+    )
+    issuer = models.CharField(_("cơ quan cấp"), max_length=500, editable=False)
+    this_update = models.DateTimeField(_("phát hành lúc"), null=True, editable=False)
+    next_update = models.DateTimeField(_("cập nhật tiếp trước"), null=True, editable=False)
+    active = models.BooleanField(_("đang dùng"), default=True)
+    added_at = models.DateTimeField(_("thêm lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("danh sách chứng thư thu hồi (CRL)")
+        verbose_name_plural = _("danh sách chứng thư thu hồi (CRL)")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from signing.certificates import crl_read
+
+        if not self.file:
+            return
+        try:
+            self.file.seek(0)
+            found = crl_read(self.file.read())
+            self.file.seek(0)
+        except ValueError as error:
+            raise ValidationError(
+                {"file": _("Không đọc được danh sách thu hồi: hãy tải tệp .crl (DER hoặc PEM).")}
+            ) from error
+        self.issuer = found.issuer.rfc4514_string()[:500]
+        self.this_update = found.last_update_utc
+        self.next_update = found.next_update_utc

@@ -22,6 +22,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from asn1crypto import crl as asn1_crl
+from cryptography.hazmat.primitives.serialization import Encoding
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -39,11 +41,17 @@ from pyhanko.sign.general import SigningError
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.policy_decl import (
+    CertRevTrustPolicy,
+    RevocationCheckingPolicy,
+    RevocationCheckingRule,
+)
 
 from inspections.models import IssuedRendition
 from signing import certificates, placement
 from signing.models import (
     CheckedFile,
+    RevocationList,
     SignatureKind,
     SignatureStatus,
     SignedVersion,
@@ -83,12 +91,62 @@ def trust_roots() -> list:
     return roots
 
 
-def validation_context() -> ValidationContext:
+def revocation_lists() -> list[asn1_crl.CertificateList]:
+    """The CRLs installed for offline revocation checks: those an administrator uploaded (admin
+    → "Danh sách chứng thư thu hồi") and the .crl/.pem files of SIGNING_CRL_DIR. A file that is
+    not a CRL is logged and left out."""
+    found = []
+    sources = [(row.name, row.file) for row in RevocationList.objects.filter(active=True)]
+    folder = Path(settings.SIGNING_CRL_DIR)
+    if folder.is_dir():
+        sources += [
+            (path.name, path)
+            for path in sorted(folder.iterdir())
+            if path.suffix in {".crl", ".pem"}
+        ]
+    for name, source in sources:
+        try:
+            data = source.read_bytes() if isinstance(source, Path) else _read(source)
+            parsed = certificates.crl_read(data)
+        except (OSError, ValueError):
+            logger.warning("CRL %s not readable: left out", name)
+            continue
+        found.append(asn1_crl.CertificateList.load(parsed.public_bytes(Encoding.DER)))
+    return found
+
+
+def validation_context(
+    crls: list | None = None, *, roots: list | None = None, crl_required: bool = False
+) -> ValidationContext:
+    """Soft-fail revocation (checked where the certificates name a source and it answers), or
+    — for a signer's certificate an installed CRL covers — the CRL required: pyHanko's soft-fail
+    consults no CRL for a certificate that does not name where its CRL is."""
+    soft = RevocationCheckingRule.CHECK_IF_DECLARED_SOFT
     return ValidationContext(
-        trust_roots=trust_roots(),
+        trust_roots=trust_roots() if roots is None else roots,
+        crls=revocation_lists() if crls is None else crls,
         allow_fetching=settings.SIGNING_FETCH_REVOCATION,
-        revocation_mode="soft-fail",
+        revinfo_policy=CertRevTrustPolicy(
+            RevocationCheckingPolicy(
+                ee_certificate_rule=RevocationCheckingRule.CRL_REQUIRED if crl_required else soft,
+                intermediate_ca_cert_rule=soft,
+            )
+        ),
     )
+
+
+def _covered(certificate, crls: list, now: datetime.datetime) -> bool:
+    """Whether a current installed CRL is the certificate's issuer's."""
+    for crl in crls:
+        tbs = crl["tbs_cert_list"]
+        next_update = tbs["next_update"].native
+        if (
+            tbs["issuer"].hashable == certificate.issuer.hashable
+            and tbs["this_update"].native <= now
+            and (next_update is None or now <= next_update)
+        ):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -111,22 +169,39 @@ class SignatureCheck:
         return self.status == SignatureStatus.VALID
 
 
-def _detail(status, revocation_checked: bool) -> str:
+def _detail(status, revocation: str) -> str:
     parts = []
+    if status.revoked:
+        details = status.revocation_details
+        parts.append(
+            f"chứng thư {'của nơi cấp ' if details.ca_revoked else ''}đã thu hồi ngày "
+            + details.revocation_date.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+        )
     if not status.intact:
         parts.append("nội dung đã bị thay đổi sau khi ký")
     elif not status.valid:
         parts.append("chữ ký không khớp với chứng thư")
-    if not status.trusted:
+    if not status.trusted and not status.revoked:
         parts.append("chứng thư không dẫn tới chứng thư gốc tin cậy hoặc đã hết hạn")
     if status.modification_level not in (None, ModificationLevel.NONE):
         parts.append("có bổ sung sau khi ký: " + _LEVEL.get(status.modification_level, "khác"))
-    parts.append(
-        "đã kiểm tra thu hồi khi truy cập được"
-        if revocation_checked
-        else "chưa kiểm tra thu hồi chứng thư (máy chủ không truy cập mạng)"
-    )
+    if not status.revoked:
+        parts.append(revocation)
     return "; ".join(parts)
+
+
+REVOCATION_BY_CRL = "đã kiểm tra thu hồi theo danh sách thu hồi (CRL) đã cài đặt"
+REVOCATION_ONLINE = "đã kiểm tra thu hồi khi truy cập được"
+REVOCATION_UNCHECKED = (
+    "chưa kiểm tra thu hồi chứng thư (máy chủ không truy cập mạng và chưa cài danh sách thu hồi "
+    "của nơi cấp)"
+)
+
+
+def _revocation(covered: bool) -> str:
+    if covered:
+        return REVOCATION_BY_CRL
+    return REVOCATION_ONLINE if settings.SIGNING_FETCH_REVOCATION else REVOCATION_UNCHECKED
 
 
 _LEVEL = {
@@ -146,9 +221,12 @@ def pdf_signatures(content: bytes) -> list[SignatureCheck]:
         logger.info("PDF not readable for signatures", exc_info=True)
         return []
     found = []
-    context = validation_context()
+    crls, roots = revocation_lists(), trust_roots()
+    now = datetime.datetime.now(datetime.UTC)
     for signature in embedded:
         try:
+            covered = _covered(signature.signer_cert, crls, now)
+            context = validation_context(crls, roots=roots, crl_required=covered)
             status = validate_pdf_signature(signature, signer_validation_context=context)
         except Exception:
             logger.info("Signature %s not validated", signature.field_name, exc_info=True)
@@ -165,6 +243,8 @@ def pdf_signatures(content: bytes) -> list[SignatureCheck]:
             continue
         if not (status.intact and status.valid):
             verdict = SignatureStatus.INVALID
+        elif status.revoked:
+            verdict = SignatureStatus.REVOKED
         elif not status.docmdp_ok or (
             status.modification_level is not None
             and status.modification_level > ModificationLevel.FORM_FILLING
@@ -185,7 +265,7 @@ def pdf_signatures(content: bytes) -> list[SignatureCheck]:
                 signer=certificates.common_name(status.signing_cert),
                 signed_at=iso_vietnam(moment) if moment else "",
                 status=verdict,
-                detail=_detail(status, settings.SIGNING_FETCH_REVOCATION),
+                detail=_detail(status, _revocation(covered)),
                 timestamped=status.timestamp_validity is not None,
             )
         )
@@ -393,6 +473,7 @@ def _version_save(
 _BEST_FIRST = [
     SignatureStatus.VALID,
     SignatureStatus.UNTRUSTED,
+    SignatureStatus.REVOKED,
     SignatureStatus.MODIFIED,
     SignatureStatus.INVALID,
 ]

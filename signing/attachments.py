@@ -37,23 +37,6 @@ STAMP_WIDTH, STAMP_HEIGHT, STAMP_TOP = 62 * placement.MM, 11 * placement.MM, 5 *
 _NUMBER = re.compile(r"Số:\s*(\d+/[^\s]+)")
 
 
-def _folded(text: str) -> str:
-    return re.sub(r"\s+", " ", text).lower()
-
-
-def first_attachment_page(pdf: bytes) -> int | None:
-    """The 0-based page where the attachments begin, None for a document without any."""
-    reader = PdfReader(io.BytesIO(pdf))
-    texts = [_folded(page.extract_text() or "") for page in reader.pages]
-    closing = max((n for n, text in enumerate(texts) if "nơi nhận:" in text), default=None)
-    if closing is None:
-        return None
-    for number in range(closing + 1, len(texts)):
-        if "kèm theo" in texts[number]:
-            return number
-    return None
-
-
 def number_symbol(pdf: bytes) -> str:
     """ "23/KH-UBND", from the header of the document's first page."""
     first = PdfReader(io.BytesIO(pdf)).pages[0].extract_text() or ""
@@ -80,7 +63,7 @@ def attachment_for(rendition: IssuedRendition) -> AttachmentFile:
     if existing is not None:
         return existing
     issued = services.issued_pdf(rendition)
-    first = first_attachment_page(issued)
+    first = placement.first_attachment_page(issued)
     attachment = AttachmentFile(rendition=rendition, number_symbol=number_symbol(issued))
     if first is not None:
         content = _pages(issued, first)

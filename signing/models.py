@@ -303,8 +303,11 @@ class RevocationList(models.Model):
             return
         try:
             self.file.seek(0)
-            found = crl_read(self.file.read())
+            data = self.file.read()
             self.file.seek(0)
+            if getattr(self.file, "_committed", False):
+                self.file.close()  # opened from storage to be read here
+            found = crl_read(data)
         except ValueError as error:
             raise ValidationError(
                 {"file": _("Không đọc được danh sách thu hồi: hãy tải tệp .crl (DER hoặc PEM).")}

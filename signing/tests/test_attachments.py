@@ -194,3 +194,14 @@ def test_the_office_signs_the_attachment_from_the_letters_page(pki, sender_body,
     office.post(_url("attachment-sign", letter), {"next": page})
     assert "đã có chữ ký số của cơ quan" in office.get(page).text
     assert AttachmentFile.objects.get().signed_sha256 == services._sha256(signed.content)
+
+
+def test_the_persons_field_is_on_the_letter_not_on_the_attachment(letter):
+    offered = services.field_offer(letter)
+    attachment = attachments.attachment_for(letter)
+    (annotated,) = [
+        number
+        for number, page in enumerate(PdfReader(io.BytesIO(offered)).pages)
+        if "/Annots" in page
+    ]
+    assert annotated < attachment.first_page - 1

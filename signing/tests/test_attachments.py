@@ -16,8 +16,9 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from cchc.test import client_for
+from inspections.models import Plan
 from inspections.services import outline_sender
-from inspections.tests.factories import user
+from inspections.tests.factories import seed, user
 from reports.issued import rendition_store
 from signing import attachments, placement, services
 from signing.certificates import seal_png
@@ -205,3 +206,14 @@ def test_the_persons_field_is_on_the_letter_not_on_the_attachment(letter):
         if "/Annots" in page
     ]
     assert annotated < attachment.first_page - 1
+
+
+def test_the_plan_a_decision_issues_is_the_decisions_attachment(private_files, tmp_path):
+    plan = seed()
+    Plan.objects.filter(pk=plan.pk).update(symbol="QĐ-UBND")
+    decision = rendition_store(Plan.objects.get(pk=plan.pk))
+    attachment = attachments.attachment_for(decision)
+    assert attachment.exists and attachment.number_symbol == "23/QĐ-UBND"
+    first = " ".join(_text(_read(attachment.pdf), tmp_path, "-f", "1", "-l", "1").split())
+    assert "(Ban hành kèm theo Quyết định số 23/QĐ-UBND" in first
+    assert placement.person_box(_read(decision.pdf)).page < attachment.first_page - 1

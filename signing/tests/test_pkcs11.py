@@ -84,7 +84,8 @@ def _certificate_store(certificate) -> None:
         )
 
 
-def test_the_body_signs_with_its_key_on_a_pkcs11_token(pki, token, rendition):
+def _signed_by_the_person(pki, rendition) -> None:
+    """The body's key on the token, the document signed by a person of the test CA (trusted)."""
     pki.trust()
     body = SigningBody(agency=seed().issuer, pkcs11_key_label=LABEL)
     body.seal.save("seal.png", ContentFile(seal_png()), save=False)
@@ -95,6 +96,10 @@ def test_the_body_signs_with_its_key_on_a_pkcs11_token(pki, token, rendition):
         content=person_sign(services.field_offer(rendition), person),
         by=user("noivu"),
     )
+
+
+def test_the_body_signs_with_its_key_on_a_pkcs11_token(pki, token, rendition):
+    _signed_by_the_person(pki, rendition)
 
     sealed = services.body_sign(rendition=rendition, by=user("noivu"))
 
@@ -108,16 +113,7 @@ def test_the_body_signs_with_its_key_on_a_pkcs11_token(pki, token, rendition):
 
 def test_a_wrong_pin_is_refused_and_records_nothing(pki, token, rendition, settings):
     settings.SIGNING_PKCS11_PIN = "000000"
-    body = SigningBody(agency=seed().issuer, pkcs11_key_label=LABEL)
-    body.seal.save("seal.png", ContentFile(seal_png()), save=False)
-    body.save()
-    pki.trust()
-    person = pki.pkcs12("Người ký", "person.p12")
-    services.person_signature_record(
-        rendition=rendition,
-        content=person_sign(services.field_offer(rendition), person),
-        by=user("noivu"),
-    )
+    _signed_by_the_person(pki, rendition)
     with pytest.raises(ValidationError) as refused:
         services.body_sign(rendition=rendition, by=user("noivu"))
     assert "Không mở được thiết bị ký số PKCS#11" in refused.value.messages[0]

@@ -8,8 +8,9 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 # WeasyPrint's system libraries and a Times-metric font with full Vietnamese (not fonts-liberation 1.x).
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2
-# What the test suite needs besides: PDF measuring tools, and Chromium for the browser tests.
-TEST_PACKAGES := poppler-utils chromium libreoffice-writer-nogui
+# What the test suite needs besides: PDF measuring tools, Chromium for the browser tests, a
+# PKCS#11 token in software (SoftHSM2) and NSS's certutil for the signature tests.
+TEST_PACKAGES := poppler-utils chromium libreoffice-writer-nogui softhsm2 libnss3-tools
 
 # Finds a Python >= 3.12: on PATH first, then among pyenv's installed versions.
 define FIND_PYTHON

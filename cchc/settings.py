@@ -277,6 +277,9 @@ SIGNING_PKCS11_PIN = env.str("SIGNING_PKCS11_PIN", default="")
 SIGNING_TSA_URL = env.str("SIGNING_TSA_URL", default="")
 # Fetch CRLs and OCSP answers named in certificates while validating (needs the network).
 SIGNING_FETCH_REVOCATION = env.bool("SIGNING_FETCH_REVOCATION", default=False)
+# Certificate revocation lists for an offline server (.crl or .pem files, DER or PEM), besides
+# those an administrator uploads; each covers the certificates of its issuer until its next update.
+SIGNING_CRL_DIR = env.path("SIGNING_CRL_DIR", default=str(SIGNING_CERT_DIR) + "/crl")
 
 # Outside production WhiteNoise serves straight from the source folders, without collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG or TESTING

@@ -1,8 +1,9 @@
 """Who may do what with an issued document's signatures.
 
 The document's plan decides the scope (outside the user's provinces: 404). Reading the unsigned
-original: whoever reads the plan for a plan, staff, leaders and the team for the other documents
-(units get the signed file through the document's usual link). Offering the field and taking
+original and the attachment file: whoever reads the plan for a plan and the outline's covering
+letter, staff, leaders and the team for the other documents (units get the signed file through
+the document's usual link). Offering the field and taking
 back the person's signature: staff and leaders. The body's signature: staff (the records office).
 """
 
@@ -22,6 +23,9 @@ SIGNABLE = (Plan, Team, Outline, ConclusionNotice, ResultsReport)
 SIGNERS = (Role.STAFF, Role.LEADER)
 OFFICE = (Role.STAFF,)
 ORIGINAL_READERS = PROVINCE_ROLES
+# Documents the units read too (the plan; the outline's covering letter once sent, with the
+# outline attached): their original and their attachment file are theirs to read as well.
+READ_BY_UNITS = (Plan, Outline)
 
 
 SIGNABLE_MODELS = frozenset(model._meta.model_name for model in SIGNABLE)
@@ -53,6 +57,10 @@ def get_rendition_for_role(user, pk: int, *roles: str) -> IssuedRendition:
     if document is None:
         raise Http404
     if not roles:
-        roles = (*PROVINCE_ROLES, Role.REPORTER) if isinstance(document, Plan) else ORIGINAL_READERS
+        roles = (
+            (*PROVINCE_ROLES, Role.REPORTER)
+            if isinstance(document, READ_BY_UNITS)
+            else ORIGINAL_READERS
+        )
     get_plan_for_role(user, document_plan_id(document), *roles)
     return rendition

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from signing.models import SignedVersion, SigningBody, TrustRoot
+from signing.models import RevocationList, SignedVersion, SigningBody, TrustRoot
 
 
 @admin.register(SigningBody)
@@ -16,6 +16,15 @@ class SigningBodyAdmin(admin.ModelAdmin):
 class TrustRootAdmin(admin.ModelAdmin):
     list_display = ("name", "active", "added_at")
     fields = ("name", "certificate", "active")
+
+
+@admin.register(RevocationList)
+class RevocationListAdmin(admin.ModelAdmin):
+    """CRLs for validation on a server that cannot reach the responders (signing/README.md)."""
+
+    list_display = ("name", "issuer", "this_update", "next_update", "active", "added_at")
+    fields = ("name", "file", "active", "issuer", "this_update", "next_update")
+    readonly_fields = ("issuer", "this_update", "next_update")
 
 
 @admin.register(SignedVersion)

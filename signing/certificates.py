@@ -208,9 +208,9 @@ def pkcs12_signer(path: Path, passphrase: bytes | None) -> signers.SimpleSigner:
     return signer
 
 
-def pkcs11_signer(key_label: str):
-    """The body's key on a PKCS#11 token or HSM (SIGNING_PKCS11_MODULE, _TOKEN_LABEL, _PIN).
-    The session stays open for the life of the signer; pyHanko closes it with the signer."""
+def pkcs11_session():
+    """A logged-in session on the PKCS#11 token or HSM of the settings (SIGNING_PKCS11_MODULE,
+    _TOKEN_LABEL, _PIN); the caller closes it."""
     from pyhanko.sign import pkcs11
 
     module = settings.SIGNING_PKCS11_MODULE
@@ -219,9 +219,50 @@ def pkcs11_signer(key_label: str):
             "Chữ ký của cơ quan dùng thiết bị PKCS#11 nhưng chưa đặt SIGNING_PKCS11_MODULE "
             "(đường dẫn thư viện của thiết bị, ví dụ /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so)."
         )
-    session = pkcs11.open_pkcs11_session(
+    return pkcs11.open_pkcs11_session(
         module,
         token_criteria=pkcs11.TokenCriteria(label=settings.SIGNING_PKCS11_TOKEN_LABEL or None),
         user_pin=settings.SIGNING_PKCS11_PIN or None,
     )
+
+
+def pkcs11_signer(session, key_label: str):
+    """The body's key and certificate on the token, both under `key_label`."""
+    from pyhanko.sign import pkcs11
+
     return pkcs11.PKCS11Signer(session, cert_label=key_label, key_label=key_label)
+
+
+# --- Certificate revocation lists (offline revocation) --------------------------------------
+
+
+def crl_read(data: bytes) -> x509.CertificateRevocationList:
+    """A CRL from DER or PEM bytes; ValueError if it is not one."""
+    if data.lstrip().startswith(b"-----BEGIN"):
+        return x509.load_pem_x509_crl(data)
+    return x509.load_der_x509_crl(data)
+
+
+def crl_create(
+    authority: Authority, revoked: list[x509.Certificate], *, days: int = 7
+) -> x509.CertificateRevocationList:
+    """A CRL of `authority` listing `revoked` (the tests' CA revokes a certificate)."""
+    now = datetime.datetime.now(datetime.UTC)
+    builder = (
+        x509.CertificateRevocationListBuilder()
+        .issuer_name(authority.certificate.subject)
+        .last_update(now - datetime.timedelta(hours=1))
+        .next_update(now + datetime.timedelta(days=days))
+        .add_extension(x509.CRLNumber(1), False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(authority.key.public_key()), False
+        )
+    )
+    for certificate in revoked:
+        builder = builder.add_revoked_certificate(
+            x509.RevokedCertificateBuilder()
+            .serial_number(certificate.serial_number)
+            .revocation_date(now - datetime.timedelta(minutes=30))
+            .build()
+        )
+    return builder.sign(authority.key, hashes.SHA256())

@@ -24,6 +24,7 @@ class SignatureKind(models.TextChoices):
 class SignatureStatus(models.TextChoices):
     VALID = "valid", _("Hợp lệ")
     UNTRUSTED = "untrusted", _("Chữ ký đúng nhưng chứng thư gốc không được tin cậy")
+    REVOKED = "revoked", _("Chứng thư đã thu hồi")
     MODIFIED = "modified", _("Tệp đã bị sửa sau khi ký")
     INVALID = "invalid", _("Không hợp lệ")
 
@@ -192,3 +193,125 @@ class CheckedFile(models.Model):
 
     def __str__(self) -> str:
         return self.sha256
+
+
+def attachment_path(instance: AttachmentFile, filename: str) -> str:
+    return f"signing/attachments/{instance.rendition_id}/{filename}"
+
+
+class AttachmentFile(models.Model):
+    """The attachments of an issued document (its phụ lục, the outline sent with a letter, the
+    plan a decision issues) as a separate file: the issued PDF's pages from the first attachment
+    on, kept once with their SHA-256, and — once the records office signs it — the same file
+    with the body's signature without an image (Decree 30, appendix I), kept with its own hash.
+    A document without attachments keeps a row with no file (`first_page` empty), so its PDF is
+    read only once."""
+
+    rendition = models.OneToOneField(
+        IssuedRendition,
+        verbose_name=_("văn bản đã ban hành"),
+        on_delete=models.PROTECT,
+        related_name="attachment_file",
+    )
+    first_page = models.PositiveSmallIntegerField(
+        _("trang đầu của phần kèm theo (từ 1)"), null=True, blank=True
+    )
+    number_symbol = models.CharField(_("số, ký hiệu văn bản"), max_length=100, blank=True)
+    pdf = models.FileField(
+        _("tệp PDF kèm theo"), upload_to=attachment_path, storage=private_storage, max_length=300
+    )
+    pdf_sha256 = models.CharField(_("SHA-256 của tệp kèm theo"), max_length=64, blank=True)
+    signed_pdf = models.FileField(
+        _("tệp kèm theo đã ký số"),
+        upload_to=attachment_path,
+        storage=private_storage,
+        max_length=300,
+        blank=True,
+    )
+    signed_sha256 = models.CharField(_("SHA-256 của tệp đã ký"), max_length=64, blank=True)
+    signed_at = models.DateTimeField(_("thời gian ký"), null=True, blank=True)
+    body = models.ForeignKey(
+        Agency,
+        verbose_name=_("cơ quan ký"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    signatures = models.JSONField(_("chữ ký trong tệp"), default=list)
+    status = models.CharField(
+        _("kết quả kiểm tra"), max_length=10, choices=SignatureStatus, blank=True
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người ký"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("tệp kèm theo văn bản")
+        verbose_name_plural = _("tệp kèm theo văn bản")
+
+    def __str__(self) -> str:
+        return f"{self.rendition} — kèm theo"
+
+    @property
+    def exists(self) -> bool:
+        return self.first_page is not None
+
+    @property
+    def is_signed(self) -> bool:
+        return bool(self.signed_sha256)
+
+
+def crl_path(instance: RevocationList, filename: str) -> str:
+    return f"signing/crl/{filename}"
+
+
+class RevocationList(models.Model):
+    """A certificate revocation list (CRL) an administrator installs, for a server that cannot
+    reach the certificate authority's responders: signatures whose certificate it covers are
+    checked against it (with those in SIGNING_CRL_DIR). Its issuer and dates are read from it."""
+
+    name = models.CharField(_("tên"), max_length=200)
+    file = models.FileField(
+        _("tệp CRL (.crl, DER hoặc PEM)"),
+        upload_to=crl_path,
+        storage=private_storage,
+        max_length=200,
+    )
+    issuer = models.CharField(_("cơ quan cấp"), max_length=500, editable=False)
+    this_update = models.DateTimeField(_("phát hành lúc"), null=True, editable=False)
+    next_update = models.DateTimeField(_("cập nhật tiếp trước"), null=True, editable=False)
+    active = models.BooleanField(_("đang dùng"), default=True)
+    added_at = models.DateTimeField(_("thêm lúc"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("danh sách chứng thư thu hồi (CRL)")
+        verbose_name_plural = _("danh sách chứng thư thu hồi (CRL)")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from signing.certificates import crl_read
+
+        if not self.file:
+            return
+        try:
+            self.file.seek(0)
+            data = self.file.read()
+            self.file.seek(0)
+            if getattr(self.file, "_committed", False):
+                self.file.close()  # opened from storage to be read here
+            found = crl_read(data)
+        except ValueError as error:
+            raise ValidationError(
+                {"file": _("Không đọc được danh sách thu hồi: hãy tải tệp .crl (DER hoặc PEM).")}
+            ) from error
+        self.issuer = found.issuer.rfc4514_string()[:500]
+        self.this_update = found.last_update_utc
+        self.next_update = found.next_update_utc

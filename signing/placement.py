@@ -9,6 +9,7 @@ the left third of it (Decree 30, appendix I)."""
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 
 from pypdf import PdfReader
@@ -65,13 +66,35 @@ def _is_title(text: str) -> bool:
     return text == text.upper() and any(ch.isalpha() for ch in text)
 
 
+def _folded(text: str) -> str:
+    return re.sub(r"\s+", " ", text).lower()
+
+
+def first_attachment_page(pdf: bytes) -> int | None:
+    """The 0-based page where the attachments begin (phụ lục, an outline, a plan attached to its
+    decision), None for a document without any: the first page after the closing — the last
+    page naming the recipients, "Nơi nhận:" — whose text says "kèm theo" (every attachment
+    begins on a new page under "(Kèm theo …)" or "(Ban hành kèm theo …)")."""
+    reader = PdfReader(io.BytesIO(pdf))
+    texts = [_folded(page.extract_text() or "") for page in reader.pages]
+    closing = max((n for n, text in enumerate(texts) if "nơi nhận:" in text), default=None)
+    if closing is None:
+        return None
+    for number in range(closing + 1, len(texts)):
+        if "kèm theo" in texts[number]:
+            return number
+    return None
+
+
 def person_box(pdf: bytes) -> Box:
     """The room between the signer's title and name: the last title line in capitals of the
     right column followed by at least 2 cm of nothing in that column (the name, if printed, below
-    it)."""
+    it), on the pages before the attachments (their tables have capitals and room too)."""
     reader = PdfReader(io.BytesIO(pdf))
+    attachments = first_attachment_page(pdf)
+    pages = reader.pages[:attachments] if attachments is not None else reader.pages
     found: Box | None = None
-    for number, page in enumerate(reader.pages):
+    for number, page in enumerate(pages):
         width = float(page.mediabox.width)
         column_start = LEFT_MARGIN + (1 - SIGNATURE_COLUMN) * (width - LEFT_MARGIN - RIGHT_MARGIN)
         centre = (column_start + width - RIGHT_MARGIN) / 2

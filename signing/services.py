@@ -12,7 +12,9 @@ The issued bytes (`IssuedRendition.pdf`) stay the first revision of every signed
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import functools
 import hashlib
 import io
 import logging
@@ -20,6 +22,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from asn1crypto import crl as asn1_crl
+from cryptography.hazmat.primitives.serialization import Encoding
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -37,11 +41,17 @@ from pyhanko.sign.general import SigningError
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.policy_decl import (
+    CertRevTrustPolicy,
+    RevocationCheckingPolicy,
+    RevocationCheckingRule,
+)
 
 from inspections.models import IssuedRendition
 from signing import certificates, placement
 from signing.models import (
     CheckedFile,
+    RevocationList,
     SignatureKind,
     SignatureStatus,
     SignedVersion,
@@ -81,12 +91,62 @@ def trust_roots() -> list:
     return roots
 
 
-def validation_context() -> ValidationContext:
+def revocation_lists() -> list[asn1_crl.CertificateList]:
+    """The CRLs installed for offline revocation checks: those an administrator uploaded (admin
+    → "Danh sách chứng thư thu hồi") and the .crl/.pem files of SIGNING_CRL_DIR. A file that is
+    not a CRL is logged and left out."""
+    found = []
+    sources = [(row.name, row.file) for row in RevocationList.objects.filter(active=True)]
+    folder = Path(settings.SIGNING_CRL_DIR)
+    if folder.is_dir():
+        sources += [
+            (path.name, path)
+            for path in sorted(folder.iterdir())
+            if path.suffix in {".crl", ".pem"}
+        ]
+    for name, source in sources:
+        try:
+            data = source.read_bytes() if isinstance(source, Path) else _read(source)
+            parsed = certificates.crl_read(data)
+        except (OSError, ValueError):
+            logger.warning("CRL %s not readable: left out", name)
+            continue
+        found.append(asn1_crl.CertificateList.load(parsed.public_bytes(Encoding.DER)))
+    return found
+
+
+def validation_context(
+    crls: list | None = None, *, roots: list | None = None, crl_required: bool = False
+) -> ValidationContext:
+    """Soft-fail revocation (checked where the certificates name a source and it answers), or
+    — for a signer's certificate an installed CRL covers — the CRL required: pyHanko's soft-fail
+    consults no CRL for a certificate that does not name where its CRL is."""
+    soft = RevocationCheckingRule.CHECK_IF_DECLARED_SOFT
     return ValidationContext(
-        trust_roots=trust_roots(),
+        trust_roots=trust_roots() if roots is None else roots,
+        crls=revocation_lists() if crls is None else crls,
         allow_fetching=settings.SIGNING_FETCH_REVOCATION,
-        revocation_mode="soft-fail",
+        revinfo_policy=CertRevTrustPolicy(
+            RevocationCheckingPolicy(
+                ee_certificate_rule=RevocationCheckingRule.CRL_REQUIRED if crl_required else soft,
+                intermediate_ca_cert_rule=soft,
+            )
+        ),
     )
+
+
+def _covered(certificate, crls: list, now: datetime.datetime) -> bool:
+    """Whether a current installed CRL is the certificate's issuer's."""
+    for crl in crls:
+        tbs = crl["tbs_cert_list"]
+        next_update = tbs["next_update"].native
+        if (
+            tbs["issuer"].hashable == certificate.issuer.hashable
+            and tbs["this_update"].native <= now
+            and (next_update is None or now <= next_update)
+        ):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -109,22 +169,39 @@ class SignatureCheck:
         return self.status == SignatureStatus.VALID
 
 
-def _detail(status, revocation_checked: bool) -> str:
+def _detail(status, revocation: str) -> str:
     parts = []
+    if status.revoked:
+        details = status.revocation_details
+        parts.append(
+            f"chứng thư {'của nơi cấp ' if details.ca_revoked else ''}đã thu hồi ngày "
+            + details.revocation_date.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+        )
     if not status.intact:
         parts.append("nội dung đã bị thay đổi sau khi ký")
     elif not status.valid:
         parts.append("chữ ký không khớp với chứng thư")
-    if not status.trusted:
+    if not status.trusted and not status.revoked:
         parts.append("chứng thư không dẫn tới chứng thư gốc tin cậy hoặc đã hết hạn")
     if status.modification_level not in (None, ModificationLevel.NONE):
         parts.append("có bổ sung sau khi ký: " + _LEVEL.get(status.modification_level, "khác"))
-    parts.append(
-        "đã kiểm tra thu hồi khi truy cập được"
-        if revocation_checked
-        else "chưa kiểm tra thu hồi chứng thư (máy chủ không truy cập mạng)"
-    )
+    if not status.revoked:
+        parts.append(revocation)
     return "; ".join(parts)
+
+
+REVOCATION_BY_CRL = "đã kiểm tra thu hồi theo danh sách thu hồi (CRL) đã cài đặt"
+REVOCATION_ONLINE = "đã kiểm tra thu hồi khi truy cập được"
+REVOCATION_UNCHECKED = (
+    "chưa kiểm tra thu hồi chứng thư (máy chủ không truy cập mạng và chưa cài danh sách thu hồi "
+    "của nơi cấp)"
+)
+
+
+def _revocation(covered: bool) -> str:
+    if covered:
+        return REVOCATION_BY_CRL
+    return REVOCATION_ONLINE if settings.SIGNING_FETCH_REVOCATION else REVOCATION_UNCHECKED
 
 
 _LEVEL = {
@@ -144,9 +221,12 @@ def pdf_signatures(content: bytes) -> list[SignatureCheck]:
         logger.info("PDF not readable for signatures", exc_info=True)
         return []
     found = []
-    context = validation_context()
+    crls, roots = revocation_lists(), trust_roots()
+    now = datetime.datetime.now(datetime.UTC)
     for signature in embedded:
         try:
+            covered = _covered(signature.signer_cert, crls, now)
+            context = validation_context(crls, roots=roots, crl_required=covered)
             status = validate_pdf_signature(signature, signer_validation_context=context)
         except Exception:
             logger.info("Signature %s not validated", signature.field_name, exc_info=True)
@@ -163,6 +243,8 @@ def pdf_signatures(content: bytes) -> list[SignatureCheck]:
             continue
         if not (status.intact and status.valid):
             verdict = SignatureStatus.INVALID
+        elif status.revoked:
+            verdict = SignatureStatus.REVOKED
         elif not status.docmdp_ok or (
             status.modification_level is not None
             and status.modification_level > ModificationLevel.FORM_FILLING
@@ -183,7 +265,7 @@ def pdf_signatures(content: bytes) -> list[SignatureCheck]:
                 signer=certificates.common_name(status.signing_cert),
                 signed_at=iso_vietnam(moment) if moment else "",
                 status=verdict,
-                detail=_detail(status, settings.SIGNING_FETCH_REVOCATION),
+                detail=_detail(status, _revocation(covered)),
                 timestamped=status.timestamp_validity is not None,
             )
         )
@@ -391,6 +473,7 @@ def _version_save(
 _BEST_FIRST = [
     SignatureStatus.VALID,
     SignatureStatus.UNTRUSTED,
+    SignatureStatus.REVOKED,
     SignatureStatus.MODIFIED,
     SignatureStatus.INVALID,
 ]
@@ -424,13 +507,56 @@ def person_signature_record(*, rendition: IssuedRendition, content: bytes, by) -
 # --- The body's signature -------------------------------------------------------------------
 
 
+@contextlib.contextmanager
 def _body_signer(body: SigningBody):
-    if body.pkcs11_key_label:
-        return certificates.pkcs11_signer(body.pkcs11_key_label)
-    passphrase = settings.SIGNING_PKCS12_PASSPHRASE.encode() or None
-    return certificates.pkcs12_signer(
-        Path(settings.SIGNING_CERT_DIR) / body.pkcs12_file, passphrase
-    )
+    """The body's signer for one signature. A PKCS#11 session is closed (and logged out) after
+    it: the token stays usable by the next signature of the same process."""
+    if not body.pkcs11_key_label:
+        passphrase = settings.SIGNING_PKCS12_PASSPHRASE.encode() or None
+        yield certificates.pkcs12_signer(
+            Path(settings.SIGNING_CERT_DIR) / body.pkcs12_file, passphrase
+        )
+        return
+    from pkcs11.exceptions import PKCS11Error
+
+    try:
+        session = certificates.pkcs11_session()
+    except (PKCS11Error, SigningError) as error:
+        logger.exception("PKCS#11 token not opened")
+        _refuse(
+            "Không mở được thiết bị ký số PKCS#11 của cơ quan (kiểm tra thiết bị, nhãn "
+            f"SIGNING_PKCS11_TOKEN_LABEL và mã PIN): {type(error).__name__}."
+        )
+    try:
+        yield certificates.pkcs11_signer(session, body.pkcs11_key_label)
+    finally:
+        session.close()
+
+
+def body_signature(
+    body: SigningBody, content: bytes, *, field: str, box: placement.Box, style, params: dict
+) -> bytes:
+    """`content` with the body's PAdES signature added (incremental) in a new field `field` at
+    `box`, drawn with `style` (B-T when SIGNING_TSA_URL is set)."""
+    tsa = settings.SIGNING_TSA_URL
+    with _body_signer(body) as signer:
+        pdf_signer = signers.PdfSigner(
+            signers.PdfSignatureMetadata(
+                field_name=field,
+                subfilter=fields.SigSeedSubFilter.PADES,
+                name=body.agency.name,
+            ),
+            signer=signer,
+            stamp_style=style,
+            timestamper=timestamps.HTTPTimeStamper(tsa) if tsa else None,
+            new_field_spec=fields.SigFieldSpec(field, on_page=box.page, box=box.as_tuple()),
+        )
+        writer = IncrementalPdfFileWriter(io.BytesIO(content), strict=False)
+        try:
+            return pdf_signer.sign_pdf(writer, appearance_text_params=params).getvalue()
+        except SigningError as error:
+            logger.exception("Body signature failed")
+            _refuse(f"Không ký được bằng chứng thư của cơ quan: {error}")
 
 
 def _seal_image(body: SigningBody) -> PdfImage:
@@ -441,9 +567,25 @@ def _seal_image(body: SigningBody) -> PdfImage:
         return PdfImage(image.convert("RGBA"))
 
 
-def _font_factory():
-    """Liberation Serif (full Vietnamese) for the text of the body's appearance, read into memory
-    (pyHanko's own factory leaves the font file open)."""
+@functools.cache
+def _font_bytes() -> bytes:
+    """The font scaled to 1,000 units per em: pyHanko writes the glyph widths and kerning in the
+    font's own units, which PDF reads as thousandths of an em (Liberation has 2,048: the text
+    would be drawn twice as wide as laid out)."""
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.scaleUpem import scale_upem
+
+    font = TTFont(io.BytesIO(FONT.read_bytes()))
+    if font["head"].unitsPerEm != 1000:
+        scale_upem(font, 1000)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def _font_factory(size: int = 6):
+    """Liberation Serif (full Vietnamese, Times New Roman's metrics) for the text of the body's
+    appearance, read into memory (pyHanko's own factory leaves the font file open)."""
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
 
     class InMemory(GlyphAccumulatorFactory):
@@ -452,12 +594,12 @@ def _font_factory():
                 obj_stream = writer.prepare_object_stream()
             return GlyphAccumulator(
                 writer=writer,
-                font_handle=io.BytesIO(FONT.read_bytes()),
+                font_handle=io.BytesIO(_font_bytes()),
                 font_size=self.font_size,
                 obj_stream=obj_stream,
             )
 
-    return InMemory(str(FONT), font_size=6)
+    return InMemory(str(FONT), font_size=size)
 
 
 def body_appearance(body: SigningBody, moment: datetime.datetime) -> tuple[TextStampStyle, dict]:
@@ -481,7 +623,13 @@ def body_appearance(body: SigningBody, moment: datetime.datetime) -> tuple[TextS
 
 
 def issuing_body(document: models.Model):
-    """The agency that issued the document (the plan's issuer unless the document has its own)."""
+    """The agency that issued the document (the plan's issuer unless the document has its own;
+    the outline's covering letter is the standing body's)."""
+    from inspections.models import Outline
+    from inspections.services import outline_sender
+
+    if isinstance(document, Outline):
+        return outline_sender(document)
     issuer = getattr(document, "issuer", None)
     if issuer is None:
         plan = getattr(document, "plan", None) or document.visit.plan
@@ -516,25 +664,7 @@ def body_sign(*, rendition: IssuedRendition, by) -> SignedVersion:
     box = placement.seal_box(person, body.seal_diameter_mm)
     moment = timezone.now()
     style, params = body_appearance(body, moment)
-    tsa = settings.SIGNING_TSA_URL
-    signer = _body_signer(body)
-    pdf_signer = signers.PdfSigner(
-        signers.PdfSignatureMetadata(
-            field_name=BODY_FIELD,
-            subfilter=fields.SigSeedSubFilter.PADES,
-            name=body.agency.name,
-        ),
-        signer=signer,
-        stamp_style=style,
-        timestamper=timestamps.HTTPTimeStamper(tsa) if tsa else None,
-        new_field_spec=fields.SigFieldSpec(BODY_FIELD, on_page=box.page, box=box.as_tuple()),
-    )
-    writer = IncrementalPdfFileWriter(io.BytesIO(content), strict=False)
-    try:
-        signed = pdf_signer.sign_pdf(writer, appearance_text_params=params).getvalue()
-    except SigningError as error:
-        logger.exception("Body signature failed")
-        _refuse(f"Không ký được bằng chứng thư của cơ quan: {error}")
+    signed = body_signature(body, content, field=BODY_FIELD, box=box, style=style, params=params)
     checks = pdf_signatures(signed)
     return _version_save(
         rendition=rendition,

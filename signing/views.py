@@ -6,12 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from signing import services
+from signing import attachments, services
 from signing.access import OFFICE, SIGNERS, get_rendition_for_role
 from signing.forms import SignedFileForm
 
@@ -78,4 +78,29 @@ def body_sign(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.messages[0])
     else:
         messages.success(request, f"Đã ký số bằng chứng thư của {version.body}.")
+    return _back(request)
+
+
+@login_required
+@require_GET
+def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+    """The document's attachments as their separate file: signed by the body once it is."""
+    rendition = get_rendition_for_role(request.user, pk)
+    found = attachments.attachment_for(rendition)
+    if not found.exists:
+        raise Http404
+    suffix = "kem-theo-da-ky" if found.is_signed else "kem-theo"
+    return _pdf(attachments.served_attachment(found), f"{rendition.title}-{suffix}.pdf")
+
+
+@login_required
+@require_POST
+def attachment_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    rendition = get_rendition_for_role(request.user, pk, *OFFICE)
+    try:
+        found = attachments.attachment_sign(rendition=rendition, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, f"Đã ký số tệp kèm theo bằng chứng thư của {found.body}.")
     return _back(request)

@@ -281,6 +281,8 @@ KWARGS: dict[str, Kwargs] = {
     "signing:original": ids(pk=lambda w: w.rendition.pk),
     "signing:person-upload": ids(pk=lambda w: w.rendition.pk),
     "signing:body-sign": ids(pk=lambda w: w.rendition.pk),
+    "signing:attachment": ids(pk=lambda w: w.rendition.pk),
+    "signing:attachment-sign": ids(pk=lambda w: w.rendition.pk),
 }
 
 # The same pages with Cà Mau's plan, unit or agency in place of ours (other ids unchanged: a
@@ -442,6 +444,9 @@ GET: dict[str, str] = {
     "signing:original":                     "L   200 200 200 200 200 200 200 200 404",
     "signing:person-upload":                "L   405 405 405 405 405 405 405 405 405",
     "signing:body-sign":                    "L   405 405 405 405 405 405 405 405 405",
+    # The seed plan has no attachments: found only by those who read it, as nothing.
+    "signing:attachment":                   "L   404 404 404 404 404 404 404 404 404",
+    "signing:attachment-sign":              "L   405 405 405 405 405 405 405 405 405",
     "admin:index":                          "L   200 L   L   L   L   L   L   L   L",
     "admin:inspections_plan_changelist":    "L   200 L   L   L   L   L   L   L   L",
     "admin:inspections_plan_change":        "L   200 L   L   L   L   L   L   L   L",
@@ -576,6 +581,7 @@ POST: dict[str, str] = {
     "requests:submission-return":           "L   R   R   403 R   R   404 403 404 404",
     "signing:person-upload":                "L   R   R   R   403 403 403 403 403 404",
     "signing:body-sign":                    "L   R   R   403 403 403 403 403 403 404",
+    "signing:attachment-sign":              "L   R   R   403 403 403 403 403 403 404",
 }
 
 POST_FOREIGN: dict[str, str] = {

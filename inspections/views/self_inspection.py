@@ -34,6 +34,7 @@ from inspections.forms import (
 )
 from inspections.history import request_history
 from inspections.models import (
+    IssuedRendition,
     Outline,
     ReportRequest,
 )
@@ -85,6 +86,10 @@ def outline_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "fields": fields,
             "outline": outline,
             "unannounced": plan.targets.filter(announced=False).count(),
+            # The covering letter's kept files once sent (its signatures, its attachment).
+            "rendition": IssuedRendition.objects.of(outline).first()
+            if outline.letter_number
+            else None,
         },
     )
 

@@ -7,6 +7,7 @@ from django import template
 
 from inspections.access import can
 from signing.access import OFFICE, SIGNERS, is_signable
+from signing.attachments import attachment_for
 from signing.models import SignatureKind, SignatureStatus, SignedVersion
 from signing.services import checks_from_json, uploaded_file_signatures
 
@@ -20,6 +21,7 @@ def signatures(context, rendition) -> dict:
     request = context["request"]
     versions = list(SignedVersion.objects.of(rendition).select_related("body", "recorded_by"))
     latest = versions[0] if versions else None
+    attachment = attachment_for(rendition)
     return {
         "shown": True,
         "request": request,
@@ -31,6 +33,11 @@ def signatures(context, rendition) -> dict:
         "can_seal": latest is not None
         and latest.kind == SignatureKind.PERSON
         and latest.status == SignatureStatus.VALID
+        and can(request.user, *OFFICE),
+        "attachment": attachment if attachment.exists else None,
+        "attachment_checks": checks_from_json(attachment.signatures),
+        "can_seal_attachment": attachment.exists
+        and not attachment.is_signed
         and can(request.user, *OFFICE),
     }
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.files.base import ContentFile
 
+from inspections.tests.conftest import outline, sent  # noqa: F401 (fixtures)
 from inspections.tests.factories import seed
 from reports.issued import rendition_store
 from signing import certificates
@@ -42,6 +43,7 @@ def cert_dir(settings, tmp_path):
     folder = tmp_path / "certs"
     folder.mkdir()
     settings.SIGNING_CERT_DIR = folder
+    settings.SIGNING_CRL_DIR = folder / "crl"  # none unless a test puts one there
     settings.SIGNING_PKCS12_PASSPHRASE = certificates.DEMO_PASSPHRASE.decode()
     return folder
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from axes.apps import AppConfig as AxesAppConfig
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.apps import TasksAppConfig
 
 
 class AxesConfig(AxesAppConfig):
@@ -9,3 +10,11 @@ class AxesConfig(AxesAppConfig):
     are translated in `locale/vi`."""
 
     verbose_name = _("Đăng nhập sai")
+
+
+class TasksConfig(TasksAppConfig):
+    """django-tasks-db (the background jobs' queue) under a Vietnamese name in the admin (its
+    own: "Tasks Database Backend"); its fields are translated in `locale/vi`, its admin's
+    columns in `reports/admin.py`."""
+
+    verbose_name = _("Công việc chạy nền")

@@ -18,3 +18,14 @@ class TasksConfig(TasksAppConfig):
     columns in `reports/admin.py`."""
 
     verbose_name = _("Công việc chạy nền")
+
+    def ready(self) -> None:
+        super().ready()
+        from django_tasks_db.models import DBTaskResult
+
+        # The admin titles a record with `str()`: the library's is "DBTaskResult object (…)".
+        DBTaskResult.__str__ = _task_result_name
+
+
+def _task_result_name(result) -> str:
+    return str(_("Công việc chạy nền %(id)s")) % {"id": result.id}

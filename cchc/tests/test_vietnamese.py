@@ -18,6 +18,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path, label_for_field
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
@@ -266,6 +267,13 @@ def test_the_audit_finds_english_names():
     assert {"Task Result", "status", "enqueued at"} <= {label.strip() for label in labels}
 
 
+# English that the admin would show from the database or a library's code (`english_on`'s
+# phrases are checked too): permissions as Django names them, a record without a `__str__`,
+# Django's password help texts, django-tasks-db's names.
+ADMIN_ENGLISH = ("Can add", "Can change", "Can delete", "Can view", " object (", "Raw passwords",
+                 "Whether the user", "Task Result", "Tasks Database")  # fmt: skip
+
+
 def admin_pages(model, model_admin, request) -> list[str]:
     """The list, the add form (if adding is allowed) and the first record's page of a model."""
     info = model._meta.app_label, model._meta.model_name
@@ -299,6 +307,8 @@ def test_every_admin_page_a_staff_administrator_opens_is_in_vietnamese(world):
             response = client.get(url)
             assert response.status_code == 200, url
             assert not english_on(response), (url, english_on(response))
+            text = visible_text(response)
+            assert not [phrase for phrase in ADMIN_ENGLISH if phrase in text], url
             opened.append(url)
     queue = client.get(reverse("admin:django_tasks_database_dbtaskresult_changelist"))
     text = visible_text(queue)
@@ -307,4 +317,15 @@ def test_every_admin_page_a_staff_administrator_opens_is_in_vietnamese(world):
     for english in ("Task", "Status", "Enqueued", "Queue name", "FAILED", "Failed"):
         assert english not in text
     assert "Công việc chạy nền" in visible_text(client.get(reverse("admin:index")))
+    groups = visible_text(client.get(reverse("admin:auth_group_add")))
+    assert "Thêm kế hoạch kiểm tra" in groups and "Xem công việc chạy nền" in groups
     assert len(opened) > 2 * len(admin.site._registry)
+
+
+@pytest.mark.django_db
+def test_every_permission_is_named_in_vietnamese():
+    """Django names the permissions it creates in English ("Can add plan"); after migrating,
+    each default permission is named from the action and the model's Vietnamese name."""
+    assert Permission.objects.count() > 100
+    assert not Permission.objects.filter(name__startswith="Can ").exists()
+    assert Permission.objects.get(codename="change_plan").name == "Sửa kế hoạch kiểm tra"

@@ -306,7 +306,8 @@ class AgencyQuerySet(DatedQuerySet):
 
 @dataclass(frozen=True)
 class Lineage:
-    """`AgencyQuerySet.lineage`: each agency's predecessors (ids) and their names."""
+    """`AgencyQuerySet.lineage`: each agency's predecessors (ids) and their names (with their
+    province when named as the agency is)."""
 
     predecessors: dict[int, frozenset[int]]
     names: dict[int, str]
@@ -343,8 +344,11 @@ def _agency_lineage(agency_ids: list[int], ended_before: datetime.date) -> Linea
             UNION
             SELECT lineage.root, link.pred FROM lineage JOIN link ON link.heir = lineage.pred
         )
-        SELECT lineage.root, lineage.pred, a.name FROM lineage
+        SELECT lineage.root, lineage.pred, a.name, a.name = r.name, pu.name
+        FROM lineage
         JOIN {agency} a ON a.id = lineage.pred
+        JOIN {agency} r ON r.id = lineage.root
+        JOIN {unit} pu ON pu.id = a.province_id
     """  # nosec B608
     committee = Agency.Kind.COMMITTEE.value
     with connection.cursor() as cursor:
@@ -352,10 +356,11 @@ def _agency_lineage(agency_ids: list[int], ended_before: datetime.date) -> Linea
         rows = cursor.fetchall()
     predecessors: dict[int, set[int]] = {}
     names: dict[int, str] = {}
-    for root, pred, name in rows:
+    for root, pred, name, same_name, province in rows:
         if pred != root:
             predecessors.setdefault(root, set()).add(pred)
-            names[pred] = name
+            # "Sở Tư pháp" of Kiên Giang, carried on by An Giang's, is named with its province.
+            names[pred] = f"{name} ({province})" if same_name else name
     return Lineage({pk: frozenset(found) for pk, found in predecessors.items()}, names)
 
 

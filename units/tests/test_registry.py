@@ -154,6 +154,8 @@ def test_an_agency_carries_on_what_was_merged_into_it_and_the_communes_it_was_fo
     before_reform = [unit("91", KG_2023), unit("89", KG_2023)]
     old_provinces = Agency.objects.filter(kind=committee, unit__in=before_reform)
     assert set(old_provinces.values_list("pk", flat=True)) <= lineage.of(province.pk)
+    # A predecessor named as the agency is (Kiên Giang's Sở Tài chính) is named with its province.
+    assert lineage.names[planning.merged_into.pk] == "Sở Tài chính (Tỉnh Kiên Giang)"
     # Before the mergers nothing had ended: each agency is its own lineage.
     early = Agency.objects.lineage(ids, ended_before=datetime.date(2025, 1, 1))
     assert all(early.of(pk) == {pk} for pk in ids)

@@ -77,7 +77,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "cchc.apps.AxesConfig",  # django-axes, named in Vietnamese
     "simple_history",
-    "django_tasks_db",  # background jobs kept in the database (no broker): reports/jobs.py
+    "cchc.apps.TasksConfig",  # django-tasks-db: background jobs in the database (reports/jobs.py)
     "units",
     "inspections",
     "reports",

@@ -10,12 +10,13 @@ its message on the page and is ignored; the other filters still apply."""
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from inspections import services
+from inspections import services, todo
 from inspections.access import can
 from inspections.lists import count_of
 from inspections.models import (
@@ -99,6 +100,18 @@ def area_filter(field_name: str) -> django_filters.ModelChoiceFilter:
     )
 
 
+def todo_filter(listing: str) -> django_filters.ChoiceFilter:
+    """`?todo=<selection>`: the rows of one entry of the home page's to-do (`inspections.todo`).
+    A hidden field, so that sending the filter form keeps it, and a filter of the FilterSet, so
+    that the counts per status and the Excel/CSV download hold the same rows as the page."""
+    return django_filters.ChoiceFilter(
+        label=_("Việc cần làm"),
+        choices=lambda: todo.selection_choices(listing),
+        method=lambda rows, _name, name: todo.selected(listing, name, rows),
+        widget=forms.HiddenInput,
+    )
+
+
 def _choices_of(model) -> dict[str, tuple[str, Q]]:
     """Every choice of the model's `status`, as the list's statuses."""
     choices = model._meta.get_field("status").choices
@@ -139,6 +152,7 @@ def round_filters(plan: str, unit: str) -> type[InspectionListFilterSet]:
 class PlanFilter(InspectionListFilterSet):
     year = year_filter("year")
     status = status_filter(lambda: PlanFilter.statuses(), label=_("Trạng thái"))
+    todo = todo_filter("plans")
 
     class Meta:
         model = Plan
@@ -170,6 +184,7 @@ class RequestFilter(round_filters("plan", "agency")):
         empty_label=_("Tất cả"),
         method="filter_unanswered",
     )
+    todo = todo_filter("requests")
 
     class Meta:
         model = ReportRequest
@@ -206,6 +221,7 @@ class RequestFilter(round_filters("plan", "agency")):
 class VisitFilter(round_filters("plan", "agency")):
     status = status_filter(lambda: VisitFilter.statuses())
     team = team_filter("team")
+    todo = todo_filter("visits")
 
     class Meta:
         model = Visit
@@ -262,6 +278,7 @@ class RecommendationFilter(round_filters("finding__visit__plan", "responsible"))
     status = status_filter(lambda: RecommendationFilter.statuses())
     area = area_filter("finding__content_area")
     team = team_filter("finding__visit__team")
+    todo = todo_filter("recommendations")
 
     class Meta:
         model = Recommendation
@@ -293,6 +310,7 @@ class RecommendationFilter(round_filters("finding__visit__plan", "responsible"))
 
 class ConclusionFilter(round_filters("plan", "agency")):
     status = status_filter(lambda: ConclusionFilter.statuses(), label=_("Trạng thái"))
+    todo = todo_filter("conclusions")
 
     class Meta:
         model = ConclusionNotice

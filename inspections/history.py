@@ -43,8 +43,14 @@ from inspections.models import (
 )
 from units.templatetags.people import person_name
 
-# Bookkeeping that changes with every save and says nothing to a reader.
-NOT_SHOWN = {"id", "version", "updated_at", "created_at"}
+# Bookkeeping that changes with every save and says nothing to a reader, and what a record is
+# created with and never changes (the plan or visit it belongs to, who made it, the stored file):
+# named in Vietnamese for the admin's forms, never listed as a change.
+NOT_SHOWN = {
+    "id", "version", "updated_at", "created_at", "created_by", "plan", "visit", "finding",
+    "request", "recommendation", "report", "submitted_by", "verified_by", "verified_at",
+    "file_name", "file_size", "file_sha256", "content_type", "object_id",
+}  # fmt: skip
 ACTIONS = {"+": gettext_lazy("Tạo"), "~": gettext_lazy("Sửa"), "-": gettext_lazy("Xóa")}
 
 

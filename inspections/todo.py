@@ -1,11 +1,12 @@
 """What waits for whom: the to-do list of each role's home page, and the selections it links to.
 
 Each entry of a to-do list counts the rows of one *selection* — a named filter of one list
-(`SELECTIONS`) — and links to that list with `?todo=<name>`. The list applies the same function
-(`narrowed`), so the count on the home page and the rows behind the link are the same rows by
-construction. One function per role (`leader_todos`, `staff_todos`, `team_todos`,
-`reporter_todos`) gives its entries, one COUNT query each: the number of queries does not grow
-with the data.
+(`SELECTIONS`) — and links to that list with `?todo=<name>`. The list's FilterSet applies the
+same function (its hidden `todo` filter, `selected`), so the count on the home page and the rows
+behind the link are the same rows by construction, and the list's filter form, counts per status
+and Excel/CSV download keep the selection. One function per role (`leader_todos`,
+`staff_todos`, `team_todos`, `reporter_todos`) gives its entries, one COUNT query each: the
+number of queries does not grow with the data.
 """
 
 from __future__ import annotations
@@ -205,13 +206,16 @@ def selection_name(listing: str, params: Mapping[str, str]) -> str:
     return name if name in SELECTIONS[listing] else ""
 
 
-def narrowed(listing: str, rows: QuerySet, params: Mapping[str, str]) -> QuerySet:
-    """The list's rows narrowed to the selection named by `?todo=` (an unknown name is ignored).
-    Distinct, since some selections join to many rows."""
-    name = selection_name(listing, params)
-    if not name:
-        return rows
+def selected(listing: str, name: str, rows: QuerySet) -> QuerySet:
+    """The list's rows narrowed to the selection `name` (the `todo` filter of the list's
+    FilterSet, `inspections.filters.todo_filter`, so that the page, its counts per status and its
+    downloads hold the same rows). Distinct, since some selections join to many rows."""
     return SELECTIONS[listing][name](rows, timezone.localdate()).distinct()
+
+
+def selection_choices(listing: str) -> list[tuple[str, str]]:
+    """The selections of a list and their titles, as the choices of its `todo` filter."""
+    return [(name, TITLES[listing, name]) for name in SELECTIONS[listing]]
 
 
 def selection_title(listing: str, params: Mapping[str, str]) -> str:

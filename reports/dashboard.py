@@ -44,7 +44,7 @@ from inspections.text import number, percent
 from reports import charts
 from reports.charts import Bar, Series, StackedRow
 from units.access import Scope
-from units.models import Level, Role
+from units.models import Agency, Level, Role
 
 UNRESOLVED = (RecommendationStatus.OPEN, RecommendationStatus.NOT_DONE)
 
@@ -76,6 +76,10 @@ RANKING_RULE = gettext_lazy(
 def rate(part: int, whole: int) -> float | None:
     """part ÷ whole in percent, one decimal; None when there is nothing to divide."""
     return round(part * 100 / whole, 1) if whole else None
+
+
+def _change(now: float | None, before: float | None) -> float | None:
+    return None if now is None or before is None else round(now - before, 1)
 
 
 @dataclass(frozen=True)
@@ -118,6 +122,30 @@ class YearRow:
 
 
 @dataclass(frozen=True)
+class Earlier:
+    """A unit's figures in the latest earlier round it took part in: its own and those of the
+    units it carries on across a reorganisation (`AgencyQuerySet.lineage`), named in
+    `predecessors`; `links` open the rows behind each figure."""
+
+    year: int
+    recommendations: int
+    done: int
+    requests: int
+    on_time: int
+    findings: int
+    predecessors: tuple[str, ...] = ()
+    links: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def remediation_rate(self) -> float | None:
+        return rate(self.done, self.recommendations)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return rate(self.on_time, self.requests)
+
+
+@dataclass(frozen=True)
 class RankRow:
     rank: int
     agency_id: int
@@ -130,10 +158,20 @@ class RankRow:
     findings: int = 0  # at the unit's own visits (a commune's under the commune)
     tied: bool = False  # shares its rank with another unit
     links: dict[str, str] = field(default_factory=dict)  # the lists behind each figure
+    earlier: Earlier | None = None  # the unit's previous round, across the 2025 reform
 
     @property
     def remediation_rate(self) -> float | None:
         return rate(self.done, self.recommendations)
+
+    @property
+    def remediation_change(self) -> float | None:
+        """Remediation rate now minus in the previous round, in points."""
+        return _change(self.remediation_rate, self.earlier and self.earlier.remediation_rate)
+
+    @property
+    def on_time_change(self) -> float | None:
+        return _change(self.on_time_rate, self.earlier and self.earlier.on_time_rate)
 
     @property
     def on_time_rate(self) -> float | None:
@@ -188,7 +226,7 @@ def _plans(scope: Scope):
     return (
         Plan.objects.in_scope(scope.province_ids)
         .issued()
-        .only("pk", "year", "number", "symbol", "summary")
+        .only("pk", "year", "number", "symbol", "summary", "document_date")
         .order_by("-year", "-pk")
     )
 
@@ -197,7 +235,7 @@ def _plans(scope: Scope):
 
 
 def _url(name: str, *args, **params) -> str:
-    query = urlencode({k: v for k, v in params.items() if v not in ("", None)})
+    query = urlencode({k: v for k, v in params.items() if v not in ("", None)}, doseq=True)
     url = reverse(name, args=args)
     return f"{url}?{query}" if query else url
 
@@ -254,19 +292,21 @@ class _Links:
     def agency(self, agency_id: int) -> str:
         return _url("units:agency-detail", agency_id)
 
-    def of_unit(self, agency_id: int) -> dict[str, str]:
+    def of_unit(self, agency_id: int | Iterable[int], year: int | None = None) -> dict[str, str]:
         """The lists behind a unit's figures in the ranking: its recommendations (all, done),
-        its self-inspection requests (those of the year, on time or not) and its findings."""
+        its self-inspection requests (those of the year, on time or not) and its findings; of
+        an earlier `year`, those of the unit and of the units it carries on (`agency_id` several
+        ids: the lists' `agency` filter takes several)."""
+        year = year or self.year
+        agency = sorted(agency_id) if isinstance(agency_id, Iterable) else agency_id
         return {
-            "recommendations": _url(
-                "inspections:recommendation-list", year=self.year, agency=agency_id
-            ),
+            "recommendations": _url("inspections:recommendation-list", year=year, agency=agency),
             "done": _url(
-                "inspections:recommendation-list", year=self.year, agency=agency_id,
+                "inspections:recommendation-list", year=year, agency=agency,
                 status=RecommendationStatus.DONE,
             ),
-            "requests": _url("requests:request-list", year=self.year, agency=agency_id),
-            "findings": _url("inspections:finding-list", year=self.year, agency=agency_id),
+            "requests": _url("requests:request-list", year=year, agency=agency),
+            "findings": _url("inspections:finding-list", year=year, agency=agency),
         }  # fmt: skip
 
     def dashboard(self, year: int) -> str:
@@ -561,21 +601,45 @@ def _comparison(
 
 
 def _ranking(
-    scope: Scope, recommendations, findings, plan_ids: list[int], level: str, links: _Links
+    scope: Scope,
+    recommendations,
+    findings,
+    plans: list[Plan],
+    earlier_ids: list[int],
+    level: str,
+    links: _Links,
 ):
     """Units of the round ranked by remediation rate, then on-time self-inspection, densely
-    (three queries; the rule is `RANKING_RULE`). A unit's findings are those of its own visits:
-    a commune's findings count under the commune, never under its district."""
-    units: dict[int, dict] = {}
+    (the rule is `RANKING_RULE`), each beside its previous round. A unit's findings are those of
+    its own visits: a commune's findings count under the commune, never under its district.
+
+    The same three queries count every unit's figures of the round and of the earlier rounds
+    (`earlier_ids`), by year; a unit's previous round is the latest earlier year in which it, or
+    a unit it carries on across a reorganisation, has a figure (`AgencyQuerySet.lineage`: one
+    query, then two per generation of reorganisations)."""
+    if not plans:
+        return []
+    year = plans[0].year
+    plan_ids = [*(p.pk for p in plans), *earlier_ids]
+    counts: dict[tuple[int, int], dict[str, int]] = {}  # (year, agency) → figures
+    names: dict[int, str] = {}
+
+    def add(row, agency: str, name: str, **figures: str) -> None:
+        names[row[agency]] = row[name]
+        entry = counts.setdefault(
+            (row["year"], row[agency]), dict.fromkeys(("recs", "done", "requests", "on_time",
+                                                        "findings"), 0)
+        )  # fmt: skip
+        for key, column in figures.items():
+            entry[key] = row[column]
+
     for row in (
-        recommendations.values("responsible_id", "responsible__name")
+        recommendations.filter(finding__visit__plan_id__in=plan_ids)
+        .values("responsible_id", "responsible__name", year=F("finding__visit__plan__year"))
         .annotate(n=Count("pk"), done=Count("pk", filter=Q(status=RecommendationStatus.DONE)))
         .order_by()
     ):
-        units[row["responsible_id"]] = {
-            "name": row["responsible__name"], "recs": row["n"], "done": row["done"],
-            "requests": 0, "on_time": 0,
-        }  # fmt: skip
+        add(row, "responsible_id", "responsible__name", recs="n", done="done")
     on_time = Submission.objects.filter(
         request=OuterRef("pk"), deliverable=Deliverable.REPORT, late=False
     )
@@ -583,24 +647,42 @@ def _ranking(
         ReportRequest.objects.visible_to(scope)
         .filter(_level("agency__", level), plan_id__in=plan_ids)
         .alias(has_on_time=Exists(on_time))
-        .values("agency_id", "agency__name")
+        .values("agency_id", "agency__name", year=F("plan__year"))
         .annotate(n=Count("pk"), on_time=Count("pk", filter=Q(has_on_time=True)))
         .order_by()
     ):
-        unit = units.setdefault(
-            row["agency_id"],
-            {"name": row["agency__name"], "recs": 0, "done": 0, "requests": 0, "on_time": 0},
-        )
-        unit["requests"], unit["on_time"] = row["n"], row["on_time"]
-    found = dict(
+        add(row, "agency_id", "agency__name", requests="n", on_time="on_time")
+    for row in (
         findings.filter(visit__plan_id__in=plan_ids)
-        .values_list("visit__agency_id")
+        .values("visit__agency_id", "visit__agency__name", year=F("visit__plan__year"))
         .annotate(n=Count("pk"))
         .order_by()
-    )
+    ):
+        add(row, "visit__agency_id", "visit__agency__name", findings="n")
+
+    # Ranked: the units with a recommendation or a request in the round.
+    units = {pk: c for (y, pk), c in counts.items() if y == year and (c["recs"] or c["requests"])}
+    first_day = min(p.document_date or datetime.date(year, 1, 1) for p in plans)
+    lineage = Agency.objects.lineage(units, ended_before=first_day)
+    earlier_years = sorted({y for y, _pk in counts if y < year}, reverse=True)
+
+    def earlier(pk: int) -> Earlier | None:
+        family = lineage.of(pk)
+        for y in earlier_years:
+            found = [counts[y, a] for a in sorted(family) if (y, a) in counts]
+            if found:
+                total = _sum(found, ("recs", "done", "requests", "on_time", "findings"))
+                return Earlier(
+                    y, total["recs"], total["done"], total["requests"], total["on_time"],
+                    total["findings"],
+                    predecessors=tuple(sorted(lineage.names[a] for a in family - {pk})),
+                    links=links.of_unit(family, year=y),
+                )  # fmt: skip
+        return None
+
     rows = [
-        RankRow(0, pk, u["name"], links.agency(pk), u["recs"], u["done"], u["requests"],
-                u["on_time"], found.get(pk, 0), links=links.of_unit(pk))
+        RankRow(0, pk, names[pk], links.agency(pk), u["recs"], u["done"], u["requests"],
+                u["on_time"], u["findings"], links=links.of_unit(pk), earlier=earlier(pk))
         for pk, u in units.items()
     ]  # fmt: skip
     rows.sort(key=lambda r: (*(-k for k in r.sort_key), r.name))
@@ -674,7 +756,10 @@ def dashboard(
         scope, board, findings, recommendations, links, [p.pk for p in all_plans]
     )
     if not is_unit:
-        board.ranking = _ranking(scope, current, findings, plan_ids, level, links)  # 3 queries
+        earlier_ids = [p.pk for p in all_plans if year and p.year < year]
+        board.ranking = _ranking(  # 3 queries, and the lineage of the ranked units
+            scope, recommendations, findings, plans, earlier_ids, level, links
+        )
         board.ranking_rule = str(RANKING_RULE)
     return board
 

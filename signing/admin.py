@@ -33,7 +33,7 @@ class SignedVersionAdmin(admin.ModelAdmin):
 
     list_display = ("rendition", "kind", "signer_name", "signed_at", "status", "recorded_by")
     list_filter = ("kind", "status")
-    readonly_fields = [field.name for field in SignedVersion._meta.fields]
+    readonly_fields = [field.name for field in SignedVersion._meta.fields if field.name != "id"]
 
     def has_add_permission(self, request) -> bool:
         return False

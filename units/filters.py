@@ -44,15 +44,21 @@ class FoldedSearchFilter(django_filters.CharFilter):
         return qs
 
 
-def agency_filter(field_name: str) -> django_filters.ModelChoiceFilter:
-    """One unit's rows (the dashboard's links to the rows behind a unit's figures): a hidden
-    field, kept when the other filters change. It narrows what the user sees, never widens it."""
-    return django_filters.ModelChoiceFilter(
+def agency_filter(field_name: str) -> django_filters.ModelMultipleChoiceFilter:
+    """One unit's rows, or several units' (the dashboard's links to the rows behind a unit's
+    figures; of an earlier round, the unit and those it carries on across a reorganisation:
+    `?agency=1&agency=2`): hidden fields, kept when the other filters change. It narrows what
+    the user sees, never widens it."""
+    invalid = _("Đơn vị không có: bộ lọc này bị bỏ qua.")
+    return django_filters.ModelMultipleChoiceFilter(
         field_name=field_name,
         label=_("Đơn vị"),
         queryset=Agency.objects.all(),
-        widget=forms.HiddenInput,
-    )
+        widget=forms.MultipleHiddenInput,
+        error_messages={
+            "invalid_choice": invalid, "invalid_pk_value": invalid, "invalid_list": invalid,
+        },
+    )  # fmt: skip
 
 
 def level_filter(field_name: str) -> django_filters.ChoiceFilter:
@@ -160,7 +166,11 @@ def filters_text(form: forms.Form) -> str:
         if value in (None, "") or name == "on":
             continue
         field = form.fields[name]
-        if isinstance(field, forms.ModelChoiceField):
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            if not value:
+                continue
+            shown = ", ".join(field.label_from_instance(v) for v in value)
+        elif isinstance(field, forms.ModelChoiceField):
             shown = field.label_from_instance(value)
         elif isinstance(field, forms.ChoiceField):
             shown = dict(field.choices).get(value, value)

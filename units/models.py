@@ -7,10 +7,12 @@ provinces and departments, and reused codes with new meanings: a code is never a
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -291,6 +293,75 @@ class AgencyQuerySet(DatedQuerySet):
         if province_ids is None:
             return self
         return self.filter(province_id__in=province_ids)
+
+    def lineage(self, agency_ids: Iterable[int], *, ended_before: datetime.date) -> Lineage:
+        """For each agency, the agencies whose work it carries on, directly or not, that had
+        ended before `ended_before`: those merged into it and, for a People's Committee, the
+        committees of the same level of the units its unit succeeded (a commune of 2025 carries
+        on the communes it was formed from, not their abolished district; new An Giang carries on
+        Kiên Giang). Agencies that still existed on that day are units of their own, never
+        folded in. One query, whatever the number of agencies and of reorganisations."""
+        return _agency_lineage(list(dict.fromkeys(agency_ids)), ended_before)
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """`AgencyQuerySet.lineage`: each agency's predecessors (ids) and their names (with their
+    province when named as the agency is)."""
+
+    predecessors: dict[int, frozenset[int]]
+    names: dict[int, str]
+
+    def of(self, agency_id: int) -> frozenset[int]:
+        """The agency itself and its predecessors."""
+        return frozenset({agency_id}) | self.predecessors.get(agency_id, frozenset())
+
+
+def _agency_lineage(agency_ids: list[int], ended_before: datetime.date) -> Lineage:
+    """One recursive query (SQLite and PostgreSQL alike): the direct links (merged into; a
+    committee of a predecessor unit of the same level), then their closure from each agency."""
+    if not agency_ids:
+        return Lineage({}, {})
+    agency = connection.ops.quote_name(Agency._meta.db_table)
+    unit = connection.ops.quote_name(AdministrativeUnit._meta.db_table)
+    succession = connection.ops.quote_name(UnitSuccession._meta.db_table)
+    roots = ", ".join(["%s"] * len(agency_ids))
+    # Only the models' table names are formatted in; every value is a parameter.
+    sql = f"""
+        WITH RECURSIVE link(heir, pred) AS (
+            SELECT a.merged_into_id, a.id FROM {agency} a
+            WHERE a.merged_into_id IS NOT NULL AND a.valid_to < %s
+            UNION ALL
+            SELECT h.id, p.id FROM {agency} h
+            JOIN {unit} hu ON hu.id = h.unit_id
+            JOIN {succession} s ON s.successor_id = h.unit_id
+            JOIN {unit} pu ON pu.id = s.predecessor_id AND pu.level = hu.level
+            JOIN {agency} p ON p.unit_id = s.predecessor_id AND p.kind = %s
+            WHERE h.kind = %s AND p.valid_to < %s
+        ),
+        lineage(root, pred) AS (
+            SELECT heir, pred FROM link WHERE heir IN ({roots})
+            UNION
+            SELECT lineage.root, link.pred FROM lineage JOIN link ON link.heir = lineage.pred
+        )
+        SELECT lineage.root, lineage.pred, a.name, a.name = r.name, pu.name
+        FROM lineage
+        JOIN {agency} a ON a.id = lineage.pred
+        JOIN {agency} r ON r.id = lineage.root
+        JOIN {unit} pu ON pu.id = a.province_id
+    """  # nosec B608
+    committee = Agency.Kind.COMMITTEE.value
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ended_before, committee, committee, ended_before, *agency_ids])
+        rows = cursor.fetchall()
+    predecessors: dict[int, set[int]] = {}
+    names: dict[int, str] = {}
+    for root, pred, name, same_name, province in rows:
+        if pred != root:
+            predecessors.setdefault(root, set()).add(pred)
+            # "Sở Tư pháp" of Kiên Giang, carried on by An Giang's, is named with its province.
+            names[pred] = f"{name} ({province})" if same_name else name
+    return Lineage({pk: frozenset(found) for pk, found in predecessors.items()}, names)
 
 
 class Agency(Generated, Dated):

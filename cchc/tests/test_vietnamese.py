@@ -12,12 +12,18 @@ from pathlib import Path
 
 import lxml.html
 import pytest
+from axes.models import AccessAttempt
 from django import forms
 from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path, label_for_field
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.template import Context, Template
+from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django_tasks_db.models import DBTaskResult
 
 from cchc.test import client_for
 from cchc.tests.test_access_matrix import english_on
@@ -115,14 +121,18 @@ def unquote(lines: str) -> str:
     return joined.encode().decode("unicode_escape").encode("latin-1").decode()
 
 
-def po_entries(path: Path) -> dict[tuple[str, bool], str]:
-    """(msgid, is plural) → msgstr (the only form of a Vietnamese plural), header left out."""
+def po_entries(path: Path) -> dict[tuple[str, str, bool], str]:
+    """(context, msgid, is plural) → msgstr (the only form of a Vietnamese plural), header left
+    out."""
     text = path.read_text(encoding="utf-8")
-    pattern = r'^msgid ((?:".*"\n)+)(msgid_plural (?:".*"\n)+)?msgstr(?:\[0\])? ((?:".*"\n?)+)'
+    pattern = (
+        r'^(?:msgctxt (".*")\n)?msgid ((?:".*"\n)+)(msgid_plural (?:".*"\n)+)?'
+        r'msgstr(?:\[0\])? ((?:".*"\n?)+)'
+    )
     return {
-        (unquote(m[1]), bool(m[2])): unquote(m[3])
+        (unquote(m[1] or '""'), unquote(m[2]), bool(m[3])): unquote(m[4])
         for m in re.finditer(pattern, text, re.MULTILINE)
-        if unquote(m[1])
+        if unquote(m[2])
     }
 
 
@@ -133,11 +143,13 @@ def test_the_compiled_catalogue_is_the_current_one():
     assert len(entries) > 50
     with (CATALOGUE / "django.mo").open("rb") as mo:
         compiled = gettext.GNUTranslations(mo)
-    stale = [
-        msgid
-        for (msgid, plural), msgstr in entries.items()
-        if (compiled.ngettext(msgid, msgid, 1) if plural else compiled.gettext(msgid)) != msgstr
-    ]
+
+    def translated(context: str, msgid: str, plural: bool) -> str:
+        if context:
+            return compiled.pgettext(context, msgid)
+        return compiled.ngettext(msgid, msgid, 1) if plural else compiled.gettext(msgid)
+
+    stale = [key[1] for key, msgstr in entries.items() if translated(*key) != msgstr]
     assert not stale, f"compile the catalogue again: {stale}"
 
 
@@ -174,3 +186,146 @@ def test_the_admins_plan_page_names_the_workflow_steps_in_vietnamese(world):
     text = visible_text(page)
     assert "Từ trạng thái" in text and "Sang trạng thái" in text
     assert "From status" not in text and "Note" not in text
+
+
+# The admin a staff administrator opens -------------------------------------------------------
+
+VIETNAMESE_LETTER = re.compile(
+    "[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.IGNORECASE
+)
+# Vietnamese words written without a mark (kinds of agencies).
+UNMARKED_VIETNAMESE = {"Ban", "Thanh tra"}
+
+
+def admin_request():
+    request = RequestFactory().get("/admin/")
+    request.user = get_user_model()(is_superuser=True, is_staff=True, is_active=True)
+    return request
+
+
+def admin_labels(model, model_admin, request) -> set[str]:
+    """Every name the admin shows of a model: the app's and the model's, the columns of its list,
+    its filters, the labels and choices of its forms (inlines included) and read-only fields."""
+    meta = model._meta
+    shown = [meta.app_config.verbose_name, meta.verbose_name, meta.verbose_name_plural]
+    columns = [n for n in model_admin.get_list_display(request) if n != "action_checkbox"]
+    readonly = list(model_admin.get_readonly_fields(request, None))
+    shown += [label_for_field(name, model, model_admin) for name in columns + readonly]
+    for item in model_admin.get_list_filter(request):
+        item = item[0] if isinstance(item, list | tuple) else item
+        if isinstance(item, str):
+            shown.append(get_fields_from_path(model, item)[-1].verbose_name)
+        else:
+            shown.append(item.title)
+    forms_shown = [(model_admin.get_form(request, None), "")]
+    for inline in model_admin.get_inline_instances(request, None):
+        formset = inline.get_formset(request, None)
+        forms_shown.append((formset.form, formset.fk.name))  # the parent's key is not shown
+    for form, parent in forms_shown:
+        for name, field in form.base_fields.items():
+            if field.widget.is_hidden or name == parent:
+                continue
+            shown.append(field.label)
+            if isinstance(field, forms.ChoiceField) and not isinstance(
+                field, forms.ModelChoiceField
+            ):
+                shown += [label for value, label in field.choices if value not in ("", None)]
+    return {str(label) for label in shown if not isinstance(label, list | tuple)}
+
+
+def english_labels() -> dict[str, list[str]]:
+    """Per model, the admin's names with Latin letters and no Vietnamese one."""
+    request = admin_request()
+    found = {}
+    with translation.override("vi"):
+        for model, model_admin in admin.site._registry.items():
+            labels = admin_labels(model, model_admin, request)
+            english = sorted(
+                label
+                for label in labels
+                if re.search("[A-Za-z]", label)
+                and not VIETNAMESE_LETTER.search(label)
+                and label not in UNMARKED_VIETNAMESE
+            )
+            if english:
+                found[model._meta.label] = english
+    return found
+
+
+def test_every_name_the_admin_shows_is_vietnamese():
+    """App and model names, list columns, filters, form labels and choices of every model in the
+    admin — django-tasks-db's queue, django-axes and the user accounts included."""
+    assert english_labels() == {}
+
+
+def test_the_audit_finds_english_names():
+    """The audit above would see a library's English: django-tasks-db's names without the
+    project's catalogue."""
+    with translation.override("en"):
+        request = admin_request()
+        labels = admin_labels(DBTaskResult, admin.site._registry[DBTaskResult], request)
+    assert {"Task Result", "status", "enqueued at"} <= {label.strip() for label in labels}
+
+
+# English that the admin would show from the database or a library's code (`english_on`'s
+# phrases are checked too): permissions as Django names them, a record without a `__str__`,
+# Django's password help texts, django-tasks-db's names.
+ADMIN_ENGLISH = ("Can add", "Can change", "Can delete", "Can view", " object (", "Raw passwords",
+                 "Whether the user", "Task Result", "Tasks Database")  # fmt: skip
+
+
+def admin_pages(model, model_admin, request) -> list[str]:
+    """The list, the add form (if adding is allowed) and the first record's page of a model."""
+    info = model._meta.app_label, model._meta.model_name
+    pages = [reverse("admin:{}_{}_changelist".format(*info))]
+    if model_admin.has_add_permission(request):
+        pages.append(reverse("admin:{}_{}_add".format(*info)))
+    first = model._default_manager.order_by("pk").first()
+    if first is not None:
+        pages.append(reverse("admin:{}_{}_change".format(*info), args=[first.pk]))
+    return pages
+
+
+@pytest.mark.django_db
+def test_every_admin_page_a_staff_administrator_opens_is_in_vietnamese(world):
+    """Every model's list, add form and a record's page, the background jobs' queue and the
+    failed sign-ins included, as the administrator: no English phrase, no English column."""
+    DBTaskResult.objects.create(
+        task_path="reports.jobs.run_job", args_kwargs={"args": [1], "kwargs": {}},
+        backend_name="default", run_after=timezone.now(), status="FAILED",
+        exception_class_path="OSError", traceback="Traceback: OSError",
+    )  # fmt: skip
+    AccessAttempt.objects.create(
+        username="noivu", ip_address="127.0.0.1", user_agent="Chromium", path_info="/login/",
+        failures_since_start=2, http_accept="text/html", get_data="", post_data="",
+    )  # fmt: skip
+    client = client_for("admin")
+    request = admin_request()
+    opened = []
+    for model, model_admin in admin.site._registry.items():
+        for url in admin_pages(model, model_admin, request):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert not english_on(response), (url, english_on(response))
+            text = visible_text(response)
+            assert not [phrase for phrase in ADMIN_ENGLISH if phrase in text], url
+            opened.append(url)
+    queue = client.get(reverse("admin:django_tasks_database_dbtaskresult_changelist"))
+    text = visible_text(queue)
+    for vietnamese in ("Công việc chạy nền", "Tình trạng", "Xếp hàng lúc", "Lỗi", "Tạo tệp"):
+        assert vietnamese in text
+    for english in ("Task", "Status", "Enqueued", "Queue name", "FAILED", "Failed"):
+        assert english not in text
+    assert "Công việc chạy nền" in visible_text(client.get(reverse("admin:index")))
+    groups = visible_text(client.get(reverse("admin:auth_group_add")))
+    assert "Thêm kế hoạch kiểm tra" in groups and "Xem công việc chạy nền" in groups
+    assert len(opened) > 2 * len(admin.site._registry)
+
+
+@pytest.mark.django_db
+def test_every_permission_is_named_in_vietnamese():
+    """Django names the permissions it creates in English ("Can add plan"); after migrating,
+    each default permission is named from the action and the model's Vietnamese name."""
+    assert Permission.objects.count() > 100
+    assert not Permission.objects.filter(name__startswith="Can ").exists()
+    assert Permission.objects.get(codename="change_plan").name == "Sửa kế hoạch kiểm tra"

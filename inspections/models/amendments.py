@@ -75,9 +75,13 @@ class PlanAmendment(ApprovedDocument):
     )
     signer_name = models.CharField(_("người ký"), max_length=100, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("người tạo"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("tạo lúc"))
     history = RecordedHistory()
 
     objects = PlanAmendmentQuerySet.as_manager()

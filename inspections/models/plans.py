@@ -159,10 +159,14 @@ class Plan(Versioned):
         editable=False,
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("người tạo"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("tạo lúc"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("cập nhật lúc"))
 
     objects = PlanQuerySet.as_manager()
     history = RecordedHistory()
@@ -275,7 +279,9 @@ class PlanItem(Versioned):
         TARGETS = "targets", _("Danh sách đối tượng kiểm tra theo cấp")
         REINSPECTIONS = "reinspections", _("Danh sách đơn vị phúc tra")
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="items")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="items", verbose_name=_("kế hoạch")
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("thuộc mục"),
@@ -386,7 +392,9 @@ class TargetTerms(models.Model):
 
 
 class PlanTarget(TargetTerms, Versioned):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="targets", verbose_name=_("kế hoạch")
+    )
     content_areas = models.ManyToManyField(
         ContentArea,
         verbose_name=_("kiểm tra chuyên đề (lĩnh vực)"),

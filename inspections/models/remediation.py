@@ -54,12 +54,18 @@ class RemediationReport(models.Model):
     """One version of a unit's report on a recommendation. A new report adds a version."""
 
     recommendation = models.ForeignKey(
-        Recommendation, on_delete=models.PROTECT, related_name="reports"
+        Recommendation,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name=_("kiến nghị"),
     )
     version = models.PositiveSmallIntegerField(_("lần báo cáo"))
     text = LimitedTextField(_("kết quả khắc phục"), max_length=PROSE)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người báo cáo"),
     )
     submitted_at = models.DateTimeField(_("thời điểm báo cáo"), auto_now_add=True)
     late = models.BooleanField(_("báo cáo sau hạn"), default=False)
@@ -98,7 +104,10 @@ class Verification(models.Model):
     kept; the latest sets the recommendation's status."""
 
     recommendation = models.ForeignKey(
-        Recommendation, on_delete=models.PROTECT, related_name="verifications"
+        Recommendation,
+        on_delete=models.PROTECT,
+        related_name="verifications",
+        verbose_name=_("kiến nghị"),
     )
     report = models.ForeignKey(
         RemediationReport,
@@ -107,13 +116,17 @@ class Verification(models.Model):
         on_delete=models.PROTECT,
         related_name="verifications",
         help_text=_("Báo cáo khắc phục được xem xét (nếu có)"),
+        verbose_name=_("báo cáo khắc phục"),
     )
     done = models.BooleanField(_("đã khắc phục"))
     note = LimitedTextField(_("nhận xét"), blank=True, max_length=NOTE)
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người xác minh"),
     )
-    verified_at = models.DateTimeField(auto_now_add=True)
+    verified_at = models.DateTimeField(auto_now_add=True, verbose_name=_("xác minh lúc"))
     history = RecordedHistory()
 
     class Meta:

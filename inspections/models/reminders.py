@@ -15,8 +15,10 @@ class SentReminder(models.Model):
     person in the digest of `day`. `key` says which reminder: `before-N` N days before, or
     `overdue`. Rows migrated from before the engine may have no user (only an address)."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
-    object_id = models.PositiveBigIntegerField()
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("loại việc")
+    )
+    object_id = models.PositiveBigIntegerField(verbose_name=_("mã việc"))
     deadline = GenericForeignKey("content_type", "object_id")
     key = models.CharField(_("loại nhắc"), max_length=30)
     user = models.ForeignKey(

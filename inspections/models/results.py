@@ -24,7 +24,9 @@ def issued_path(instance: ResultsReport, filename: str) -> str:
 class ResultsReport(ApprovedDocument):
     """One per plan: draft → submitted → approved (leader) → issued with a number."""
 
-    plan = models.OneToOneField(Plan, on_delete=models.PROTECT, related_name="results_report")
+    plan = models.OneToOneField(
+        Plan, on_delete=models.PROTECT, related_name="results_report", verbose_name=_("kế hoạch")
+    )
     issuer = models.ForeignKey(
         Agency,
         verbose_name=_("cơ quan báo cáo"),
@@ -64,7 +66,7 @@ class ResultsReport(ApprovedDocument):
         help_text=_("Mỗi dòng một nơi nhận, không ghi dòng “Lưu”"),
         max_length=NOTE,
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("cập nhật lúc"))
     history = RecordedHistory()
 
     class Meta:

@@ -35,7 +35,9 @@ class FieldRole(models.TextChoices):
 class Outline(models.Model):
     """The report outline (đề cương báo cáo) the team sends with the plan."""
 
-    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="outline")
+    plan = models.OneToOneField(
+        Plan, on_delete=models.CASCADE, related_name="outline", verbose_name=_("kế hoạch")
+    )
     guidance = LimitedTextField(_("hướng dẫn chung"), blank=True, max_length=PROSE)
     # By content area id: {"what": the matters to report, "figures": [the figures to give]};
     # an area not here takes `outline_guidance.DEFAULT_AREA_GUIDANCE`.
@@ -209,11 +211,19 @@ class ReviewStatus(models.TextChoices):
 class Submission(models.Model):
     """One version of a deliverable. A new upload adds a version; nothing is overwritten."""
 
-    request = models.ForeignKey(ReportRequest, on_delete=models.PROTECT, related_name="submissions")
+    request = models.ForeignKey(
+        ReportRequest,
+        on_delete=models.PROTECT,
+        related_name="submissions",
+        verbose_name=_("yêu cầu báo cáo"),
+    )
     deliverable = models.CharField(_("loại"), max_length=10, choices=Deliverable.choices)
     version = models.PositiveSmallIntegerField(_("lần nộp"))
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("người nộp"),
     )
     submitted_at = models.DateTimeField(_("thời điểm nộp"), auto_now_add=True)
     late = models.BooleanField(_("nộp trễ"), default=False)
@@ -224,10 +234,10 @@ class Submission(models.Model):
     below_threshold = models.BooleanField(_("dưới tỷ lệ quy định"), default=False)
     explanation = LimitedTextField(_("giải trình"), blank=True, max_length=MESSAGE)
     file = models.FileField(_("tệp"), upload_to=submission_path, storage=private_storage)
-    file_name = models.CharField(max_length=255)
-    file_size = models.PositiveBigIntegerField()
-    file_sha256 = models.CharField(max_length=64)
-    content_type = models.CharField(max_length=100)
+    file_name = models.CharField(max_length=255, verbose_name=_("tên tệp"))
+    file_size = models.PositiveBigIntegerField(verbose_name=_("dung lượng tệp (byte)"))
+    file_sha256 = models.CharField(max_length=64, verbose_name=_("mã băm SHA-256 của tệp"))
+    content_type = models.CharField(max_length=100, verbose_name=_("loại tệp"))
     status = models.CharField(
         _("tình trạng"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.SUBMITTED
     )

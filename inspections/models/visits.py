@@ -26,7 +26,9 @@ class DecisionStatus(models.TextChoices):
 class Team(Versioned):
     """An inspection team (Đoàn kiểm tra), formed by a decision of the People's Committee."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="teams")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="teams", verbose_name=_("kế hoạch")
+    )
     name = models.CharField(_("tên đoàn"), max_length=200, default="Đoàn kiểm tra")
     tasks = LimitedTextField(
         _("nhiệm vụ, quyền hạn (Điều 2)"),
@@ -222,7 +224,9 @@ class VisitQuerySet(models.QuerySet):
 class Visit(models.Model):
     """A team's visit to one unit: a target, or a commune chosen in a target district."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="visits")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="visits", verbose_name=_("kế hoạch")
+    )
     team = models.ForeignKey(
         Team, verbose_name=_("đoàn kiểm tra"), on_delete=models.PROTECT, related_name="visits"
     )
@@ -421,7 +425,9 @@ class RestsOnNotice(models.Model):
 class Minutes(RestsOnNotice, Versioned):
     """The minutes of a visit (biên bản kiểm tra): who attended, what was checked, conclusions."""
 
-    visit = models.OneToOneField(Visit, on_delete=models.CASCADE, related_name="minutes")
+    visit = models.OneToOneField(
+        Visit, on_delete=models.CASCADE, related_name="minutes", verbose_name=_("cuộc kiểm tra")
+    )
     team_attendees = LimitedTextField(_("thành phần Đoàn kiểm tra"), max_length=NOTE)
     unit_attendees = LimitedTextField(_("thành phần đơn vị"), max_length=NOTE)
     checked = LimitedTextField(
@@ -445,7 +451,7 @@ class Minutes(RestsOnNotice, Versioned):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("cập nhật lúc"))
     history = RecordedHistory()
 
     class Meta:
@@ -482,7 +488,9 @@ class FindingQuerySet(models.QuerySet):
 
 
 class Finding(RestsOnNotice):
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="findings")
+    visit = models.ForeignKey(
+        Visit, on_delete=models.CASCADE, related_name="findings", verbose_name=_("cuộc kiểm tra")
+    )
     # Set for a finding added after the unit's notice was issued, by the amending notice that
     # carries it (thông báo kết luận điều chỉnh, bổ sung); empty for what the visit recorded.
     amendment = models.ForeignKey(
@@ -513,7 +521,7 @@ class Finding(RestsOnNotice):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("tạo lúc"))
 
     objects = FindingQuerySet.as_manager()
     history = RecordedHistory()
@@ -588,7 +596,12 @@ class Recommendation(RestsOnNotice):
     date is computed once, skipping weekends and the recorded holidays for working days.
     """
 
-    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="recommendations")
+    finding = models.ForeignKey(
+        Finding,
+        on_delete=models.CASCADE,
+        related_name="recommendations",
+        verbose_name=_("kết quả kiểm tra"),
+    )
     responsible = models.ForeignKey(
         Agency, verbose_name=_("đơn vị thực hiện"), on_delete=models.PROTECT, related_name="+"
     )
@@ -703,7 +716,9 @@ class ConclusionNotice(ApprovedDocument):
     kết luận điều chỉnh, bổ sung), numbered and approved the same way, with what it corrects
     (`corrections`) and the findings and recommendations it adds (`Finding.amendment`)."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="conclusions")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, related_name="conclusions", verbose_name=_("kế hoạch")
+    )
     agency = models.ForeignKey(
         Agency, verbose_name=_("đơn vị"), on_delete=models.PROTECT, related_name="+"
     )

@@ -4,18 +4,23 @@ exactly those rows; the home page's queries do not grow with the data."""
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 
+import lxml.html
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from cchc.test import client_for
-from inspections import services
+from inspections import services, todo
 from inspections.models import ConclusionNotice, Recommendation
 from inspections.tests.factories import DAY, schedule, user
 from inspections.tests.test_remediation import issue_notice, recommend
+from reports.exports import FIRST_DATA_ROW
 from units.services import agency_by_ref
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]
@@ -129,6 +134,90 @@ def test_a_team_member_is_led_from_the_visit_to_the_minutes_findings_and_notice(
     assert count == 1 and listed("doanvien", url) == [visit]
     services.conclusion_prepare(plan=visit.plan, agency=visit.agency)
     assert todos("doanvien") == {}
+
+
+# The selection survives the filter form and the downloads -------------------------------------
+
+NO_MINUTES = "Cuộc kiểm tra đã diễn ra, chưa có biên bản"
+
+
+def filter_form_values(html: str) -> dict[str, str]:
+    """What the browser sends when the list's filter form is submitted as it is."""
+    document = lxml.html.document_fromstring(html)
+    (form,) = document.xpath("//form[@role='search']")
+    return dict(form.form_values())
+
+
+def download_links(html: str) -> list[str]:
+    document = lxml.html.document_fromstring(html)
+    return [a.get("href") for a in document.xpath("//a") if a.text in ("Tải Excel", "CSV")]
+
+
+def test_the_filter_form_the_counts_and_the_downloads_keep_the_to_do_selection(team, visit):
+    recorded_visit = schedule(team, "91/STP", datetime.date(2024, 2, 6))
+    services.minutes_save(
+        visit=recorded_visit, by=user("doanvien"), team_attendees="Đoàn",
+        unit_attendees="Sở Tư pháp", checked="Hồ sơ",
+    )  # fmt: skip
+    client = client_for("doanvien")
+    everything = client.get(reverse("inspections:my-visits")).context["page"]
+    assert {v.pk for v in everything} == {visit.pk, recorded_visit.pk}
+    count, url = todos("doanvien")[NO_MINUTES]
+    page = client.get(url)
+    assert count == 1 and list(page.context["page"]) == [visit]
+    # The counts per status above the list are those of the selection.
+    assert {c.value: c.count for c in page.context["counts"]} == {"scheduled": 1, "done": 0}
+
+    # The filter form carries the selection: sent as it is, or with another filter, it keeps it.
+    sent = filter_form_values(page.text)
+    assert sent["todo"] == "minutes"
+    again = client.get(reverse("inspections:my-visits"), sent)
+    assert list(again.context["page"]) == [visit] and NO_MINUTES in again.text
+    assert list(client.get(url, {**sent, "year": "2023"}).context["page"]) == [visit]
+    assert list(client.get(url, {**sent, "year": "2030"}).context["page"]) == []
+    # …and it is shown as a filter that can be cleared, keeping the others.
+    document = lxml.html.document_fromstring(again.text)
+    (clear,) = document.xpath("//a[text()='Bỏ lọc việc cần làm']")
+    cleared = client.get(reverse("inspections:my-visits") + clear.get("href"))
+    assert {v.pk for v in cleared.context["page"]} == {visit.pk, recorded_visit.pk}
+    assert "todo" not in cleared.context["request"].GET
+
+    # The downloads of the page hold exactly the selection's rows, named in the title.
+    xlsx, csv_link = download_links(page.text)
+    sheet = load_workbook(io.BytesIO(client.get(xlsx).content)).active
+    assert sheet["A1"].value == f"Lịch kiểm tra (Việc cần làm: {NO_MINUTES})"
+    rows = list(sheet.iter_rows(min_row=FIRST_DATA_ROW, values_only=True))
+    assert [r[3] for r in rows] == [visit.agency.name]
+    table = list(csv.reader(io.StringIO(client.get(csv_link).content.decode("utf-8-sig"))))
+    assert [r[3] for r in table[1:]] == [visit.agency.name]
+    # Without the selection the download holds both visits.
+    plain = client.get(reverse("reports:visit-export", args=["csv"]))
+    assert len(list(csv.reader(io.StringIO(plain.content.decode("utf-8-sig"))))) == 1 + 2
+
+
+@pytest.mark.parametrize(
+    ("listing", "export"),
+    [("inspections:plan-list", "reports:plan-list-export"),
+     ("inspections:conclusion-list", "reports:conclusion-export"),
+     ("requests:request-list", "reports:request-export"),
+     ("inspections:recommendation-list", "reports:recommendation-export"),
+     ("inspections:my-visits", "reports:visit-export")],
+)  # fmt: skip
+def test_every_list_with_a_selection_exports_the_selection(visit, listing, export):
+    """Each selection of each list: its download has as many rows as its page (an empty
+    selection exports no row)."""
+    client = client_for("admin")
+    names = [name for name, _title in todo.selection_choices(listing_key(listing))]
+    assert names
+    for name in names:
+        page = client.get(reverse(listing), {"todo": name})
+        table = client.get(reverse(export, args=["csv"]), {"todo": name})
+        rows = list(csv.reader(io.StringIO(table.content.decode("utf-8-sig"))))
+        assert len(rows) - 1 == page.context["page"].paginator.count, name
+
+
+def listing_key(url_name: str) -> str:
+    return {v: k for k, v in todo.LIST_URLS.items()}[url_name]
 
 
 # Units ------------------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ from inspections.models import (
 )
 from inspections.plan_wording import fill, reinspection_phrase, target_lines
 from inspections.services.lifecycle import roles
-from inspections.todo import narrowed, selection_title
+from inspections.todo import selection_title
 from inspections.views.common import posted_ids, refused
 from units.access import PROVINCE_ROLES, require_role, scope_for
 from units.models import Agency, Level, Role
@@ -80,7 +80,7 @@ def _to_plan(plan: Plan, anchor: str = "") -> HttpResponse:
 @require_GET
 def plan_list(request: HttpRequest) -> HttpResponse:
     filters = PlanFilter(request.GET, request=request)
-    plans = narrowed("plans", filters.qs, request.GET)  # ?todo=…, opened from the home's to-do
+    plans = filters.qs  # with ?todo=…, opened from the home's to-do
     page = Paginator(plans, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -34,7 +34,7 @@ from inspections.models import (
     RemediationFile,
 )
 from inspections.storage import stored_file_response
-from inspections.todo import narrowed, selection_title
+from inspections.todo import selection_title
 from inspections.views.common import form_errors, refused
 from units.models import Role
 
@@ -43,7 +43,7 @@ from units.models import Role
 @require_GET
 def recommendation_list(request: HttpRequest) -> HttpResponse:
     filters = RecommendationFilter(request.GET, request=request)
-    recommendations = narrowed("recommendations", filters.qs, request.GET)
+    recommendations = filters.qs  # with ?todo=…, opened from the home's to-do
     page = Paginator(recommendations, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -40,7 +40,7 @@ from inspections.models import (
 )
 from inspections.outline_guidance import plan_areas
 from inspections.storage import stored_file_response
-from inspections.todo import narrowed, selection_title
+from inspections.todo import selection_title
 from inspections.views.common import refused
 from inspections.views.plans import issue_posted
 from units.access import PROVINCE_ROLES, require_role
@@ -142,7 +142,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def request_list(request: HttpRequest) -> HttpResponse:
     filters = RequestFilter(request.GET, request=request)
-    requests = narrowed("requests", filters.qs, request.GET)  # ?todo=…, from the home's to-do
+    requests = filters.qs  # with ?todo=…, opened from the home's to-do
     page = Paginator(requests, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     rows = services.plan_progress(None, ReportRequest.objects.filter(pk__in=[r.pk for r in page]))
     by_pk = {row.request.pk: row for row in rows}

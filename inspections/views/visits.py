@@ -54,7 +54,7 @@ from inspections.models import (
     frozen_message,
 )
 from inspections.services.lifecycle import roles
-from inspections.todo import narrowed, selection_title
+from inspections.todo import selection_title
 from inspections.views.common import form_errors, posted_ids, refused
 from inspections.views.plans import issue_posted
 from units.access import PROVINCE_ROLES, require_role, scope_for
@@ -336,7 +336,7 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
 def my_visits(request: HttpRequest) -> HttpResponse:
     """Every visit the user may see, across plans, as a month or week calendar and a list."""
     filters = VisitFilter(request.GET, request=request)
-    visits = narrowed("visits", filters.qs, request.GET)
+    visits = filters.qs  # with ?todo=…, opened from the home's to-do
     view = "week" if request.GET.get("view") == "week" else "month"
     try:
         anchor = datetime.date.fromisoformat(request.GET.get("date", ""))
@@ -645,7 +645,7 @@ def _record_delete(request, visit: Visit, record) -> HttpResponse:
 @require_GET
 def conclusion_list(request: HttpRequest) -> HttpResponse:
     filters = ConclusionFilter(request.GET, request=request)
-    notices = narrowed("conclusions", filters.qs, request.GET)
+    notices = filters.qs  # with ?todo=…, opened from the home's to-do
     page = Paginator(notices, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

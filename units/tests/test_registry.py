@@ -132,6 +132,35 @@ def test_lineage_of_new_an_giang_includes_kien_giang():
     assert AdministrativeUnit.objects.lineage_ids(unit("91", KG_2023)) == {unit("91", KG_2023).pk}
 
 
+def test_an_agency_carries_on_what_was_merged_into_it_and_the_communes_it_was_formed_from():
+    """`Agency.objects.lineage`: departments through every merger, a commune's committee through
+    the communes (not the district) its unit succeeded, the province through the provinces."""
+    committee = Agency.Kind.COMMITTEE
+    planning = Agency.objects.get(province=unit("91", KG_2023), abbreviation="SKHĐT")
+    finance = planning.merged_into.merged_into
+    xa_an_bien = Agency.objects.get(kind=committee, unit=unit("30985", AG_2026))
+    province = Agency.objects.get(kind=committee, unit=unit("91", AG_2026))
+    ids = [finance.pk, xa_an_bien.pk, province.pk]
+    lineage = Agency.objects.lineage(ids, ended_before=AG_2026)
+    assert {planning.pk, planning.merged_into.pk} <= lineage.of(finance.pk)
+    communes = Agency.objects.filter(
+        kind=committee, unit__in=unit("30985", AG_2026).predecessors.filter(level=Level.COMMUNE)
+    )
+    assert lineage.of(xa_an_bien.pk) == {xa_an_bien.pk, *communes.values_list("pk", flat=True)}
+    assert {lineage.names[pk] for pk in lineage.predecessors[xa_an_bien.pk]} == {
+        "Ủy ban nhân dân thị trấn Thứ Ba", "Ủy ban nhân dân xã Hưng Yên",
+        "Ủy ban nhân dân xã Đông Yên",
+    }  # fmt: skip
+    before_reform = [unit("91", KG_2023), unit("89", KG_2023)]
+    old_provinces = Agency.objects.filter(kind=committee, unit__in=before_reform)
+    assert set(old_provinces.values_list("pk", flat=True)) <= lineage.of(province.pk)
+    # A predecessor named as the agency is (Kiên Giang's Sở Tài chính) is named with its province.
+    assert lineage.names[planning.merged_into.pk] == "Sở Tài chính (Tỉnh Kiên Giang)"
+    # Before the mergers nothing had ended: each agency is its own lineage.
+    early = Agency.objects.lineage(ids, ended_before=datetime.date(2025, 1, 1))
+    assert all(early.of(pk) == {pk} for pk in ids)
+
+
 def test_demo_memberships():
     roles = dict(Membership.objects.values_list("user__username", "role"))
     assert roles == {

@@ -310,7 +310,7 @@ def test_a_return_needs_a_reason_that_the_author_sees(visit):
         services.conclusion_decide(notice=notice, by=user("lanhdao"), approve=False)
     response = client_for("lanhdao").post(
         reverse("inspections:conclusion-return", args=[notice.pk]),
-        {"reason": "Ghi rõ thời hạn khắc phục."},
+        {"note": "Ghi rõ thời hạn khắc phục."},
     )
     assert response.status_code == 302
     notice.refresh_from_db()
@@ -346,6 +346,26 @@ def test_every_document_type_is_in_the_one_table():
     ]  # fmt: skip
     with pytest.raises(ValidationError):
         issue(seed())  # already issued
+
+
+def test_every_step_of_the_table_is_one_url_of_the_one_set_of_step_views():
+    """Each step a type's row names (download apart: `reports`) is routed to the step views of
+    `views/documents.py`, told its type; no other view takes a step."""
+    from django.urls import get_resolver
+
+    from inspections.urls import STEPS
+
+    views = {view: name for name, view in STEPS.items()}
+    routed = {
+        (pattern.default_args["kind"], views[pattern.callback])
+        for pattern in get_resolver().url_patterns
+        for pattern in getattr(pattern, "url_patterns", [pattern])
+        if pattern.callback in views
+    }
+    table = {(kind, step) for kind, t in TYPES.items() for step in t.steps if step in STEPS}
+    # The covering letter is numbered by sending the outline (`outline-send`).
+    assert routed == table - {("letter", "issue")}
+    assert ("schedule", "issue") in routed and ("minutes", "issue") in routed
 
 
 def test_minutes_issued_through_the_visit_page(visit):

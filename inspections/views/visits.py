@@ -106,7 +106,9 @@ def team_detail(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
             .prefetch_related("target__communes__agency"),
             "free_targets": visible.exclude(pk__in=assigned).select_related("agency"),
             "member_form": TeamMemberForm(
-                province_ids=scope_for(request.user).province_ids, day=plan.document_date
+                province_ids=scope_for(request.user).province_ids,
+                day=plan.document_date,
+                plan=plan,
             ),
             "team_form": TeamForm(instance=team),
             "can_edit": can(request.user, Role.STAFF) and not team.is_issued,
@@ -146,7 +148,10 @@ def team_edit(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
 def team_member_add(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
     team = _team(request, pk, team_pk, Role.STAFF)
     form = TeamMemberForm(
-        request.POST, province_ids=scope_for(request.user).province_ids, day=team.plan.document_date
+        request.POST,
+        province_ids=scope_for(request.user).province_ids,
+        day=team.plan.document_date,
+        plan=team.plan,
     )
     if form.is_valid():
         try:

@@ -35,7 +35,7 @@ from inspections.outline_guidance import area_guidance
 from inspections.text import PLACEHOLDERS, unknown_placeholders
 from inspections.uploads import MultipleUploadField, UploadField
 from units.limits import MESSAGE, NOTE, PROSE, text_field
-from units.models import AdministrativeUnit, Agency, Level, Role, today
+from units.models import AdministrativeUnit, Agency, Level, Role
 from units.templatetags.people import person_name
 from units.widgets import DateInput, TimeInput
 
@@ -77,8 +77,8 @@ def plan_bodies(plan: Plan, day: datetime.date | None = None):
 class PlanForm(VersionedForm):
     """The plan's header, rules, signature and recipients. The issuer, standing body and team
     agencies offered are the provincial bodies valid on the plan's date (the date sent back with
-    the form, else the plan's; a new plan: today): `provincial_bodies`. One sent that is not
-    valid on the date is refused, naming it."""
+    the form, else the plan's; a new plan, before any date: every one, with its period):
+    `plan_bodies`. One sent that is not valid on the date is refused, naming it."""
 
     team = forms.ModelMultipleChoiceField(
         label=_("Cơ quan tham gia đoàn kiểm tra"),
@@ -118,13 +118,17 @@ class PlanForm(VersionedForm):
     def __init__(self, *args, province_ids, **kwargs):
         super().__init__(*args, **kwargs)
         self.province_ids = province_ids
-        # Sent back: any body of the provinces, so that one of another date is named in the
-        # error (`clean`); shown: those valid on the date (narrowed again once cleaned).
-        self._offer(
-            Agency.objects.in_scope(province_ids).filter(unit__level=Level.PROVINCE)
-            if self.is_bound
-            else self._bodies(self.instance.document_date or today())
-        )
+        if self.is_bound or not self.instance.pk:
+            # A new plan has no date yet: every body of the provinces, each labelled with its
+            # period. Sent back: any of them, so that one of another date is named in the error
+            # (`clean`), and the form shown again offers those of the date sent.
+            self._offer(
+                Agency.objects.in_scope(province_ids)
+                .filter(unit__level=Level.PROVINCE)
+                .select_related("unit")
+            )
+        else:
+            self._offer(self._bodies(self.instance.document_date))
         for name in ("issuer", "standing_agency", "team"):
             self.fields[name].label_from_instance = agency_label
         provinces = AdministrativeUnit.objects.filter(pk__in=province_ids) if province_ids else None
@@ -155,7 +159,8 @@ class PlanForm(VersionedForm):
         data = super().clean()
         day = data.get("document_date")
         # The form shown again offers the bodies of the date sent (else of the plan's).
-        self._offer(self._bodies(day or self.instance.document_date or today()))
+        if day or self.instance.pk:
+            self._offer(self._bodies(day or self.instance.document_date))
         if day:
             for field in ("issuer", "standing_agency"):
                 agency = data.get(field)

@@ -58,10 +58,13 @@ def test_the_plan_s_pickers_offer_the_bodies_of_its_date(day, province):
     assert not any(label.startswith(other) for label in issuer_labels)
 
 
-def test_a_new_plan_offers_today_s_bodies_and_a_date_sent_back_its_own():
+def test_a_new_plan_offers_every_era_labelled_and_a_date_sent_back_its_own():
     client = client_for("noivu")
-    blank = client.get(reverse("inspections:plan-create")).context["form"]
-    assert provinces(offered(blank, "issuer")) == {"An Giang"}
+    # No date chosen yet: the bodies of both eras, each with its period.
+    blank = offered(client.get(reverse("inspections:plan-create")).context["form"], "issuer")
+    assert provinces(blank) == {"Kiên Giang", "An Giang"}
+    assert any("(từ 01/07/2025)" in label for label in blank)
+    assert any("(đến 30/06/2025)" in label for label in blank)
     # A 2024 date sent with today's An Giang committee: refused, naming it; the form shown
     # again offers the bodies of 20/02/2024.
     response = client.post(

@@ -21,6 +21,7 @@ from inspections.models import (
     Outline,
     PlanAmendment,
     ResultsReport,
+    ScheduleNotice,
     Visit,
 )
 from inspections.services import plan_progress, round_results
@@ -149,9 +150,10 @@ def _kept(rendition: IssuedRendition, fmt: str) -> HttpResponse:
     return _file(content, fmt, rendition.title)
 
 
-def _team(request, pk: int, team_pk: int):
+def _team(request, pk: int, team_pk: int, model=None):
     plan = get_plan_for_role(request.user, pk, *PROVINCE_ROLES)
-    return get_object_or_404(plan.teams.select_related("plan__issuer__unit"), pk=team_pk)
+    teams = (model or plan.teams.model).objects.filter(plan=plan)
+    return get_object_or_404(teams.select_related("plan__issuer__unit"), pk=team_pk)
 
 
 @login_required
@@ -164,8 +166,9 @@ def team_decision_file(request: HttpRequest, pk: int, team_pk: int, fmt: str) ->
 @login_required
 @require_GET
 def schedule_notice_file(request: HttpRequest, pk: int, team_pk: int, fmt: str) -> HttpResponse:
-    """The schedule notice has no issued state: always rendered from the schedule."""
-    return _document(schedule_notice(_team(request, pk, team_pk)), fmt)
+    """The team's schedule notice: the bytes kept at its issue (a draft: from the schedule)."""
+    notice = _team(request, pk, team_pk, ScheduleNotice)
+    return _kept_or_live(notice, fmt, lambda: schedule_notice(notice))
 
 
 @require_GET

@@ -47,6 +47,7 @@ from inspections.models import (
     NoticeStatus,
     PlanTarget,
     Recommendation,
+    ScheduleNotice,
     Team,
     TeamTarget,
     Visit,
@@ -117,6 +118,9 @@ def team_detail(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
             and team.is_issued
             and not team.schedule_issued,
             "rendition": IssuedRendition.objects.of(team).first() if team.is_issued else None,
+            "schedule_rendition": IssuedRendition.objects.of(ScheduleNotice(pk=team.pk)).first()
+            if team.schedule_issued
+            else None,
             "history": team_history(team) if may_see_history(request.user) else None,
         },
     )

@@ -165,6 +165,12 @@ def is_issued(document: models.Model) -> bool:
     return KINDS[type(document)][0](document)
 
 
+def built(document: models.Model) -> OfficialDocument:
+    """The document as its data say now: a draft's every download, an issued one's kept files
+    once (`rendition_store`). The one place that knows how each kind is built."""
+    return KINDS[type(document)][1](document)
+
+
 def _sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
@@ -175,17 +181,17 @@ def rendition_store(document: models.Model) -> IssuedRendition:
     existing = IssuedRendition.objects.of(document).first()
     if existing is not None:
         return existing
-    built: OfficialDocument = KINDS[type(document)][1](document)
-    pdf, docx = render_pdf(built), render_docx(built)
+    made = built(document)
+    pdf, docx = render_pdf(made), render_docx(made)
     rendition = IssuedRendition(
         content_type=ContentType.objects.get_for_model(document, for_concrete_model=False),
         object_id=document.pk,
-        title=built.title,
+        title=made.title,
         pdf_sha256=_sha256(pdf),
         docx_sha256=_sha256(docx),
     )
-    rendition.pdf.save(f"{built.title}.pdf", ContentFile(pdf), save=False)
-    rendition.docx.save(f"{built.title}.docx", ContentFile(docx), save=False)
+    rendition.pdf.save(f"{made.title}.pdf", ContentFile(pdf), save=False)
+    rendition.docx.save(f"{made.title}.docx", ContentFile(docx), save=False)
     try:
         with transaction.atomic():
             rendition.save()

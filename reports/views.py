@@ -24,23 +24,13 @@ from inspections.models import (
     ScheduleNotice,
     Visit,
 )
-from inspections.services import plan_progress, round_results
-from reports.amendment_document import amendment_document, amendment_for_document
+from inspections.services import plan_progress
 from reports.exports import Column, Kind, Table, content_disposition, export_response
 from reports.ical import visits_ics
-from reports.issued import rendition_for, served_pdf
+from reports.issued import built, rendition_for, served_pdf
 from reports.jobs import job_for_results_report
 from reports.models import Job
-from reports.outline_document import outline_document
-from reports.plan_document import plan_document, plan_for_document
 from reports.rendering import render_docx, render_pdf
-from reports.results_document import results_document
-from reports.visit_documents import (
-    conclusion_document,
-    minutes_document,
-    schedule_notice,
-    team_decision,
-)
 from units.access import PROVINCE_ROLES, require_role
 from units.models import Role
 
@@ -58,14 +48,14 @@ def _file(content: bytes, fmt: str, title: str) -> HttpResponse:
 @require_GET
 def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
-    return _kept_or_live(plan, "pdf", lambda: plan_document(plan_for_document(plan.pk)))
+    return _kept_or_live(plan, "pdf")
 
 
 @login_required
 @require_GET
 def plan_docx(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
-    return _kept_or_live(plan, "docx", lambda: plan_document(plan_for_document(plan.pk)))
+    return _kept_or_live(plan, "docx")
 
 
 @login_required
@@ -118,7 +108,7 @@ def outline_letter(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     )
     if outline.sent_at is None:
         require_role(request.user, Role.STAFF)
-    return _kept_or_live(outline, fmt, lambda: outline_document(outline))
+    return _kept_or_live(outline, fmt)
 
 
 def _document(document, fmt: str) -> HttpResponse:
@@ -129,14 +119,15 @@ def _document(document, fmt: str) -> HttpResponse:
     raise Http404
 
 
-def _kept_or_live(record, fmt: str, build) -> HttpResponse:
-    """An issued document: the bytes kept when it was issued (kept now if it has none yet),
-    whatever changed since. A draft: rendered from the data, marked “DỰ THẢO”."""
+def _kept_or_live(record, fmt: str) -> HttpResponse:
+    """Every download of a round's document. An issued document: the bytes kept when it was
+    issued (kept now if it has none yet), whatever changed since. A draft: rendered from the
+    data (`issued.built`), marked “DỰ THẢO”."""
     if fmt not in ("pdf", "docx"):
         raise Http404
     rendition = rendition_for(record)
     if rendition is None:
-        return _document(build(), fmt)
+        return _document(built(record), fmt)
     return _kept(rendition, fmt)
 
 
@@ -160,7 +151,7 @@ def _team(request, pk: int, team_pk: int, model=None):
 @require_GET
 def team_decision_file(request: HttpRequest, pk: int, team_pk: int, fmt: str) -> HttpResponse:
     team = _team(request, pk, team_pk)
-    return _kept_or_live(team, fmt, lambda: team_decision(team))
+    return _kept_or_live(team, fmt)
 
 
 @login_required
@@ -168,7 +159,7 @@ def team_decision_file(request: HttpRequest, pk: int, team_pk: int, fmt: str) ->
 def schedule_notice_file(request: HttpRequest, pk: int, team_pk: int, fmt: str) -> HttpResponse:
     """The team's schedule notice: the bytes kept at its issue (a draft: from the schedule)."""
     notice = _team(request, pk, team_pk, ScheduleNotice)
-    return _kept_or_live(notice, fmt, lambda: schedule_notice(notice))
+    return _kept_or_live(notice, fmt)
 
 
 @require_GET
@@ -190,7 +181,7 @@ def visits_calendar(request: HttpRequest, token: str) -> HttpResponse:
 def conclusion_file(request: HttpRequest, notice_pk: int, fmt: str) -> HttpResponse:
     """The notice as a document, for whoever may read it (a unit only once it is issued)."""
     notice = get_notice_for_user(request.user, notice_pk)
-    return _kept_or_live(notice, fmt, lambda: conclusion_document(notice))
+    return _kept_or_live(notice, fmt)
 
 
 @login_required
@@ -204,7 +195,7 @@ def minutes_file(request: HttpRequest, visit_pk: int, fmt: str) -> HttpResponse:
         ),
         visit=visit,
     )
-    return _kept_or_live(minutes, fmt, lambda: minutes_document(minutes))
+    return _kept_or_live(minutes, fmt)
 
 
 @login_required
@@ -221,7 +212,7 @@ def results_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         if isinstance(kept, Job):
             return redirect("reports:job", kept.pk)
         return _kept(kept, fmt)
-    return _kept_or_live(report, fmt, lambda: results_document(report, round_results(report.plan)))
+    return _kept_or_live(report, fmt)
 
 
 @login_required
@@ -231,6 +222,4 @@ def amendment_file(request: HttpRequest, amendment_pk: int, fmt: str) -> HttpRes
     unannounced additions are never printed."""
     amendments = PlanAmendment.objects.visible_to(request.user)
     amendment = get_object_or_404(amendments, pk=amendment_pk)
-    return _kept_or_live(
-        amendment, fmt, lambda: amendment_document(amendment_for_document(amendment.pk))
-    )
+    return _kept_or_live(amendment, fmt)

@@ -7,20 +7,13 @@ from inspections.views import documents
 
 app_name = "inspections"
 
-STEPS = {
-    "submit": documents.document_submit,
-    "approve": documents.document_approve,
-    "return": documents.document_return,
-    "issue": documents.document_issue,
-}
-
 
 def step(route: str, name: str, kind: str, url_name: str):
-    """A step of a document's lifecycle: one view per step, told the type (`lifecycle.TYPES`),
-    for a step the type's table row has."""
-    if name not in TYPES[kind].steps:
+    """A step of a document's lifecycle: the one step view, told the step and the type
+    (`lifecycle.TYPES`), for a step the type's table row has."""
+    if name not in TYPES[kind].steps or name not in documents.STEPS:
         raise ImproperlyConfigured(f"{kind} has no step {name}")
-    return path(route, STEPS[name], {"kind": kind}, name=url_name)
+    return path(route, documents.document_step, {"kind": kind, "step": name}, name=url_name)
 
 
 urlpatterns = [

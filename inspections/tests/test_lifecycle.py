@@ -415,18 +415,17 @@ def test_every_document_type_is_in_the_one_table():
 
 
 def test_every_step_of_the_table_is_one_url_of_the_one_set_of_step_views():
-    """Each step a type's row names (download apart: `reports`) is routed to the step views of
-    `views/documents.py`, told its type; no other view takes a step."""
+    """Each step a type's row names (download apart: `reports`) is routed to the one step view
+    of `views/documents.py`, told its type and step."""
     from django.urls import get_resolver
 
-    from inspections.urls import STEPS
+    from inspections.views.documents import STEPS, document_step
 
-    views = {view: name for name, view in STEPS.items()}
     routed = {
-        (pattern.default_args["kind"], views[pattern.callback])
+        (pattern.default_args["kind"], pattern.default_args["step"])
         for pattern in get_resolver().url_patterns
         for pattern in getattr(pattern, "url_patterns", [pattern])
-        if pattern.callback in views
+        if pattern.callback is document_step
     }
     table = {(kind, step) for kind, t in TYPES.items() for step in t.steps if step in STEPS}
     # The covering letter is numbered by sending the outline (`outline-send`).

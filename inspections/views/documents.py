@@ -1,12 +1,13 @@
 """The steps of every official document of the round, in one set of views keyed by its type.
 
-Submit, approve, return and issue are the same four views for the plan, its amendments, the team
-decision, the schedule notice, the minutes, the conclusion notices and the results report: the
-URL names the step and the lifecycle type (`kind`, a key of `services.lifecycle.TYPES`), and
-`lifecycle.may(user, kind, step)` — the table's roles — decides who may take it. What differs
-per type is only how the document is reached from its URL (`DOCUMENTS`: a record outside the
-user's view answers 404 before the step's roles are asked, 403) and which service takes the step.
-The downloads are served by `reports` (`reports.views.document_file`, the kept bytes once issued).
+Submit, approve, return and issue are one view (`document_step`) for the plan, its amendments,
+the team decision, the schedule notice, the minutes, the conclusion notices and the results
+report: the URL names the step and the lifecycle type (`kind`, a key of
+`services.lifecycle.TYPES`), and `lifecycle.may(user, kind, step)` — the table's roles —
+decides who may take it. What differs per type is only how the document is reached from its
+URL (`DOCUMENTS`: a record outside the user's view answers 404 before the step's roles are
+asked, 403) and which service takes the step.
+The downloads are served by `reports` (`reports.views._kept_or_live`: the kept bytes once issued).
 """
 
 from __future__ import annotations
@@ -190,9 +191,49 @@ DOCUMENTS: dict[str, Document] = {
 # The four steps -------------------------------------------------------------------------------
 
 
-def _take(request: HttpRequest, kind: str, step: str, url: dict, action) -> HttpResponse:
-    """Reach the document (404 outside the user's view), check the step's roles in the lifecycle
-    table (403), then take it: a refusal is said on the page the step came from."""
+def _note(request: HttpRequest) -> str:
+    """The leader's note (a reason, to return): one typed too long refuses the step."""
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(form.errors["note"])
+    return form.cleaned_data["note"]
+
+
+def _submit(request: HttpRequest, spec: Document, document) -> str:
+    spec.submit(document, request)
+    return _("Đã gửi lãnh đạo duyệt.")
+
+
+def _approve(request: HttpRequest, spec: Document, document) -> str:
+    spec.decide(document, by=request.user, approve=True, note=_note(request))
+    return _("Đã duyệt.")
+
+
+def _give_back(request: HttpRequest, spec: Document, document) -> str:
+    spec.decide(document, by=request.user, approve=False, note=_note(request))
+    return _("Đã trả lại để sửa.")
+
+
+def _issue(request: HttpRequest, spec: Document, document) -> str:
+    issue_posted(request, lambda **posted: spec.issue(document, **posted))
+    return spec.issued(document)
+
+
+# Each step: what it does, returning the message said once it is done.
+STEPS: dict[str, Callable[[HttpRequest, Document, Any], str]] = {
+    "submit": _submit,
+    "approve": _approve,
+    "return": _give_back,
+    "issue": _issue,
+}
+
+
+@login_required
+@require_POST
+def document_step(request: HttpRequest, kind: str, step: str, **url) -> HttpResponse:
+    """`step` of a document of type `kind`: reach the document (404 outside the user's view),
+    check the step's roles in the lifecycle table (403), then take it; a refusal is said on the
+    page the step came from."""
     spec = DOCUMENTS[kind]
     document, back = spec.fetch(request.user, **url)
     if not may(request.user, kind, step):
@@ -203,57 +244,9 @@ def _take(request: HttpRequest, kind: str, step: str, url: dict, action) -> Http
         messages.error(request, spec.missing)
         return redirect(back)
     try:
-        done = action(spec, document)
+        done = STEPS[step](request, spec, document)
     except ValidationError as error:
         refused(request, error)
     else:
         messages.success(request, done)
     return redirect(back)
-
-
-def _note(request: HttpRequest) -> str:
-    """The leader's note (a reason, to return): one typed too long refuses the step."""
-    form = NoteForm(request.POST)
-    if not form.is_valid():
-        raise ValidationError(form.errors["note"])
-    return form.cleaned_data["note"]
-
-
-@login_required
-@require_POST
-def document_submit(request: HttpRequest, kind: str, **url) -> HttpResponse:
-    def submit(spec: Document, document) -> str:
-        spec.submit(document, request)
-        return _("Đã gửi lãnh đạo duyệt.")
-
-    return _take(request, kind, "submit", url, submit)
-
-
-@login_required
-@require_POST
-def document_approve(request: HttpRequest, kind: str, **url) -> HttpResponse:
-    def approve(spec: Document, document) -> str:
-        spec.decide(document, by=request.user, approve=True, note=_note(request))
-        return _("Đã duyệt.")
-
-    return _take(request, kind, "approve", url, approve)
-
-
-@login_required
-@require_POST
-def document_return(request: HttpRequest, kind: str, **url) -> HttpResponse:
-    def give_back(spec: Document, document) -> str:
-        spec.decide(document, by=request.user, approve=False, note=_note(request))
-        return _("Đã trả lại để sửa.")
-
-    return _take(request, kind, "return", url, give_back)
-
-
-@login_required
-@require_POST
-def document_issue(request: HttpRequest, kind: str, **url) -> HttpResponse:
-    def issue(spec: Document, document) -> str:
-        issue_posted(request, lambda **posted: spec.issue(document, **posted))
-        return spec.issued(document)
-
-    return _take(request, kind, "issue", url, issue)

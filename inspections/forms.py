@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 
 from django import forms
@@ -52,9 +53,32 @@ def agency_label(agency: Agency) -> str:
     return f"{agency.name} — {agency.unit.name}" + (f" ({period})" if period else "")
 
 
+def provincial_bodies(province_ids, day: datetime.date):
+    """The provincial bodies of the user's provinces (and those they succeeded) that exist on
+    `day` (the registry's `valid_on`): what the issuer, standing body, team agencies and team
+    members' agencies of a document dated `day` are chosen from — a 2024 Kiên Giang plan offers
+    Kiên Giang's bodies, a 2026 one An Giang's."""
+    return (
+        Agency.objects.in_scope(province_ids)
+        .valid_on(day)
+        .filter(unit__level=Level.PROVINCE)
+        .select_related("unit")
+    )
+
+
+def plan_bodies(plan: Plan, day: datetime.date | None = None):
+    """`provincial_bodies` of the plan's province (and those it succeeded) on `day` (default:
+    the plan's date): a 2024 Kiên Giang plan is offered Kiên Giang's bodies only, not those of
+    the former An Giang that the same staff also keep."""
+    lineage = AdministrativeUnit.objects.lineage_ids(plan.province)
+    return provincial_bodies(lineage, day or plan.document_date)
+
+
 class PlanForm(VersionedForm):
-    """The plan's header, rules, signature and recipients. Agencies offered are those of the
-    user's provinces valid on the plan date."""
+    """The plan's header, rules, signature and recipients. The issuer, standing body and team
+    agencies offered are the provincial bodies valid on the plan's date (the date sent back with
+    the form, else the plan's; a new plan, before any date: every one, with its period):
+    `plan_bodies`. One sent that is not valid on the date is refused, naming it."""
 
     team = forms.ModelMultipleChoiceField(
         label=_("Cơ quan tham gia đoàn kiểm tra"),
@@ -93,12 +117,18 @@ class PlanForm(VersionedForm):
 
     def __init__(self, *args, province_ids, **kwargs):
         super().__init__(*args, **kwargs)
-        agencies = Agency.objects.in_scope(province_ids).select_related("unit")
-        self.fields["issuer"].queryset = agencies.filter(unit__level=Level.PROVINCE)
-        self.fields["standing_agency"].queryset = agencies.filter(unit__level=Level.PROVINCE)
-        self.fields["team"].queryset = agencies.filter(unit__level=Level.PROVINCE).exclude(
-            kind=Agency.Kind.COMMITTEE
-        )
+        self.province_ids = province_ids
+        if self.is_bound or not self.instance.pk:
+            # A new plan has no date yet: every body of the provinces, each labelled with its
+            # period. Sent back: any of them, so that one of another date is named in the error
+            # (`clean`), and the form shown again offers those of the date sent.
+            self._offer(
+                Agency.objects.in_scope(province_ids)
+                .filter(unit__level=Level.PROVINCE)
+                .select_related("unit")
+            )
+        else:
+            self._offer(self._bodies(self.instance.document_date))
         for name in ("issuer", "standing_agency", "team"):
             self.fields[name].label_from_instance = agency_label
         provinces = AdministrativeUnit.objects.filter(pk__in=province_ids) if province_ids else None
@@ -111,9 +141,26 @@ class PlanForm(VersionedForm):
             self.fields["team"].initial = [t.agency_id for t in self.instance.team_agencies.all()]
             self.fields["bases"].initial = [b.document_id for b in self.instance.bases.all()]
 
+    def _bodies(self, day: datetime.date):
+        """A plan's own province on `day` (a new one, or a plan moved to a date its province
+        does not exist on: the user's provinces)."""
+        if self.instance.pk:
+            bodies = plan_bodies(self.instance, day)
+            if bodies.exists():
+                return bodies
+        return provincial_bodies(self.province_ids, day)
+
+    def _offer(self, bodies) -> None:
+        self.fields["issuer"].queryset = bodies
+        self.fields["standing_agency"].queryset = bodies
+        self.fields["team"].queryset = bodies.exclude(kind=Agency.Kind.COMMITTEE)
+
     def clean(self):
         data = super().clean()
         day = data.get("document_date")
+        # The form shown again offers the bodies of the date sent (else of the plan's).
+        if day or self.instance.pk:
+            self._offer(self._bodies(day or self.instance.document_date))
         if day:
             for field in ("issuer", "standing_agency"):
                 agency = data.get(field)
@@ -423,13 +470,10 @@ class TeamMemberForm(forms.ModelForm):
         model = TeamMember
         fields = ["role", "user", "full_name", "title", "agency"]
 
-    def __init__(self, *args, province_ids, day, **kwargs):
+    def __init__(self, *args, province_ids, day, plan: Plan | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = (
-            Agency.objects.in_scope(province_ids)
-            .valid_on(day)
-            .filter(unit__level=Level.PROVINCE)
-            .select_related("unit")
+            plan_bodies(plan, day) if plan else provincial_bodies(province_ids, day)
         )
         self.fields["user"].queryset = (
             self.fields["user"]
@@ -692,9 +736,9 @@ class AmendmentEditForm(VersionedForm):
         super().__init__(*args, **kwargs)
         team = self.fields["team"]
         team.queryset = (
-            _plan_agencies(self.instance.plan)
-            .filter(unit__level=Level.PROVINCE)
+            plan_bodies(self.instance.plan)
             .exclude(kind=Agency.Kind.COMMITTEE)
+            .order_by("name", "pk")
         )
         team.label_from_instance = agency_label
         team.help_text = _(

@@ -1,8 +1,20 @@
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import path
 
 from inspections import views
+from inspections.services.lifecycle import TYPES
+from inspections.views import documents
 
 app_name = "inspections"
+
+
+def step(route: str, name: str, kind: str, url_name: str):
+    """A step of a document's lifecycle: the one step view, told the step and the type
+    (`lifecycle.TYPES`), for a step the type's table row has."""
+    if name not in TYPES[kind].steps or name not in documents.STEPS:
+        raise ImproperlyConfigured(f"{kind} has no step {name}")
+    return path(route, documents.document_step, {"kind": kind, "step": name}, name=url_name)
+
 
 urlpatterns = [
     path("", views.plan_list, name="plan-list"),
@@ -16,10 +28,10 @@ urlpatterns = [
     path("<int:pk>/targets/add/", views.targets_add, name="targets-add"),
     path("<int:pk>/targets/<int:target_pk>/edit/", views.target_edit, name="target-edit"),
     path("<int:pk>/targets/<int:target_pk>/delete/", views.target_delete, name="target-delete"),
-    path("<int:pk>/submit/", views.plan_submit, name="plan-submit"),
-    path("<int:pk>/approve/", views.plan_approve, name="plan-approve"),
-    path("<int:pk>/return/", views.plan_return, name="plan-return"),
-    path("<int:pk>/issue/", views.plan_issue, name="plan-issue"),
+    step("<int:pk>/submit/", "submit", "plan", "plan-submit"),
+    step("<int:pk>/approve/", "approve", "plan", "plan-approve"),
+    step("<int:pk>/return/", "return", "plan", "plan-return"),
+    step("<int:pk>/issue/", "issue", "plan", "plan-issue"),
     path("<int:pk>/copy/", views.plan_copy, name="plan-copy"),
     path("<int:pk>/amendments/new/", views.amendment_create, name="amendment-create"),
     path("amendments/<int:amendment_pk>/", views.amendment_detail, name="amendment-detail"),
@@ -38,12 +50,10 @@ urlpatterns = [
         views.amendment_change_delete,
         name="amendment-change-delete",
     ),
-    path("amendments/<int:amendment_pk>/submit/", views.amendment_submit, name="amendment-submit"),
-    path(
-        "amendments/<int:amendment_pk>/approve/", views.amendment_approve, name="amendment-approve"
-    ),
-    path("amendments/<int:amendment_pk>/return/", views.amendment_return, name="amendment-return"),
-    path("amendments/<int:amendment_pk>/issue/", views.amendment_issue, name="amendment-issue"),
+    step("amendments/<int:amendment_pk>/submit/", "submit", "amendment", "amendment-submit"),
+    step("amendments/<int:amendment_pk>/approve/", "approve", "amendment", "amendment-approve"),
+    step("amendments/<int:amendment_pk>/return/", "return", "amendment", "amendment-return"),
+    step("amendments/<int:amendment_pk>/issue/", "issue", "amendment", "amendment-issue"),
     path("<int:pk>/outline/", views.outline_edit, name="outline-edit"),
     path("<int:pk>/outline/send/", views.outline_send, name="outline-send"),
     path("<int:pk>/progress/", views.progress, name="progress"),
@@ -52,12 +62,8 @@ urlpatterns = [
     path("<int:pk>/teams/<int:team_pk>/edit/", views.team_edit, name="team-edit"),
     path("<int:pk>/teams/<int:team_pk>/members/", views.team_member_add, name="team-member-add"),
     path("<int:pk>/teams/<int:team_pk>/targets/", views.team_targets_assign, name="team-targets"),
-    path("<int:pk>/teams/<int:team_pk>/issue/", views.team_decision_issue, name="team-issue"),
-    path(
-        "<int:pk>/teams/<int:team_pk>/schedule/issue/",
-        views.schedule_notice_issue,
-        name="schedule-issue",
-    ),
+    step("<int:pk>/teams/<int:team_pk>/issue/", "issue", "decision", "team-issue"),
+    step("<int:pk>/teams/<int:team_pk>/schedule/issue/", "issue", "schedule", "schedule-issue"),
     path("<int:pk>/targets/<int:target_pk>/communes/", views.communes, name="communes"),
     path(
         "<int:pk>/targets/<int:target_pk>/communes/choose/",
@@ -70,25 +76,23 @@ urlpatterns = [
     path("<int:pk>/targets/reinspection/", views.reinspection_add, name="reinspection-add"),
     path("<int:pk>/schedule/", views.schedule, name="schedule"),
     path("<int:pk>/results/", views.results_report, name="results-report"),
-    path("<int:pk>/results/submit/", views.results_report_submit, name="results-submit"),
-    path("<int:pk>/results/approve/", views.results_report_approve, name="results-approve"),
-    path("<int:pk>/results/return/", views.results_report_return, name="results-return"),
-    path("<int:pk>/results/issue/", views.results_report_issue, name="results-issue"),
+    step("<int:pk>/results/submit/", "submit", "results", "results-submit"),
+    step("<int:pk>/results/approve/", "approve", "results", "results-approve"),
+    step("<int:pk>/results/return/", "return", "results", "results-return"),
+    step("<int:pk>/results/issue/", "issue", "results", "results-issue"),
     path("visits/", views.my_visits, name="my-visits"),
     path("visits/feed/", views.calendar_feed, name="calendar-feed"),
     path("conclusions/", views.conclusion_list, name="conclusion-list"),
     path("<int:pk>/conclusions/new/", views.conclusion_create, name="conclusion-create"),
     path("conclusions/<int:notice_pk>/", views.conclusion_detail, name="conclusion-detail"),
-    path("conclusions/<int:notice_pk>/submit/", views.conclusion_submit, name="conclusion-submit"),
-    path(
-        "conclusions/<int:notice_pk>/approve/", views.conclusion_approve, name="conclusion-approve"
-    ),
-    path("conclusions/<int:notice_pk>/return/", views.conclusion_return, name="conclusion-return"),
-    path("conclusions/<int:notice_pk>/issue/", views.conclusion_issue, name="conclusion-issue"),
+    step("conclusions/<int:notice_pk>/submit/", "submit", "conclusion", "conclusion-submit"),
+    step("conclusions/<int:notice_pk>/approve/", "approve", "conclusion", "conclusion-approve"),
+    step("conclusions/<int:notice_pk>/return/", "return", "conclusion", "conclusion-return"),
+    step("conclusions/<int:notice_pk>/issue/", "issue", "conclusion", "conclusion-issue"),
     path("conclusions/<int:notice_pk>/amend/", views.conclusion_amend, name="conclusion-amend"),
     path("visits/<int:visit_pk>/", views.visit_detail, name="visit-detail"),
     path("visits/<int:visit_pk>/minutes/", views.minutes_save, name="minutes-save"),
-    path("visits/<int:visit_pk>/minutes/issue/", views.minutes_issue, name="minutes-issue"),
+    step("visits/<int:visit_pk>/minutes/issue/", "issue", "minutes", "minutes-issue"),
     path("visits/<int:visit_pk>/findings/", views.finding_add, name="finding-add"),
     path(
         "visits/<int:visit_pk>/findings/<int:finding_pk>/edit/",

@@ -8,13 +8,16 @@ failed or rolled-back issue leaves no file; and, for a document issued before th
 without its files (the demo round, bulk-generated data), at its first download
 (`rendition_for`) — or for all of them at once with `manage.py freeze_issued_documents`.
 
-What counts as issued, per kind: a plan, an amendment of a plan, team decision, conclusion
-notice (and its amendments) or results report once numbered; the covering letter of the outline
-once sent; the minutes of a visit once the unit's conclusion notice is issued (they are frozen
-from then on). The schedule notice is numbered and dated when issued, but its team's kept files
-are the decision's: it is rendered from the data at each download. A plan's files are kept at
-the latest when an amendment is issued, before its changes reach the plan's data
-(`keep_before_amending`).
+What counts as issued, per kind: a plan, an amendment of a plan, team decision, schedule
+notice, conclusion notice (and its amendments) or results report once numbered; the covering
+letter of the outline once sent; the minutes of a visit once the unit's conclusion notice is
+issued (they are frozen from then on). The schedule notice lives on its team's row: it is kept
+as `ScheduleNotice` (a proxy of the team, its own content type), apart from the decision. A
+plan's files are kept at the latest when an amendment is issued, before its changes reach the
+plan's data (`keep_before_amending`).
+
+Every download of a round's document goes through `reports.views._kept_or_live` (the results
+report through its job first): the kept bytes once issued, never rendered again.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from inspections.models import (
     PlanAmendment,
     PlanStatus,
     ResultsReport,
+    ScheduleNotice,
     Team,
 )
 from inspections.services import round_results
@@ -48,7 +52,12 @@ from reports.outline_document import outline_document
 from reports.plan_document import plan_document, plan_for_document
 from reports.rendering import render_docx, render_pdf
 from reports.results_document import results_document
-from reports.visit_documents import conclusion_document, minutes_document, team_decision
+from reports.visit_documents import (
+    conclusion_document,
+    minutes_document,
+    schedule_notice,
+    team_decision,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +78,11 @@ KINDS: dict[type[models.Model], tuple[Callable[[object], bool], Callable, Callab
         lambda team: team.decision_status == DecisionStatus.ISSUED,
         team_decision,
         lambda: Team.objects.filter(decision_status=DecisionStatus.ISSUED),
+    ),
+    ScheduleNotice: (
+        lambda notice: notice.schedule_number is not None,
+        schedule_notice,
+        lambda: ScheduleNotice.objects.filter(schedule_number__isnull=False),
     ),
     Outline: (
         lambda outline: outline.letter_number is not None,
@@ -106,6 +120,7 @@ KINDS: dict[type[models.Model], tuple[Callable[[object], bool], Callable, Callab
 PLAN_LOOKUP: dict[type[models.Model], str] = {
     Plan: "pk",
     Team: "plan",
+    ScheduleNotice: "plan",
     Outline: "plan",
     Minutes: "visit__plan",
     ConclusionNotice: "plan",
@@ -125,7 +140,8 @@ def issued_of_plan(plan: Plan) -> list[models.Model]:
 def issued_without_files(model: type[models.Model]) -> models.QuerySet:
     """The issued documents of a kind that have no kept files yet."""
     kept = IssuedRendition.objects.filter(
-        content_type=ContentType.objects.get_for_model(model), object_id=OuterRef("pk")
+        content_type=ContentType.objects.get_for_model(model, for_concrete_model=False),
+        object_id=OuterRef("pk"),
     )
     return KINDS[model][2]().exclude(Exists(kept)).order_by("pk")
 
@@ -149,6 +165,12 @@ def is_issued(document: models.Model) -> bool:
     return KINDS[type(document)][0](document)
 
 
+def built(document: models.Model) -> OfficialDocument:
+    """The document as its data say now: a draft's every download, an issued one's kept files
+    once (`rendition_store`). The one place that knows how each kind is built."""
+    return KINDS[type(document)][1](document)
+
+
 def _sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
@@ -159,17 +181,17 @@ def rendition_store(document: models.Model) -> IssuedRendition:
     existing = IssuedRendition.objects.of(document).first()
     if existing is not None:
         return existing
-    built: OfficialDocument = KINDS[type(document)][1](document)
-    pdf, docx = render_pdf(built), render_docx(built)
+    made = built(document)
+    pdf, docx = render_pdf(made), render_docx(made)
     rendition = IssuedRendition(
-        content_type=ContentType.objects.get_for_model(document),
+        content_type=ContentType.objects.get_for_model(document, for_concrete_model=False),
         object_id=document.pk,
-        title=built.title,
+        title=made.title,
         pdf_sha256=_sha256(pdf),
         docx_sha256=_sha256(docx),
     )
-    rendition.pdf.save(f"{built.title}.pdf", ContentFile(pdf), save=False)
-    rendition.docx.save(f"{built.title}.docx", ContentFile(docx), save=False)
+    rendition.pdf.save(f"{made.title}.pdf", ContentFile(pdf), save=False)
+    rendition.docx.save(f"{made.title}.docx", ContentFile(docx), save=False)
     try:
         with transaction.atomic():
             rendition.save()
@@ -192,7 +214,8 @@ def store_on_issue(sender, document: models.Model, **kwargs) -> None:
     issue stands and the first download renders it (logged, not raised at the person issuing).
     The results report (seconds of figures and charts) is rendered by a background job instead
     of the request that issues it (reports/jobs.py)."""
-    model, pk = type(document), document.pk
+    # The sender names the document kept: a team's schedule notice is sent as `ScheduleNotice`.
+    model, pk = sender, document.pk
     if model is ResultsReport:
         from reports.jobs import job_start
         from reports.models import JobKind

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -21,25 +23,18 @@ from inspections.models import (
     Outline,
     PlanAmendment,
     ResultsReport,
+    ScheduleNotice,
     Visit,
 )
-from inspections.services import plan_progress, round_results
-from reports.amendment_document import amendment_document, amendment_for_document
+from inspections.services import plan_progress
+from reports.documents import OfficialDocument
 from reports.exports import Column, Kind, Table, content_disposition, export_response
 from reports.ical import visits_ics
-from reports.issued import rendition_for, served_pdf
+from reports.issued import built, rendition_for, served_pdf
 from reports.jobs import job_for_results_report
 from reports.models import Job
-from reports.outline_document import outline_document
 from reports.plan_document import plan_document, prefetch_for_document
 from reports.rendering import render_docx, render_pdf
-from reports.results_document import results_document
-from reports.visit_documents import (
-    conclusion_document,
-    minutes_document,
-    schedule_notice,
-    team_decision,
-)
 from units.access import PROVINCE_ROLES, require_role
 from units.models import Role
 
@@ -117,7 +112,7 @@ def outline_letter(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     )
     if outline.sent_at is None:
         require_role(request.user, Role.STAFF)
-    return _kept_or_live(outline, fmt, lambda: outline_document(outline))
+    return _kept_or_live(outline, fmt)
 
 
 def _document(document, fmt: str) -> HttpResponse:
@@ -128,14 +123,18 @@ def _document(document, fmt: str) -> HttpResponse:
     raise Http404
 
 
-def _kept_or_live(record, fmt: str, build) -> HttpResponse:
-    """An issued document: the bytes kept when it was issued (kept now if it has none yet),
-    whatever changed since. A draft: rendered from the data, marked “DỰ THẢO”."""
+def _kept_or_live(
+    record, fmt: str, draft: Callable[[], OfficialDocument] | None = None
+) -> HttpResponse:
+    """Every download of a round's document. An issued document: the bytes kept when it was
+    issued (kept now if it has none yet), whatever changed since. A draft: rendered from the
+    data (`issued.built`, or `draft` when the view already holds what the document reads),
+    marked “DỰ THẢO”."""
     if fmt not in ("pdf", "docx"):
         raise Http404
     rendition = rendition_for(record)
     if rendition is None:
-        return _document(build(), fmt)
+        return _document(draft() if draft else built(record), fmt)
     return _kept(rendition, fmt)
 
 
@@ -149,23 +148,25 @@ def _kept(rendition: IssuedRendition, fmt: str) -> HttpResponse:
     return _file(content, fmt, rendition.title)
 
 
-def _team(request, pk: int, team_pk: int):
+def _team(request, pk: int, team_pk: int, model=None):
     plan = get_plan_for_role(request.user, pk, *PROVINCE_ROLES)
-    return get_object_or_404(plan.teams.select_related("plan__issuer__unit"), pk=team_pk)
+    teams = (model or plan.teams.model).objects.filter(plan=plan)
+    return get_object_or_404(teams.select_related("plan__issuer__unit"), pk=team_pk)
 
 
 @login_required
 @require_GET
 def team_decision_file(request: HttpRequest, pk: int, team_pk: int, fmt: str) -> HttpResponse:
     team = _team(request, pk, team_pk)
-    return _kept_or_live(team, fmt, lambda: team_decision(team))
+    return _kept_or_live(team, fmt)
 
 
 @login_required
 @require_GET
 def schedule_notice_file(request: HttpRequest, pk: int, team_pk: int, fmt: str) -> HttpResponse:
-    """The schedule notice has no issued state: always rendered from the schedule."""
-    return _document(schedule_notice(_team(request, pk, team_pk)), fmt)
+    """The team's schedule notice: the bytes kept at its issue (a draft: from the schedule)."""
+    notice = _team(request, pk, team_pk, ScheduleNotice)
+    return _kept_or_live(notice, fmt)
 
 
 @require_GET
@@ -187,7 +188,7 @@ def visits_calendar(request: HttpRequest, token: str) -> HttpResponse:
 def conclusion_file(request: HttpRequest, notice_pk: int, fmt: str) -> HttpResponse:
     """The notice as a document, for whoever may read it (a unit only once it is issued)."""
     notice = get_notice_for_user(request.user, notice_pk)
-    return _kept_or_live(notice, fmt, lambda: conclusion_document(notice))
+    return _kept_or_live(notice, fmt)
 
 
 @login_required
@@ -201,7 +202,7 @@ def minutes_file(request: HttpRequest, visit_pk: int, fmt: str) -> HttpResponse:
         ),
         visit=visit,
     )
-    return _kept_or_live(minutes, fmt, lambda: minutes_document(minutes))
+    return _kept_or_live(minutes, fmt)
 
 
 @login_required
@@ -218,7 +219,7 @@ def results_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         if isinstance(kept, Job):
             return redirect("reports:job", kept.pk)
         return _kept(kept, fmt)
-    return _kept_or_live(report, fmt, lambda: results_document(report, round_results(report.plan)))
+    return _kept_or_live(report, fmt)
 
 
 @login_required
@@ -228,6 +229,4 @@ def amendment_file(request: HttpRequest, amendment_pk: int, fmt: str) -> HttpRes
     unannounced additions are never printed."""
     amendments = PlanAmendment.objects.visible_to(request.user)
     amendment = get_object_or_404(amendments, pk=amendment_pk)
-    return _kept_or_live(
-        amendment, fmt, lambda: amendment_document(amendment_for_document(amendment.pk))
-    )
+    return _kept_or_live(amendment, fmt)

@@ -41,7 +41,8 @@ def is_signable(rendition: IssuedRendition) -> bool:
 
 def signable_document(rendition: IssuedRendition):
     document = rendition.document
-    return document if isinstance(document, SIGNABLE) else None
+    # By its exact model, as `is_signable`: a team's schedule notice (a proxy) is not signed here.
+    return document if type(document) in SIGNABLE else None
 
 
 def document_plan_id(document) -> int:

@@ -24,8 +24,9 @@ def rendition_path(instance: IssuedRendition, filename: str) -> str:
 class IssuedRenditionQuerySet(models.QuerySet):
     def of(self, document: models.Model) -> IssuedRenditionQuerySet:
         # By app and model name rather than the cached content type id: one query whether or
-        # not the content type is cached yet.
-        meta = document._meta.concrete_model._meta
+        # not the content type is cached yet. A proxy (`ScheduleNotice`) is a document of its
+        # own: its own content type, not its concrete model's.
+        meta = document._meta
         return self.filter(
             content_type__app_label=meta.app_label,
             content_type__model=meta.model_name,

@@ -87,6 +87,20 @@ class Team(Versioned):
         return self.schedule_number is not None
 
 
+class ScheduleNotice(Team):
+    """The team's schedule notice (thông báo lịch kiểm tra, TB-ĐKT) as a document of its own:
+    its number and date are the team's `schedule_*` fields, and its kept files
+    (`IssuedRendition`, keyed by this model's content type) are apart from the decision's."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("thông báo lịch kiểm tra")
+        verbose_name_plural = _("thông báo lịch kiểm tra")
+
+    def __str__(self) -> str:
+        return f"{_('Thông báo lịch kiểm tra')} — {self.name}"
+
+
 class TeamRole(models.TextChoices):
     LEAD = "lead", _("Trưởng đoàn")
     DEPUTY = "deputy", _("Phó Trưởng đoàn")

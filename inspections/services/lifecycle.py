@@ -44,6 +44,7 @@ from inspections.models import (
     PlanStatus,
     PlanTransition,
     ResultsReport,
+    ScheduleNotice,
     Team,
     VisitStatus,
 )
@@ -371,7 +372,7 @@ TYPES: dict[str, DocumentType] = {
         DocumentType(
             key="schedule",
             name=_("Thông báo lịch kiểm tra"),
-            model=Team,
+            model=ScheduleNotice,  # the team's row, its files kept apart from the decision's
             approval=False,
             symbol_field="schedule_symbol",
             number_field="schedule_number",
@@ -380,8 +381,6 @@ TYPES: dict[str, DocumentType] = {
             follows=lambda team: [(_label("decision", team), team.decision_date)],
             ready=_schedule_ready,
             finish=_saved("schedule_number", "schedule_date"),
-            # The team's rendition is its decision's; the notice is rendered at each download.
-            kept=False,
             steps={"issue": STAFF, "download": READERS},
         ),
         DocumentType(
@@ -438,6 +437,15 @@ TYPES: dict[str, DocumentType] = {
 def roles(kind: str, step: str) -> tuple[str, ...]:
     """The roles that may take `step` on documents of type `kind` (for the views' checks)."""
     return TYPES[kind].steps.get(step, ())
+
+
+def may(user, kind: str, step: str) -> bool:
+    """Whether the user's role may take `step` on documents of type `kind` (the province and
+    the document's own visibility are checked by the views)."""
+    from units.access import scope_for
+
+    scope = scope_for(user)
+    return scope.is_admin or scope.role in roles(kind, step)
 
 
 # The rules of the date ------------------------------------------------------------------------
@@ -572,6 +580,7 @@ def issue(
         setattr(document, kind_.date_field, day)
         kind_.finish(document, by)
         if kind_.kept:
+            # The type's model says which document's files to keep (a team's schedule notice).
             document_issued.send(sender=kind_.model, document=document)
         mail.workflow_step(document, PlanStatus.ISSUED, by=by)  # the documents mail is about
     return warnings

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from cchc.test import client_for
 from inspections import services
-from inspections.models import Finding, IssuedRendition, Minutes, Plan, Team
+from inspections.models import Finding, IssuedRendition, Minutes, Plan, ScheduleNotice, Team, Visit
 from inspections.tests.factories import seed, user
 from inspections.tests.test_remediation import issue_notice, recommend
 from units.models import Agency
@@ -115,6 +115,34 @@ def test_the_team_decision_is_kept_as_issued_and_a_draft_is_live(team):
         _change_everything(team.plan, team.plan.issuer)
 
     _same_bytes_twice(team, pdf, docx, rename_the_team)
+
+
+def test_the_schedule_notice_is_kept_at_issue_apart_from_the_decision(
+    team, visit, django_capture_on_commit_callbacks
+):
+    team.signer_name = "Nguyễn Thanh Nhân"
+    team.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.team_decision_issue(team=team, day=datetime.date(2023, 8, 15))
+    team = Team.objects.get(pk=team.pk)
+    pdf = reverse("reports:schedule-notice", args=[team.plan.pk, team.pk, "pdf"])
+    docx = reverse("reports:schedule-notice", args=[team.plan.pk, team.pk, "docx"])
+    _download(pdf)
+    notice = ScheduleNotice.objects.get(pk=team.pk)
+    assert not IssuedRendition.objects.of(notice).exists()  # a draft is never kept
+    with django_capture_on_commit_callbacks(execute=True):
+        services.schedule_notice_issue(team=team, day=datetime.date(2023, 8, 20))
+    kept = IssuedRendition.objects.of(notice).get()  # kept when the issue committed
+    assert kept != IssuedRendition.objects.of(team).get()  # the decision's own files
+
+    def move_the_visit():
+        Visit.objects.filter(pk=visit.pk).update(place="Nơi khác", date=datetime.date(2024, 3, 1))
+        Team.objects.filter(pk=team.pk).update(name="Đoàn đổi tên")
+        _change_everything(team.plan, visit.agency)
+
+    _same_bytes_twice(notice, pdf, docx, move_the_visit)
+    page = client_for("noivu").get(reverse("inspections:team-detail", args=[team.plan.pk, team.pk]))
+    assert kept.pdf_sha256 in page.text and kept.docx_sha256 in page.text
 
 
 def test_the_outline_letter_is_kept_as_sent(sent):

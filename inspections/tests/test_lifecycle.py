@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from cchc.test import client_for
 from inspections import services
 from inspections.models import (
+    ConclusionNotice,
     FindingKind,
     IssuedNumber,
     Minutes,
@@ -23,6 +24,8 @@ from inspections.models import (
     Outline,
     OutlineSection,
     Plan,
+    ResultsReport,
+    ScheduleNotice,
     Team,
     TeamRole,
 )
@@ -172,6 +175,69 @@ def test_a_2024_round_recorded_today_is_dated_2024_and_issued_by_kien_giang_bodi
     assert minutes.issued_on == VISIT_DAY
 
 
+def test_the_2024_round_recorded_in_2026_through_the_step_pages():
+    """The same round, every step taken through the one set of step views (`views/documents`):
+    each document numbered in a Kiên Giang register of 2024, dated as posted."""
+    staff, leader, member = client_for("noivu"), client_for("lanhdao"), client_for("doanvien")
+
+    def step(client, name: str, args, data=None) -> str:
+        response = client.post(reverse(f"inspections:{name}", args=args), data or {}, follow=True)
+        assert response.status_code == 200, name
+        return " ".join(str(m) for m in response.context["messages"])
+
+    plan, _notes = services.plan_copy(
+        source=seed(), year=2024, document_date=PLAN_DAY, by=user("noivu")
+    )
+    step(staff, "plan-submit", [plan.pk])
+    step(leader, "plan-approve", [plan.pk])
+    assert "Đã ban hành kế hoạch số" in step(
+        staff, "plan-issue", [plan.pk], {"document_date": "20/02/2024"}
+    )
+    plan = Plan.objects.get(pk=plan.pk)
+    team = formed_team(plan)
+    step(staff, "team-issue", [plan.pk, team.pk], {"document_date": "01/03/2024"})
+    visit = visit_of(team)
+    step(staff, "schedule-issue", [plan.pk, team.pk], {"document_date": "05/03/2024"})
+    minutes_of(visit)
+    step(member, "minutes-issue", [visit.pk])  # the visit's day
+    notice = services.conclusion_prepare(plan=plan, agency=visit.agency)
+    signed = {"signer_name": "Nguyễn Thanh Nhân"}
+    step(staff, "conclusion-submit", [notice.pk], {**signed, "version": notice.version})
+    assert "Ghi lý do trả lại" in step(leader, "conclusion-return", [notice.pk])  # no reason
+    step(leader, "conclusion-return", [notice.pk], {"note": "Ghi rõ thời hạn."})
+    notice.refresh_from_db()
+    assert notice.return_reason == "Ghi rõ thời hạn."
+    step(staff, "conclusion-submit", [notice.pk], {**signed, "version": notice.version})
+    step(leader, "conclusion-approve", [notice.pk])
+    step(staff, "conclusion-issue", [notice.pk], {"document_date": "02/04/2024"})
+    services.results_report_save(report=services.results_report_for(plan), **PROSE)
+    step(staff, "results-submit", [plan.pk])
+    step(leader, "results-approve", [plan.pk])
+    assert "Đã cấp số và ban hành báo cáo kết quả." in step(
+        staff, "results-issue", [plan.pk], {"document_date": "15/04/2024"}
+    )
+
+    team.refresh_from_db()
+    issued = [
+        plan,
+        team,
+        ScheduleNotice.objects.get(pk=team.pk),
+        Minutes.objects.get(visit=visit),
+        ConclusionNotice.objects.get(pk=notice.pk),
+        ResultsReport.objects.get(plan=plan),
+    ]
+    days = [TYPES[kind].day(d) for kind, d in zip(KINDS, issued, strict=True)]
+    assert days == [PLAN_DAY, DECISION_DAY, SCHEDULE_DAY, VISIT_DAY, NOTICE_DAY, REPORT_DAY]
+    numbers = IssuedNumber.objects.filter(register__year=2024).select_related(
+        "register__issuer__province"
+    )
+    assert numbers.count() == len(KINDS)
+    assert {n.register.issuer.province.name for n in numbers} == {"Tỉnh Kiên Giang"}
+
+
+KINDS = ("plan", "decision", "schedule", "minutes", "conclusion", "results")
+
+
 def test_issuing_today_as_a_body_abolished_since_is_refused_naming_its_successor(team):
     Team.objects.filter(pk=team.pk).update(signer_name="Nguyễn Lưu Trung")
     team.refresh_from_db()
@@ -310,7 +376,7 @@ def test_a_return_needs_a_reason_that_the_author_sees(visit):
         services.conclusion_decide(notice=notice, by=user("lanhdao"), approve=False)
     response = client_for("lanhdao").post(
         reverse("inspections:conclusion-return", args=[notice.pk]),
-        {"reason": "Ghi rõ thời hạn khắc phục."},
+        {"note": "Ghi rõ thời hạn khắc phục."},
     )
     assert response.status_code == 302
     notice.refresh_from_db()
@@ -346,6 +412,25 @@ def test_every_document_type_is_in_the_one_table():
     ]  # fmt: skip
     with pytest.raises(ValidationError):
         issue(seed())  # already issued
+
+
+def test_every_step_of_the_table_is_one_url_of_the_one_set_of_step_views():
+    """Each step a type's row names (download apart: `reports`) is routed to the one step view
+    of `views/documents.py`, told its type and step."""
+    from django.urls import get_resolver
+
+    from inspections.views.documents import STEPS, document_step
+
+    routed = {
+        (pattern.default_args["kind"], pattern.default_args["step"])
+        for pattern in get_resolver().url_patterns
+        for pattern in getattr(pattern, "url_patterns", [pattern])
+        if pattern.callback is document_step
+    }
+    table = {(kind, step) for kind, t in TYPES.items() for step in t.steps if step in STEPS}
+    # The covering letter is numbered by sending the outline (`outline-send`).
+    assert routed == table - {("letter", "issue")}
+    assert ("schedule", "issue") in routed and ("minutes", "issue") in routed
 
 
 def test_minutes_issued_through_the_visit_page(visit):

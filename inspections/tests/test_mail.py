@@ -156,7 +156,7 @@ def test_approval_requested_returned_and_issued(
     with django_capture_on_commit_callbacks(execute=True):
         client_for("lanhdao").post(
             reverse("inspections:conclusion-return", args=[notice.pk]),
-            {"reason": "Bổ sung số liệu một cửa."},
+            {"note": "Bổ sung số liệu một cửa."},
         )
     (returned,) = _mail_to(mailoutbox, "noivu")
     assert returned.subject.startswith("[CCHC] Trả lại để sửa")

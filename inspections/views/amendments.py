@@ -24,9 +24,9 @@ from inspections.forms import (
 )
 from inspections.history import amendment_history
 from inspections.models import AmendmentForm, IssuedRendition, NoticeStatus, PlanAmendment
-from inspections.services.lifecycle import roles
+from inspections.services.lifecycle import may
 from inspections.views.common import form_errors, refused
-from inspections.views.plans import _to_plan, issue_posted
+from inspections.views.plans import _to_plan
 from units.access import scope_for
 from units.models import Role
 
@@ -102,9 +102,10 @@ def amendment_detail(request: HttpRequest, amendment_pk: int) -> HttpResponse:
             "target_form": AmendmentTargetForm(plan=plan) if editable else None,
             "removal_form": AmendmentRemovalForm(plan=plan) if editable else None,
             "can_submit": editable,
-            "can_decide": can(request.user, Role.LEADER)
+            "can_decide": may(request.user, "amendment", "approve")
             and amendment.status == NoticeStatus.SUBMITTED,
-            "can_issue": staff and amendment.status == NoticeStatus.APPROVED,
+            "can_issue": may(request.user, "amendment", "issue")
+            and amendment.status == NoticeStatus.APPROVED,
             "issued": issued,
             "rendition": IssuedRendition.objects.of(amendment).first() if issued else None,
             "history": amendment_history(amendment) if may_see_history(request.user) else None,
@@ -169,69 +170,3 @@ def amendment_change_delete(
         return _("Đã bỏ đề xuất.")
 
     return _staff_draft_step(request, amendment_pk, drop)
-
-
-def _step(
-    request: HttpRequest, amendment_pk: int, roles, action: Callable[[PlanAmendment], None], done
-) -> HttpResponse:
-    amendment = _amendment(request, amendment_pk)
-    if not can(request.user, *roles):
-        raise PermissionDenied
-    try:
-        action(amendment)
-    except ValidationError as error:
-        refused(request, error)
-    else:
-        messages.success(request, done)
-    return _to_amendment(amendment)
-
-
-@login_required
-@require_POST
-def amendment_submit(request: HttpRequest, amendment_pk: int) -> HttpResponse:
-    return _step(
-        request,
-        amendment_pk,
-        roles("amendment", "submit"),
-        lambda a: services.amendment_submit(amendment=a),
-        _("Đã gửi lãnh đạo duyệt."),
-    )
-
-
-@login_required
-@require_POST
-def amendment_approve(request: HttpRequest, amendment_pk: int) -> HttpResponse:
-    return _step(
-        request,
-        amendment_pk,
-        roles("amendment", "approve"),
-        lambda a: services.amendment_decide(amendment=a, by=request.user, approve=True),
-        _("Đã duyệt."),
-    )
-
-
-@login_required
-@require_POST
-def amendment_return(request: HttpRequest, amendment_pk: int) -> HttpResponse:
-    note = request.POST.get("note", "")
-    return _step(
-        request,
-        amendment_pk,
-        roles("amendment", "return"),
-        lambda a: services.amendment_decide(amendment=a, by=request.user, approve=False, note=note),
-        _("Đã trả lại để sửa."),
-    )
-
-
-@login_required
-@require_POST
-def amendment_issue(request: HttpRequest, amendment_pk: int) -> HttpResponse:
-    return _step(
-        request,
-        amendment_pk,
-        roles("amendment", "issue"),
-        lambda a: issue_posted(
-            request, lambda **step: services.amendment_issue(amendment=a, **step)
-        ),
-        _("Đã ban hành; các điều chỉnh đã áp dụng vào kế hoạch."),
-    )

@@ -25,7 +25,6 @@ from inspections.access import (
 from inspections.filters import PlanFilter
 from inspections.forms import (
     CopyForm,
-    IssueForm,
     LegalDocumentForm,
     NoteForm,
     PlanForm,
@@ -48,25 +47,11 @@ from inspections.models import (
     point_label,
 )
 from inspections.plan_wording import fill, reinspection_phrase, target_lines
-from inspections.services.lifecycle import roles
+from inspections.services.lifecycle import may
 from inspections.todo import selection_title
 from inspections.views.common import posted_ids, refused
 from units.access import PROVINCE_ROLES, require_role, scope_for
 from units.models import Agency, Level, Role
-
-
-def issue_posted(request: HttpRequest, call) -> None:
-    """The issue step with the posted date, paper number and confirmation: `call(day=, number=,
-    confirm=, by=)` is the document's issue service (`services.lifecycle.issue` underneath).
-    Raises `ValidationError` when refused; warnings confirmed are shown."""
-    form = IssueForm(request.POST)
-    if not form.is_valid():
-        raise ValidationError([error for errors in form.errors.values() for error in errors])
-    data = form.cleaned_data
-    for warning in call(
-        day=data["document_date"], number=data["number"], confirm=data["confirm"], by=request.user
-    ):
-        messages.warning(request, _("Đã ban hành theo ngày trên văn bản giấy: %s") % warning)
 
 
 def _to_plan(plan: Plan, anchor: str = "") -> HttpResponse:
@@ -140,10 +125,11 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "warnings": services.plan_warnings(plan) if plan.status != PlanStatus.ISSUED else [],
             "can_edit": can_edit,
             "can_submit": can_edit,
-            "can_decide": can(request.user, Role.LEADER) and plan.status == PlanStatus.SUBMITTED,
-            "can_return_approved": can(request.user, Role.LEADER)
+            "can_decide": may(request.user, "plan", "approve")
+            and plan.status == PlanStatus.SUBMITTED,
+            "can_return_approved": may(request.user, "plan", "return")
             and plan.status == PlanStatus.APPROVED,
-            "can_issue": can(request.user, Role.STAFF) and plan.status == PlanStatus.APPROVED,
+            "can_issue": may(request.user, "plan", "issue") and plan.status == PlanStatus.APPROVED,
             "can_copy": can(request.user, Role.STAFF),
             "can_follow": can(request.user, *PROVINCE_ROLES),
             # The ZIP of every issued document of the round (reports/jobs.py).
@@ -377,68 +363,6 @@ def target_delete(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse
     target.delete()
     messages.success(request, _("Đã bỏ %s khỏi danh sách đối tượng.") % target.agency)
     return _to_plan(plan, "#doi-tuong")
-
-
-# Workflow -----------------------------------------------------------------------------------
-
-
-def _step(request: HttpRequest, pk: int, role: Role, action) -> HttpResponse:
-    plan = get_plan_for_role(request.user, pk, role)
-    form = NoteForm(request.POST)
-    if not form.is_valid():  # a note too long: said, and the step not taken
-        for error in form.errors["note"]:
-            messages.error(request, error)
-        return _to_plan(plan)
-    try:
-        action(plan, form.cleaned_data["note"])
-    except ValidationError as error:
-        refused(request, error)
-    else:
-        messages.success(request, _("Kế hoạch: %s.") % plan.get_status_display().lower())
-    return _to_plan(plan)
-
-
-@login_required
-@require_POST
-def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(
-        request, pk, Role.STAFF, lambda p, n: services.plan_submit(plan=p, by=request.user)
-    )
-
-
-@login_required
-@require_POST
-def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(
-        request,
-        pk,
-        Role.LEADER,
-        lambda p, n: services.plan_approve(plan=p, by=request.user, note=n),
-    )
-
-
-@login_required
-@require_POST
-def plan_return(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(
-        request, pk, Role.LEADER, lambda p, n: services.plan_return(plan=p, by=request.user, note=n)
-    )
-
-
-@login_required
-@require_POST
-def plan_issue(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = get_plan_for_role(request.user, pk, *roles("plan", "issue"))
-    try:
-        issue_posted(
-            request,
-            lambda day, **posted: services.plan_issue(plan=plan, document_date=day, **posted),
-        )
-    except ValidationError as error:
-        refused(request, error)
-    else:
-        messages.success(request, _("Đã ban hành kế hoạch số %s.") % plan.number_display)
-    return _to_plan(plan)
 
 
 @login_required

@@ -11,16 +11,15 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from inspections import services
 from inspections.access import can, get_plan_for_role, may_see_history
 from inspections.history import results_report_history
 from inspections.locking import VersionedForm
 from inspections.models import FindingKind, IssuedRendition, NoticeStatus, ResultsReport
-from inspections.services.lifecycle import roles
+from inspections.services.lifecycle import may
 from inspections.views.common import refused
-from inspections.views.plans import issue_posted
 from units.access import PROVINCE_ROLES
 from units.models import Level, Role
 
@@ -72,9 +71,10 @@ def results_report(request: HttpRequest, pk: int) -> HttpResponse:
             "levels": Level,
             "kinds": FindingKind,
             "form": form if staff and status in (None, NoticeStatus.DRAFT) else None,
-            "can_submit": staff and status == NoticeStatus.DRAFT,
-            "can_decide": can(request.user, Role.LEADER) and status == NoticeStatus.SUBMITTED,
-            "can_issue": staff and status == NoticeStatus.APPROVED,
+            "can_submit": may(request.user, "results", "submit") and status == NoticeStatus.DRAFT,
+            "can_decide": may(request.user, "results", "approve")
+            and status == NoticeStatus.SUBMITTED,
+            "can_issue": may(request.user, "results", "issue") and status == NoticeStatus.APPROVED,
             "rendition": IssuedRendition.objects.of(report).first()
             if status == NoticeStatus.ISSUED
             else None,
@@ -82,72 +82,4 @@ def results_report(request: HttpRequest, pk: int) -> HttpResponse:
             if report and may_see_history(request.user)
             else None,
         },
-    )
-
-
-def _step(request, pk: int, allowed: tuple[Role, ...], action, done: str) -> HttpResponse:
-    """A step of the report's lifecycle, for the roles `lifecycle.TYPES` allows it."""
-    plan = get_plan_for_role(request.user, pk, *allowed)
-    report = ResultsReport.objects.filter(plan=plan).first()
-    if report is None:
-        messages.error(request, _("Chưa lập báo cáo kết quả: ghi nội dung và lưu trước."))
-    else:
-        try:
-            action(report)
-        except ValidationError as error:
-            refused(request, error)
-        else:
-            messages.success(request, done)
-    return redirect("inspections:results-report", pk=plan.pk)
-
-
-@login_required
-@require_POST
-def results_report_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(
-        request,
-        pk,
-        roles("results", "submit"),
-        lambda r: services.results_report_submit(report=r),
-        _("Đã gửi lãnh đạo duyệt."),
-    )
-
-
-@login_required
-@require_POST
-def results_report_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(
-        request,
-        pk,
-        roles("results", "approve"),
-        lambda r: services.results_report_decide(report=r, by=request.user, approve=True),
-        _("Đã duyệt."),
-    )
-
-
-@login_required
-@require_POST
-def results_report_return(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(
-        request,
-        pk,
-        roles("results", "return"),
-        lambda r: services.results_report_decide(
-            report=r, by=request.user, approve=False, reason=request.POST.get("reason", "")
-        ),
-        _("Đã trả lại để sửa."),
-    )
-
-
-@login_required
-@require_POST
-def results_report_issue(request: HttpRequest, pk: int) -> HttpResponse:
-    return _step(
-        request,
-        pk,
-        roles("results", "issue"),
-        lambda r: issue_posted(
-            request, lambda **posted: services.results_report_issue(report=r, **posted)
-        ),
-        _("Đã cấp số và ban hành báo cáo kết quả."),
     )

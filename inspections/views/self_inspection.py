@@ -42,7 +42,7 @@ from inspections.outline_guidance import plan_areas
 from inspections.storage import stored_file_response
 from inspections.todo import selection_title
 from inspections.views.common import refused
-from inspections.views.plans import issue_posted
+from inspections.views.documents import issue_posted
 from units.access import PROVINCE_ROLES, require_role
 from units.models import Role
 

@@ -38,7 +38,6 @@ from inspections.forms import (
     VisitForm,
 )
 from inspections.history import notice_history, team_history, visit_history
-from inspections.locking import posted_version
 from inspections.models import (
     CalendarFeed,
     ConclusionNotice,
@@ -48,15 +47,15 @@ from inspections.models import (
     NoticeStatus,
     PlanTarget,
     Recommendation,
+    ScheduleNotice,
     Team,
     TeamTarget,
     Visit,
     frozen_message,
 )
-from inspections.services.lifecycle import roles
+from inspections.services.lifecycle import may
 from inspections.todo import selection_title
 from inspections.views.common import form_errors, posted_ids, refused
-from inspections.views.plans import issue_posted
 from units.access import PROVINCE_ROLES, require_role, scope_for
 from units.models import Agency, Level, Role
 
@@ -108,15 +107,20 @@ def team_detail(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
             .prefetch_related("target__communes__agency"),
             "free_targets": visible.exclude(pk__in=assigned).select_related("agency"),
             "member_form": TeamMemberForm(
-                province_ids=scope_for(request.user).province_ids, day=plan.document_date
+                province_ids=scope_for(request.user).province_ids,
+                day=plan.document_date,
+                plan=plan,
             ),
             "team_form": TeamForm(instance=team),
             "can_edit": can(request.user, Role.STAFF) and not team.is_issued,
-            "can_issue": can(request.user, Role.STAFF) and not team.is_issued,
-            "can_issue_schedule": can(request.user, Role.STAFF)
+            "can_issue": may(request.user, "decision", "issue") and not team.is_issued,
+            "can_issue_schedule": may(request.user, "schedule", "issue")
             and team.is_issued
             and not team.schedule_issued,
             "rendition": IssuedRendition.objects.of(team).first() if team.is_issued else None,
+            "schedule_rendition": IssuedRendition.objects.of(ScheduleNotice(pk=team.pk)).first()
+            if team.schedule_issued
+            else None,
             "history": team_history(team) if may_see_history(request.user) else None,
         },
     )
@@ -148,7 +152,10 @@ def team_edit(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
 def team_member_add(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
     team = _team(request, pk, team_pk, Role.STAFF)
     form = TeamMemberForm(
-        request.POST, province_ids=scope_for(request.user).province_ids, day=team.plan.document_date
+        request.POST,
+        province_ids=scope_for(request.user).province_ids,
+        day=team.plan.document_date,
+        plan=team.plan,
     )
     if form.is_valid():
         try:
@@ -181,38 +188,6 @@ def team_targets_assign(request: HttpRequest, pk: int, team_pk: int) -> HttpResp
             refused(request, error)
         else:
             messages.success(request, _("Đã giao %d đối tượng cho đoàn.") % added)
-    return redirect("inspections:team-detail", pk=pk, team_pk=team.pk)
-
-
-@login_required
-@require_POST
-def team_decision_issue(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
-    return _team_document_issue(
-        request, pk, team_pk, "decision", services.team_decision_issue,
-        lambda team: _("Đã ban hành Quyết định số %(n)02d/%(s)s.")
-        % {"n": team.decision_number, "s": team.decision_symbol},
-    )  # fmt: skip
-
-
-@login_required
-@require_POST
-def schedule_notice_issue(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
-    return _team_document_issue(
-        request, pk, team_pk, "schedule", services.schedule_notice_issue,
-        lambda team: _("Đã ban hành Thông báo lịch kiểm tra số %(n)02d/%(s)s.")
-        % {"n": team.schedule_number, "s": team.schedule_symbol},
-    )  # fmt: skip
-
-
-def _team_document_issue(request, pk: int, team_pk: int, kind: str, service, done):
-    """Issue one of the team's documents (`kind` in `lifecycle.TYPES`) with the posted date."""
-    team = _team(request, pk, team_pk, *roles(kind, "issue"))
-    try:
-        issue_posted(request, lambda **posted: service(team=team, **posted))
-    except ValidationError as error:
-        refused(request, error)
-    else:
-        messages.success(request, done(team))
     return redirect("inspections:team-detail", pk=pk, team_pk=team.pk)
 
 
@@ -466,24 +441,6 @@ def minutes_save(request: HttpRequest, visit_pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def minutes_issue(request: HttpRequest, visit_pk: int) -> HttpResponse:
-    visit = get_visit_for_recorder(request.user, visit_pk)
-    minutes = get_object_or_404(Minutes.objects.select_related("visit__plan__issuer"), visit=visit)
-    try:
-        issue_posted(request, lambda **posted: services.minutes_issue(minutes=minutes, **posted))
-    except ValidationError as error:
-        refused(request, error)
-    else:
-        messages.success(
-            request,
-            _("Đã ban hành Biên bản số %(n)02d/%(s)s.")
-            % {"n": minutes.number, "s": minutes.symbol},
-        )
-    return redirect("inspections:visit-detail", visit_pk=visit.pk)
-
-
-@login_required
-@require_POST
 def finding_add(request: HttpRequest, visit_pk: int) -> HttpResponse:
     visit = get_visit_for_recorder(request.user, visit_pk)
     form = FindingForm(request.POST)
@@ -704,84 +661,15 @@ def conclusion_detail(request: HttpRequest, notice_pk: int) -> HttpResponse:
             "issued": issued,
             "rendition": IssuedRendition.objects.of(notice).first() if issued else None,
             "can_amend": staff and issued,
-            "can_submit": staff and notice.status == NoticeStatus.DRAFT,
-            "can_decide": can(request.user, Role.LEADER)
+            "can_submit": may(request.user, "conclusion", "submit")
+            and notice.status == NoticeStatus.DRAFT,
+            "can_decide": may(request.user, "conclusion", "approve")
             and notice.status == NoticeStatus.SUBMITTED,
-            "can_issue": staff and notice.status == NoticeStatus.APPROVED,
+            "can_issue": may(request.user, "conclusion", "issue")
+            and notice.status == NoticeStatus.APPROVED,
             "today": timezone.localdate(),
             "history": notice_history(notice) if may_see_history(request.user) else None,
         },
-    )
-
-
-def _notice_step(request, notice_pk: int, allowed: tuple[Role, ...], action, done) -> HttpResponse:
-    """A step of the notice's lifecycle, for the roles `lifecycle.TYPES` allows it."""
-    notice = get_notice_for_user(request.user, notice_pk)
-    if not can(request.user, *allowed):
-        raise PermissionDenied
-    try:
-        action(notice)
-    except ValidationError as error:
-        refused(request, error)
-    else:
-        messages.success(request, done)
-    return redirect("inspections:conclusion-detail", notice_pk=notice.pk)
-
-
-@login_required
-@require_POST
-def conclusion_submit(request: HttpRequest, notice_pk: int) -> HttpResponse:
-    def submit(notice):
-        services.conclusion_submit(
-            notice=notice,
-            summary=request.POST.get("summary"),
-            signer_name=request.POST.get("signer_name"),
-            corrections=request.POST.get("corrections"),
-            version=posted_version(request.POST),
-        )
-
-    return _notice_step(
-        request, notice_pk, roles("conclusion", "submit"), submit, _("Đã gửi lãnh đạo duyệt.")
-    )
-
-
-@login_required
-@require_POST
-def conclusion_approve(request: HttpRequest, notice_pk: int) -> HttpResponse:
-    return _notice_step(
-        request,
-        notice_pk,
-        roles("conclusion", "approve"),
-        lambda n: services.conclusion_decide(notice=n, by=request.user, approve=True),
-        _("Đã duyệt."),
-    )
-
-
-@login_required
-@require_POST
-def conclusion_return(request: HttpRequest, notice_pk: int) -> HttpResponse:
-    return _notice_step(
-        request,
-        notice_pk,
-        roles("conclusion", "return"),
-        lambda n: services.conclusion_decide(
-            notice=n, by=request.user, approve=False, reason=request.POST.get("reason", "")
-        ),
-        _("Đã trả lại để sửa."),
-    )
-
-
-@login_required
-@require_POST
-def conclusion_issue(request: HttpRequest, notice_pk: int) -> HttpResponse:
-    return _notice_step(
-        request,
-        notice_pk,
-        roles("conclusion", "issue"),
-        lambda n: issue_posted(
-            request, lambda **posted: services.conclusion_issue(notice=n, **posted)
-        ),
-        _("Đã ban hành; đơn vị đã xem được thông báo."),
     )
 
 

@@ -26,9 +26,10 @@ from inspections.filters import (
     PlanFilter,
     RecommendationFilter,
     RequestFilter,
+    TargetFilter,
     VisitFilter,
+    of_plan,
 )
-from inspections.lists import targets_listed
 from inspections.models import ReportRequest
 from inspections.services import PROGRESS_STATES
 from reports.exports import Column, Kind, Table, export_response
@@ -47,10 +48,12 @@ def _directory_title(title: str, form: forms.Form) -> str:
 @login_required
 @require_GET
 def target_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    """The plan's targets in the order of the plan page, for whoever reads the plan."""
+    """The plan's targets in the order of the plan page, with its section and search, for
+    whoever reads the plan."""
     plan = get_plan_for_user(request.user, pk)
+    filters = of_plan(TargetFilter, request, plan)
     rows = []
-    for number, target in enumerate(targets_listed(plan, request.user), start=1):
+    for number, target in enumerate(filters.qs, start=1):
         assignment = getattr(target, "assignment", None)
         notes = [target.reason, target.follow_up_reference]
         if target.follows_up:
@@ -69,7 +72,9 @@ def target_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
             ]
         )
     table = Table(
-        title=f"Đối tượng kiểm tra — Kế hoạch {plan.number_display}",
+        title=_title(
+            f"Đối tượng kiểm tra — Kế hoạch {plan.number_display}", filters.filters_text()
+        ),
         columns=[
             Column("STT", Kind.INTEGER),
             Column("Cơ quan, đơn vị"),

@@ -13,6 +13,7 @@ from inspections.access import (
     get_plan_for_user,
     get_visit_for_user,
 )
+from inspections.filters import RequestFilter, of_plan
 from inspections.models import (
     CalendarFeed,
     IssuedRendition,
@@ -70,11 +71,14 @@ def plan_docx(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def progress_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    """The self-inspection progress table as Excel or CSV, for those who see it on screen."""
+    """The self-inspection progress table as Excel or CSV, for those who see it on screen, with
+    the page's filters (its status, search, level): every row of them, in the page's order."""
     plan = get_plan_for_role(request.user, pk, *PROVINCE_ROLES)
-    rows = plan_progress(plan)
+    filters = of_plan(RequestFilter, request, plan)
+    rows = plan_progress(None, filters.qs)
+    title = f"Tiến độ báo cáo tự kiểm tra — Kế hoạch {plan.number_display}"
     table = Table(
-        title=f"Tiến độ báo cáo tự kiểm tra — Kế hoạch {plan.number_display}",
+        title=f"{title} ({filters.filters_text()})" if filters.filters_text() else title,
         columns=[
             Column("Đơn vị"),
             Column("Cấp"),

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -276,6 +276,25 @@ def plan_progress(plan: Plan | None, requests=None) -> list[ProgressRow]:
             ProgressRow(request, last, versions.get(request.pk, 0), state, PROGRESS_STATES[state])
         )
     return rows
+
+
+def progress_late_and_below(requests) -> dict[str, int]:
+    """How many of `requests` have a latest report sent late (`late`) and one below the plan's
+    threshold (`below`), counted in the database in one query."""
+    latest = Submission.objects.filter(
+        request=OuterRef("pk"), deliverable=Deliverable.REPORT
+    ).order_by("-version")
+    return (
+        requests.order_by()
+        .annotate(
+            latest_late=Subquery(latest.values("late")[:1]),
+            latest_below=Subquery(latest.values("below_threshold")[:1]),
+        )
+        .aggregate(
+            late=Count("pk", filter=Q(latest_late=True)),
+            below=Count("pk", filter=Q(latest_below=True)),
+        )
+    )
 
 
 def unanswered(requests):

@@ -394,6 +394,9 @@ JOBS_TASK_BACKEND = "default"
 # A running job that has not reported progress for this many seconds is taken as interrupted (its
 # worker was stopped or killed): its page offers to run it again.
 JOBS_STALE_AFTER = env.int("JOBS_STALE_AFTER", default=5 * 60)
+# An Excel/CSV download of more rows than this is made by a background job (its page links the
+# file when ready); smaller ones are answered at once.
+EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=2000)
 
 # Size of the demo/reference data and of pages.
 PAGE_SIZE = env.int("PAGE_SIZE", default=50)

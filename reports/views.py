@@ -13,7 +13,6 @@ from inspections.access import (
     get_plan_for_user,
     get_visit_for_user,
 )
-from inspections.filters import RequestFilter, of_plan
 from inspections.models import (
     CalendarFeed,
     IssuedRendition,
@@ -24,9 +23,9 @@ from inspections.models import (
     ResultsReport,
     Visit,
 )
-from inspections.services import plan_progress, round_results
+from inspections.services import round_results
 from reports.amendment_document import amendment_document, amendment_for_document
-from reports.exports import Column, Kind, Table, content_disposition, export_response
+from reports.exports import content_disposition
 from reports.ical import visits_ics
 from reports.issued import rendition_for, served_pdf
 from reports.jobs import job_for_results_report
@@ -66,49 +65,6 @@ def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_docx(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
     return _kept_or_live(plan, "docx", lambda: plan_document(plan_for_document(plan.pk)))
-
-
-@login_required
-@require_GET
-def progress_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    """The self-inspection progress table as Excel or CSV, for those who see it on screen, with
-    the page's filters (its status, search, level): every row of them, in the page's order."""
-    plan = get_plan_for_role(request.user, pk, *PROVINCE_ROLES)
-    filters = of_plan(RequestFilter, request, plan)
-    rows = plan_progress(None, filters.qs)
-    title = f"Tiến độ báo cáo tự kiểm tra — Kế hoạch {plan.number_display}"
-    table = Table(
-        title=f"{title} ({filters.filters_text()})" if filters.filters_text() else title,
-        columns=[
-            Column("Đơn vị"),
-            Column("Cấp"),
-            Column("Đối tượng kiểm tra", Kind.BOOLEAN),
-            Column("Hạn nộp", Kind.DATE),
-            Column("Tình trạng"),
-            Column("Số lần nộp", Kind.INTEGER),
-            Column("Nộp lúc", Kind.DATETIME),
-            Column("Nộp trễ", Kind.BOOLEAN),
-            Column("Tỷ lệ tự kiểm tra", Kind.PERCENT),
-            Column("Dưới mức quy định", Kind.BOOLEAN),
-        ],
-        rows=[
-            [
-                row.request.agency.name,
-                row.request.agency.unit.get_level_display(),
-                row.request.is_target,
-                row.request.deadline,
-                row.state_label,
-                row.versions,
-                row.latest.submitted_at if row.latest else None,
-                row.latest.late if row.latest else None,
-                row.latest.coverage if row.latest else None,
-                row.latest.below_threshold if row.latest else None,
-            ]
-            for row in rows
-        ],
-        filename=f"tien-do-tu-kiem-tra-{plan.number_display.replace('/', '-')}",
-    )
-    return export_response(table, fmt)
 
 
 @login_required

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -252,11 +252,11 @@ def not_requested(plan: Plan) -> list[Agency]:
 
 def plan_progress(plan: Plan | None, requests=None) -> list[ProgressRow]:
     """One row per request, in two queries whatever the number of units and versions."""
-    requests = list(
-        (requests if requests is not None else plan.requests.all()).select_related(
-            "agency__unit", "plan"
-        )
-    )
+    if requests is None:
+        requests = plan.requests.all()
+    if isinstance(requests, QuerySet):
+        requests = requests.select_related("agency__unit", "plan")
+    requests = list(requests)  # or a list already read, with the agency, its unit and the plan
     latest: dict[int, Submission] = {}
     versions: dict[int, int] = {}
     for submission in Submission.objects.filter(

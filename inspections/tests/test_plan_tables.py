@@ -96,6 +96,9 @@ def test_a_section_is_loaded_alone_by_htmx():
     # Without script the same links open the whole page at that section.
     whole = client_for("noivu").get(url, {"section": "commune", "page": 2}).content.decode()
     assert "<html" in whole and 'id="targets-section"' in whole
+    # Back in the browser's history, a page htmx did not keep is asked for whole.
+    restore = {**htmx("targets-section"), "HX-History-Restore-Request": "true"}
+    assert "<html" in client_for("noivu").get(url, headers=restore).content.decode()
 
 
 @pytest.mark.parametrize("extra", [0, 40])

@@ -32,6 +32,13 @@ def posted_ids(values: list[str]) -> list[int]:
     return [int(v) for v in values if v.isdecimal() and len(v) < 20 and int(v) <= MAX_ID]
 
 
+def wants_section(request: HttpRequest, element: str) -> bool:
+    """An htmx request for the table `element` alone (a section's link, a page, the filters);
+    a history restore after a cache miss asks for the whole page."""
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and htmx.target == element and not htmx.history_restore_request
+
+
 def plan_section(request: HttpRequest, filters, rows, *, param: str, counts=None) -> dict:
     """What a per-plan table shows (`includes/plan_section_head.html`): one page of `rows` (the
     filtered rows, in the page's order), the filter form, the count of each section of `param`

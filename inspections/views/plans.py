@@ -50,7 +50,7 @@ from inspections.models import (
 from inspections.services.lifecycle import roles
 from inspections.text import fill, reinspection_phrase, target_lines
 from inspections.todo import narrowed, selection_title
-from inspections.views.common import plan_section, posted_ids, refused
+from inspections.views.common import plan_section, posted_ids, refused, wants_section
 from units.access import PROVINCE_ROLES, require_role, scope_for
 from units.models import Agency, Role
 
@@ -120,7 +120,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
     can_edit = can(request.user, Role.STAFF) and plan.is_editable
     section = target_section(request, plan, can_edit=can_edit)
-    if request.htmx and request.htmx.target == TARGET_SECTION:
+    if wants_section(request, TARGET_SECTION):
         return render(request, "inspections/_target_section.html", section)
     # Placeholders such as [thành phần đoàn] read the team: load it once, with its agencies.
     prefetch_related_objects(

@@ -40,7 +40,7 @@ from inspections.models import (
 from inspections.outline_guidance import plan_areas
 from inspections.storage import stored_file_response
 from inspections.todo import narrowed, selection_title
-from inspections.views.common import plan_section, refused
+from inspections.views.common import plan_section, refused, wants_section
 from inspections.views.plans import issue_posted
 from units.access import PROVINCE_ROLES, require_role
 from units.models import Role
@@ -120,7 +120,7 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     filters = of_plan(RequestFilter, request, plan)
     context = plan_section(request, filters, filters.qs, param="status")
     context.update(plan=plan, rows=_progress_rows(context["page"]))
-    if request.htmx and request.htmx.target == "requests-section":
+    if wants_section(request, "requests-section"):
         return render(request, "inspections/_progress_section.html", context)
     figures = services.progress_late_and_below(filters.queryset)
     requested = filters.queryset.exists()

@@ -56,7 +56,7 @@ from inspections.models import (
 )
 from inspections.services.lifecycle import roles
 from inspections.todo import narrowed, selection_title
-from inspections.views.common import form_errors, plan_section, posted_ids, refused
+from inspections.views.common import form_errors, plan_section, posted_ids, refused, wants_section
 from inspections.views.plans import issue_posted
 from units.access import PROVINCE_ROLES, require_role, scope_for
 from units.models import Agency, Level, Role
@@ -320,7 +320,7 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
                     messages.warning(request, warning)
                 return redirect("inspections:schedule", pk=plan.pk)
     context = schedule_section(request, plan)
-    if request.htmx and request.htmx.target == "visits-section":
+    if wants_section(request, "visits-section"):
         return render(request, "inspections/_schedule_section.html", context)
     return render(
         request,

@@ -102,7 +102,8 @@ $(VENV)/.installed: requirements.lock $(VENV)/bin/python
 # 1x size) and one province at ten times the volume (TN35, the 10x size). Data already there are
 # kept, so a second run only measures. Figures: the table printed, and bench-results/bench.json.
 BENCH_DB ?= cchc_bench
-BENCH_ENV = DEBUG=true DATABASE_URL=postgres:///$(BENCH_DB)
+# The tools (generate_data, bench) are the development app `devtools`, installed here by DEVTOOLS.
+BENCH_ENV = DEBUG=true DEVTOOLS=true DATABASE_URL=postgres:///$(BENCH_DB)
 bench: system-deps venv
 	@command -v psql >/dev/null && command -v createdb >/dev/null || { \
 	  echo "Cần PostgreSQL: sudo apt-get install -y postgresql, rồi chạy lại make bench"; exit 1; }
@@ -120,14 +121,14 @@ bench: system-deps venv
 	$(BENCH_ENV) $(PY) manage.py generate_data --first 35 --provinces 1 --scale 10 --keep
 	$(BENCH_ENV) $(PY) manage.py bench
 
-# The load run of issue 7 (`loadtest/run.py`): gunicorn with 2 workers and the production settings
-# on loopback, signed-in staff, leaders, team members and unit reporters of a few synthetic
-# provinces browsing for 5 minutes (LOAD_SECONDS=60 to shorten), in its own PostgreSQL database,
-# created when missing. Locust runs from its own environment (loadtest/.venv, git-ignored), never
-# from the app's requirements.lock. Fails on any server error, failed request or memory growth.
+# The load run of issue 7 (`devtools/loadtest/run.py`): gunicorn with 2 workers and the production
+# settings on loopback, signed-in staff, leaders, team members and unit reporters of a few
+# synthetic provinces browsing for 5 minutes (LOAD_SECONDS=60 to shorten), in its own PostgreSQL
+# database, created when missing. Locust runs from its own environment (devtools/loadtest/.venv,
+# git-ignored), never from the app's requirements.lock. Fails on any server error, failed request or memory growth.
 # Figures: the report printed, and bench-results/load.json.
 LOAD_DB ?= cchc_load
-LOAD_VENV := loadtest/.venv
+LOAD_VENV := devtools/loadtest/.venv
 .PHONY: load
 load: system-deps venv $(LOAD_VENV)/.installed
 	@command -v psql >/dev/null && command -v createdb >/dev/null || { \
@@ -136,11 +137,11 @@ load: system-deps venv $(LOAD_VENV)/.installed
 	$$(ls /etc/postgresql 2>/dev/null | sort -V | tail -n 1) main start"; exit 1; }
 	@psql -d postgres -qtAc "SELECT 1 FROM pg_database WHERE datname='$(LOAD_DB)'" | grep -q 1 \
 	  || createdb $(LOAD_DB)
-	DATABASE_URL=postgres:///$(LOAD_DB) $(PY) loadtest/run.py
+	DATABASE_URL=postgres:///$(LOAD_DB) $(PY) devtools/loadtest/run.py
 
-$(LOAD_VENV)/.installed: loadtest/requirements.txt $(VENV)/bin/python
+$(LOAD_VENV)/.installed: devtools/loadtest/requirements.txt $(VENV)/bin/python
 	$(PY) -m venv $(LOAD_VENV)
-	$(LOAD_VENV)/bin/python -m pip install --quiet -r loadtest/requirements.txt
+	$(LOAD_VENV)/bin/python -m pip install --quiet -r devtools/loadtest/requirements.txt
 	touch $@
 
 # Regenerates the exact pins from pyproject.toml after a dependency change.

@@ -84,6 +84,12 @@ INSTALLED_APPS = [
     "signing",  # digital signatures of issued documents (signing/README.md)
     "cchc.ops",  # find_orphans, backup, restore (no models)
 ]
+# The development tools (synthetic data, the benchmark, the load run: devtools/README.md) are
+# no part of the product: installed with DEBUG and under tests, or when DEVTOOLS says so
+# (`make bench` runs with DEBUG on; the load run turns it on in its own process only).
+DEVTOOLS = env.bool("DEVTOOLS", default=DEBUG or TESTING)
+if DEVTOOLS:
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

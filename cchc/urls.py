@@ -23,6 +23,11 @@ urlpatterns = [
     path("units/", include("units.urls")),
     path("plans/", include("inspections.urls")),
     path("requests/", include(request_patterns)),
+    # The documents, exports and dashboard of `reports` are mounted at the root on purpose: a URL
+    # names the record a file is made from (`/plans/<id>/document.pdf` beside `/plans/<id>/`,
+    # `/plans/findings.xlsx` beside the list), not the app that renders it; the `reports:`
+    # namespace says which app serves it. No route of one app shadows the other's (the test of
+    # the URL space, cchc/tests/test_url_space.py, checks every name resolves to its own view).
     path("", include("reports.urls")),
     path("signing/", include("signing.urls")),
     path("admin/", admin.site.urls),

@@ -45,17 +45,11 @@ __all__ = [
     "may_record",
     "may_see_history",
     "may_verify",
-    "visible_plans",
     "visit_opens",
 ]
 
 
 # Plans ----------------------------------------------------------------------------------------
-
-
-def visible_plans(user):
-    """`Plan.objects.visible_to`, under the name `inspections.lists` imports."""
-    return Plan.objects.visible_to(user)
 
 
 def get_plan_for_user(user, pk: int) -> Plan:

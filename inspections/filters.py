@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from inspections import services
-from inspections.access import can, visible_plans
+from inspections.access import can
 from inspections.lists import count_of
 from inspections.models import (
     ConclusionNotice,
@@ -51,14 +51,15 @@ from units.models import Level
 def _plans(request: HttpRequest) -> QuerySet[Plan]:
     if request is None:
         return Plan.objects.none()
-    return visible_plans(request.user).order_by("-year", "-number", "-pk")
+    return Plan.objects.visible_to(request.user).order_by("-year", "-number", "-pk")
 
 
 def _teams(request: HttpRequest) -> QuerySet[Team]:
     """Teams are offered to the province's Home Affairs and the teams, never to a unit."""
     if request is None or not can(request.user, *PROVINCE_ROLES):
         return Team.objects.none()
-    teams = Team.objects.filter(plan__in=visible_plans(request.user)).select_related("plan")
+    plans = Plan.objects.visible_to(request.user)
+    teams = Team.objects.filter(plan__in=plans).select_related("plan")
     return teams.order_by("-plan__year", "pk")
 
 
@@ -152,7 +153,7 @@ class PlanFilter(InspectionListFilterSet):
     @classmethod
     def rows(cls, request):
         return (
-            visible_plans(request.user)
+            Plan.objects.visible_to(request.user)
             .select_related("issuer")
             # Counted among the targets the user may see: a count must not reveal a secret one.
             .annotate(target_count=count_of(PlanTarget.objects.visible_to(request.user), "plan"))

@@ -31,7 +31,7 @@ from inspections.models import (
     Visit,
 )
 from inspections.outline_guidance import area_guidance
-from inspections.text import PLACEHOLDERS, unknown_placeholders
+from inspections.plan_wording import PLACEHOLDERS, unknown_placeholders
 from inspections.uploads import MultipleUploadField, UploadField
 from units.limits import MESSAGE, NOTE, PROSE, text_field
 from units.models import AdministrativeUnit, Agency, Level, Role

@@ -19,11 +19,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from inspections.access import visible_plans
 from inspections.models import (
     ConclusionNotice,
     Deliverable,
     NoticeStatus,
+    Plan,
     PlanStatus,
     Recommendation,
     RemediationReport,
@@ -238,7 +238,7 @@ def _entries(wanted: list[tuple[str, str, QuerySet]]) -> list[Todo]:
 
 def leader_todos(user) -> list[Todo]:
     """Every document waiting for a leader's approval. Three queries."""
-    plans = visible_plans(user)
+    plans = Plan.objects.visible_to(user)
     notices = ConclusionNotice.objects.visible_to(user)
     return _entries(
         [
@@ -253,7 +253,7 @@ def staff_todos(user) -> list[Todo]:
     """Approved documents to issue, plans returned, reports to review, remediation to verify,
     questions unanswered and deadlines of the coming week. Nine queries."""
     scope = scope_for(user)
-    plans = visible_plans(user)
+    plans = Plan.objects.visible_to(user)
     requests = ReportRequest.objects.visible_to(scope)
     recommendations = Recommendation.objects.visible_to(scope)
     return _entries(

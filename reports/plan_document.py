@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 
-from inspections.models import Plan, PlanItem, PlanStatus, PlanTarget, TargetKind, point_label
-from inspections.text import fill, reinspection_phrase, target_lines
+from inspections.models import Plan, PlanBasis, PlanItem, PlanStatus, PlanTarget
+from inspections.plan_wording import ItemWording, paragraphs, plan_wording
 from reports.documents import (
     Appendix,
     Block,
@@ -21,24 +21,31 @@ from reports.documents import (
 from units.models import Agency
 
 
-def plan_for_document(pk: int) -> Plan:
-    """The plan with everything the document reads, in a fixed number of queries."""
-    return (
-        Plan.objects.select_related("issuer__unit", "issuer__parent__unit", "standing_agency")
-        .prefetch_related(
-            Prefetch("items", queryset=PlanItem.objects.order_by("order", "pk")),
-            # Announced targets only: the plan is sent to units, and an unannounced (đột xuất)
-            # target is never printed in it (see `PlanTarget.objects.visible_to`).
-            Prefetch(
-                "targets",
-                queryset=PlanTarget.objects.announced()
-                .select_related("agency__unit", "agency__parent")
-                .order_by("order", "pk"),
-            ),
-            "team_agencies__agency",
-        )
-        .get(pk=pk)
+def prefetch_for_document(plan: Plan) -> Plan:
+    """Everything the document reads beyond the plan's row and its issuer, standing agency and
+    their units (which the access helper's query already joins), fetched onto the plan in a
+    fixed number of queries: the plan is loaded once on the way from the URL to the file."""
+    prefetch_related_objects(
+        [plan],
+        Prefetch("items", queryset=PlanItem.objects.order_by("order", "pk")),
+        # Announced targets only: the plan is sent to units, and an unannounced (đột xuất)
+        # target is never printed in it (see `PlanTarget.objects.visible_to`).
+        Prefetch(
+            "targets",
+            queryset=PlanTarget.objects.announced()
+            .select_related("agency__unit", "agency__parent")
+            .order_by("order", "pk"),
+        ),
+        "team_agencies__agency",
+        Prefetch("bases", queryset=PlanBasis.objects.select_related("document")),
     )
+    return plan
+
+
+def plan_for_document(pk: int) -> Plan:
+    """The plan `pk` with everything the document reads, in a fixed number of queries."""
+    plan = Plan.objects.select_related("issuer__unit", "standing_agency").get(pk=pk)
+    return prefetch_for_document(plan)
 
 
 def issuer_header(issuer: Agency) -> tuple[str, list[str]]:
@@ -53,54 +60,37 @@ def issuer_header(issuer: Agency) -> tuple[str, list[str]]:
     return f"UBND {place}", [issuer.name.upper()]
 
 
-def _paragraphs(text: str) -> list[str]:
-    return [line.strip() for line in text.splitlines() if line.strip()]
-
-
-def _item_blocks(plan: Plan, item: PlanItem, depth: int, position: int, children) -> list[Block]:
-    label = point_label(depth, position)
-    heading = fill(item.heading, plan)
-    paragraphs = _paragraphs(fill(item.text, plan))
-    targets = plan.targets.all()
-    if item.generated == PlanItem.Generated.REINSPECTIONS:
-        phrase = reinspection_phrase(t for t in targets if t.kind == TargetKind.REINSPECTION)
-        if paragraphs:
-            paragraphs[-1] = f"{paragraphs[-1]} {phrase}".strip()
-        else:
-            paragraphs = [phrase]
+def _item_blocks(point: ItemWording) -> list[Block]:
+    """A point of the body laid out: sections in capitals, items and sub-items with their labels,
+    points below as bullets, then its paragraphs, its target lines and its own points."""
+    heading, said = point.heading, list(point.paragraphs)
     blocks: list[Block] = []
-    if depth == 0:
-        blocks.append(Block(BlockStyle.SECTION, (heading or "").upper(), label))
-    elif depth == 1 and heading:
-        blocks.append(Block(BlockStyle.ITEM, heading, label))
-    elif depth >= 3:
-        blocks.append(
-            Block(BlockStyle.BULLET, heading or (paragraphs.pop(0) if paragraphs else ""))
-        )
+    if point.depth == 0:
+        blocks.append(Block(BlockStyle.SECTION, (heading or "").upper(), point.label))
+    elif point.depth == 1 and heading:
+        blocks.append(Block(BlockStyle.ITEM, heading, point.label))
+    elif point.depth >= 3:
+        blocks.append(Block(BlockStyle.BULLET, heading or (said.pop(0) if said else "")))
     else:
-        first = heading or (paragraphs.pop(0) if paragraphs else "")
-        blocks.append(Block(BlockStyle.SUBITEM, first, label))
-    blocks += [Block(BlockStyle.PARAGRAPH, p) for p in paragraphs]
-    if item.generated == PlanItem.Generated.TARGETS:
-        inspected = [t for t in targets if t.kind == TargetKind.INSPECTION]
-        blocks += [
-            Block(BlockStyle.BULLET, f"{level}: {text}", "-")
-            for level, text in target_lines(plan, inspected)
-        ]
-    for i, child in enumerate(children.get(item.pk, [])):
-        blocks += _item_blocks(plan, child, depth + 1, i, children)
+        first = heading or (said.pop(0) if said else "")
+        blocks.append(Block(BlockStyle.SUBITEM, first, point.label))
+    blocks += [Block(BlockStyle.PARAGRAPH, p) for p in said]
+    blocks += [
+        Block(BlockStyle.BULLET, f"{level}: {text}", "-") for level, text in point.target_lines
+    ]
+    for child in point.children:
+        blocks += _item_blocks(child)
     return blocks
 
 
 def plan_document(plan: Plan) -> OfficialDocument:
-    """The plan in the official format; pass a plan from `plan_for_document`."""
-    children: dict[int | None, list[PlanItem]] = {}
-    for item in plan.items.all():
-        children.setdefault(item.parent_id, []).append(item)
+    """The plan in the official format; pass a plan from `plan_for_document` or
+    `prefetch_for_document`."""
+    wording = plan_wording(plan)
     blocks: list[Block] = []
-    for i, item in enumerate(children.get(None, [])):
-        blocks += _item_blocks(plan, item, 0, i, children)
-    blocks += [Block(BlockStyle.PARAGRAPH, p) for p in _paragraphs(fill(plan.closing, plan))]
+    for point in wording.items:
+        blocks += _item_blocks(point)
+    blocks += [Block(BlockStyle.PARAGRAPH, p) for p in wording.closing]
 
     parent_body, issuer_lines = issuer_header(plan.issuer)
     issued = plan.status == PlanStatus.ISSUED
@@ -110,7 +100,7 @@ def plan_document(plan: Plan) -> OfficialDocument:
         if line.strip()
     ]
     if issued_by_decision(plan):
-        return plan_decision(plan, blocks)
+        return plan_decision(plan, wording.preamble, blocks)
     return OfficialDocument(
         parent_body=parent_body,
         issuer_lines=issuer_lines,
@@ -118,12 +108,12 @@ def plan_document(plan: Plan) -> OfficialDocument:
         place_date=nd30_date(plan.place, plan.document_date if issued else None),
         type_name="KẾ HOẠCH",
         summary=plan.summary,
-        preamble=_paragraphs(fill(plan.preamble, plan)),
+        preamble=wording.preamble,
         blocks=blocks,
         signature=Signature(
             authority_lines=[a.upper() for a in authority], signer_name=plan.signer_name
         ),
-        recipients=[*_paragraphs(plan.recipients), plan.archive_line],
+        recipients=[*paragraphs(plan.recipients), plan.archive_line],
         draft=not issued,
         title=f"KH-{plan.number or 'du-thao'}-{plan.symbol.split('-')[-1]}-{plan.year}",
     )
@@ -195,7 +185,7 @@ def plan_reference(plan: Plan) -> str:
     )
 
 
-def plan_decision(plan: Plan, plan_blocks: list[Block]) -> OfficialDocument:
+def plan_decision(plan: Plan, preamble: list[str], plan_blocks: list[Block]) -> OfficialDocument:
     """The decision issuing the plan, with the plan attached after it in the same file:
     "KẾ HOẠCH", its summary and "(Ban hành kèm theo Quyết định số … ngày … của …)", then its
     text. The decision is signed; the attached plan carries no signature of its own."""
@@ -204,7 +194,7 @@ def plan_decision(plan: Plan, plan_blocks: list[Block]) -> OfficialDocument:
     subject = f"{plan.summary[:1].lower()}{plan.summary[1:]}"
     standing = plan.standing_agency
     bases = local_government_bases(plan.document_date)
-    bases += [f"Căn cứ {cited(basis.document)};" for basis in plan.bases.select_related("document")]
+    bases += [f"Căn cứ {cited(basis.document)};" for basis in plan.bases.all()]
     bases.append(f"Theo đề nghị của {chief_of(standing)}.")
     blocks = [
         Block(BlockStyle.CENTRED, "QUYẾT ĐỊNH:"),
@@ -231,8 +221,7 @@ def plan_decision(plan: Plan, plan_blocks: list[Block]) -> OfficialDocument:
         [],
         [],
         landscape=False,
-        blocks=[Block(BlockStyle.PARAGRAPH, p) for p in _paragraphs(fill(plan.preamble, plan))]
-        + plan_blocks,
+        blocks=[Block(BlockStyle.PARAGRAPH, p) for p in preamble] + plan_blocks,
         reference=f"(Ban hành kèm theo Quyết định số {number} {date} của Chủ tịch "
         f"{plan.issuer.name})",
         title_upper=False,
@@ -252,7 +241,7 @@ def plan_decision(plan: Plan, plan_blocks: list[Block]) -> OfficialDocument:
             authority_lines=[line.upper() for line in capacity or ["CHỦ TỊCH"]],
             signer_name=plan.signer_name,
         ),
-        recipients=["Như Điều 3;", *_paragraphs(plan.recipients), plan.archive_line],
+        recipients=["Như Điều 3;", *paragraphs(plan.recipients), plan.archive_line],
         draft=not issued,
         title=f"QD-{plan.number or 'du-thao'}-ban-hanh-ke-hoach-{plan.year}",
         appendices=[attached],

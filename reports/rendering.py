@@ -212,13 +212,37 @@ def fitted_fractions(appendix: Appendix, text_width: Emu) -> list[float]:
     return shares
 
 
+# U+2060 WORD JOINER: no line break on either side, nothing printed, nothing in the PDF's text.
+WORD_JOINER = "\u2060"
+BREAK_AFTER = re.compile(r"([/\-])")
+
+
+def _joined(part: str) -> str:
+    """ "23/KH-UBND" with a word joiner around each slash and hyphen (where a line may break)."""
+    return BREAK_AFTER.sub(lambda m: f"{WORD_JOINER}{m.group(1)}{WORD_JOINER}", part)
+
+
 def inline_html(text: str) -> SafeString:
-    """Escaped text with every number-and-symbol or date kept on one line."""
+    """Escaped text with every number-and-symbol or date kept on one line.
+
+    Kept together by word joiners, not by an inline box: WeasyPrint breaks the line wrongly in
+    the text that follows an inline box (a word left alone on a line of the minutes' opening
+    paragraph). Only a draft's blank number ("Số:      /KH-UBND"), whose spaces must keep their
+    width, is a box (`.nb`, white-space: pre), and it stands alone in the header's cell.
+    """
     return format_html_join(
         "",
         "{}",
         (
-            (format_html('<span class="nb">{}</span>', part) if keep else part,)
+            (
+                (
+                    format_html('<span class="nb">{}</span>', part)
+                    if part[:1] == " "
+                    else _joined(part)
+                )
+                if keep
+                else part,
+            )
             for part, keep in unbreakable_parts(text)
         ),
     )

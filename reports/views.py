@@ -31,7 +31,7 @@ from reports.issued import rendition_for, served_pdf
 from reports.jobs import job_for_results_report
 from reports.models import Job
 from reports.outline_document import outline_document
-from reports.plan_document import plan_document, plan_for_document
+from reports.plan_document import plan_document, prefetch_for_document
 from reports.rendering import render_docx, render_pdf
 from reports.results_document import results_document
 from reports.visit_documents import (
@@ -57,14 +57,14 @@ def _file(content: bytes, fmt: str, title: str) -> HttpResponse:
 @require_GET
 def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
-    return _kept_or_live(plan, "pdf", lambda: plan_document(plan_for_document(plan.pk)))
+    return _kept_or_live(plan, "pdf", lambda: plan_document(prefetch_for_document(plan)))
 
 
 @login_required
 @require_GET
 def plan_docx(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
-    return _kept_or_live(plan, "docx", lambda: plan_document(plan_for_document(plan.pk)))
+    return _kept_or_live(plan, "docx", lambda: plan_document(prefetch_for_document(plan)))
 
 
 @login_required

@@ -15,7 +15,7 @@ from pathlib import Path
 from units.models import Role
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("cchc", "units", "inspections", "reports")
+APPS = ("cchc", "units", "inspections", "reports", "devtools")
 VALUES = {role.value for role in Role}
 FIELD_NAMES = {"team"}  # role values that are also names of fields
 
@@ -24,7 +24,8 @@ def _sources():
     for app in APPS:
         for path in sorted((ROOT / app).rglob("*.py")):
             parts = path.relative_to(ROOT).parts
-            if "migrations" in parts or "tests" in parts:
+            # Not the load tool's own environment (devtools/loadtest/.venv, git-ignored).
+            if "migrations" in parts or "tests" in parts or ".venv" in parts:
                 continue
             yield path
 

@@ -266,8 +266,8 @@ class PlanBasis(models.Model):
 class PlanItem(Versioned):
     """A numbered point of the plan's body: I. → 1. → a) → -. Numbers follow from the position.
 
-    Text may use placeholders for the plan's rules (see `inspections.text.PLACEHOLDERS`), so the
-    document always says what the settings say.
+    Text may use placeholders for the plan's rules (see `inspections.plan_wording.PLACEHOLDERS`),
+    so the document always says what the settings say.
     """
 
     class Generated(models.TextChoices):

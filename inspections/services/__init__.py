@@ -40,6 +40,7 @@ from inspections.services.remediation import (
     remediation_report,
     remediation_verify,
     unresolved_before,
+    verified_status,
 )
 from inspections.services.results import (
     RoundResults,
@@ -55,6 +56,7 @@ from inspections.services.self_inspection import (
     PROGRESS_STATES,
     ProgressRow,
     coverage_of,
+    coverage_rate,
     not_requested,
     outline_send,
     outline_sender,
@@ -63,6 +65,7 @@ from inspections.services.self_inspection import (
     request_message_post,
     self_inspection_recipients,
     submission_create,
+    submission_figures,
     submission_review,
     unanswered,
 )
@@ -119,6 +122,7 @@ __all__ = [
     "conclusion_prepare",
     "conclusion_submit",
     "coverage_of",
+    "coverage_rate",
     "due_date_of",
     "earlier_remediation",
     "finding_add",
@@ -163,6 +167,7 @@ __all__ = [
     "schedule_notice_issue",
     "self_inspection_recipients",
     "submission_create",
+    "submission_figures",
     "submission_review",
     "target_problems",
     "team_create",
@@ -171,6 +176,7 @@ __all__ = [
     "team_targets_assign",
     "unanswered",
     "unresolved_before",
+    "verified_status",
     "visit_schedule",
     "visit_warnings",
 ]

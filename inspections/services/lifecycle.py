@@ -440,15 +440,6 @@ def roles(kind: str, step: str) -> tuple[str, ...]:
     return TYPES[kind].steps.get(step, ())
 
 
-def may(user, kind: str, step: str) -> bool:
-    """Whether the user's role may take `step` on documents of type `kind` (the province and
-    the document's own visibility are checked by the views)."""
-    from units.access import scope_for
-
-    scope = scope_for(user)
-    return scope.is_admin or scope.role in roles(kind, step)
-
-
 # The rules of the date ------------------------------------------------------------------------
 
 

@@ -32,6 +32,7 @@ from inspections.models import (
     TargetKind,
     TargetMode,
 )
+from inspections.plan_wording import unknown_placeholders
 from inspections.services.lifecycle import (  # noqa: F401 (re-exported)
     conflict,
     current_value,
@@ -39,7 +40,7 @@ from inspections.services.lifecycle import (  # noqa: F401 (re-exported)
     lock_row,
     number_allocate,
 )
-from inspections.text import passage, province_named, shift_years, short_date, unknown_placeholders
+from inspections.text import passage, province_named, shift_years, short_date
 from units.models import AdministrativeUnit, Agency, Level
 from units.services import agency_successors_on
 

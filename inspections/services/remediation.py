@@ -92,9 +92,14 @@ def remediation_verify(
         note=note.strip(),
         verified_by=by,
     )
-    recommendation.status = RecommendationStatus.DONE if done else RecommendationStatus.NOT_DONE
+    recommendation.status = verified_status(done)
     recommendation.save(update_fields=["status"])
     return verification
+
+
+def verified_status(done: bool) -> str:
+    """A recommendation's status after a verification: its latest verification's outcome."""
+    return RecommendationStatus.DONE if done else RecommendationStatus.NOT_DONE
 
 
 def finding_evidence_add(*, finding: Finding, by, files: Iterable) -> list[FindingEvidence]:

@@ -141,9 +141,27 @@ def coverage_of(outline: Outline, values: dict[str, Any]) -> Decimal | None:
     roles = {f.role: str(f.pk) for f in outline.fields.all() if f.role}
     total = values.get(roles.get(FieldRole.COVERAGE_TOTAL, ""))
     done = values.get(roles.get(FieldRole.COVERAGE_DONE, ""))
+    return coverage_rate(done, total)
+
+
+def coverage_rate(done, total) -> Decimal | None:
+    """`done` ÷ `total` in percent with two decimals; None when there is nothing to divide."""
     if not total or done is None:
         return None
     return (Decimal(done) * 100 / Decimal(total)).quantize(Decimal("0.01"))
+
+
+def submission_figures(
+    *, coverage: Decimal | None, threshold: Decimal, day: datetime.date, deadline: datetime.date
+) -> dict[str, Any]:
+    """The figures a submission records besides what the unit sent: its coverage, whether that is
+    below the plan's threshold (then an explanation is required) and whether `day` is past the
+    request's deadline. Pure: `submission_create` and the synthetic data both use it."""
+    return {
+        "coverage": coverage,
+        "below_threshold": coverage is not None and coverage < threshold,
+        "late": day > deadline,
+    }
 
 
 def submission_create(
@@ -166,8 +184,10 @@ def submission_create(
     if deliverable == Deliverable.REPORT and hasattr(request.plan, "outline"):
         coverage = coverage_of(request.plan.outline, values)
     threshold = request.plan.self_inspection_threshold
-    below = coverage is not None and coverage < threshold
-    if below and not explanation.strip():
+    figures = submission_figures(
+        coverage=coverage, threshold=threshold, day=timezone.localdate(), deadline=request.deadline
+    )
+    if figures["below_threshold"] and not explanation.strip():
         raise ValidationError(
             _(
                 "Tỷ lệ tự kiểm tra %(coverage)s thấp hơn mức %(threshold)s của kế hoạch: ghi "
@@ -190,11 +210,9 @@ def submission_create(
         request=request,
         deliverable=deliverable,
         submitted_by=by,
-        late=timezone.localdate() > request.deadline,
         values=values,
-        coverage=coverage,
-        below_threshold=below,
         explanation=explanation.strip(),
+        **figures,
         **checked_fields(file),
     )
     with files_saved_atomically() as save:

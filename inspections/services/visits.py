@@ -35,6 +35,7 @@ from inspections.models import (
 from inspections.services.approval import approval_decide, approval_submit
 from inspections.services.lifecycle import issue
 from inspections.signals import document_issued
+from inspections.workdays import Calendar
 from units.models import Agency, Level
 
 
@@ -291,13 +292,16 @@ def finding_add(
     return finding
 
 
-def due_date_of(*, start: datetime.date, kind: str, date=None, count=None) -> datetime.date:
-    """The due date of a deadline given as a date, N days or N working days after `start`."""
+def due_date_of(
+    *, start: datetime.date, kind: str, date=None, count=None, calendar: Calendar | None = None
+) -> datetime.date:
+    """The due date of a deadline given as a date, N days or N working days after `start`.
+    Pure when given the `calendar` of working days (read from the holidays otherwise)."""
     if kind == DeadlineKind.DATE:
         return date
     if kind == DeadlineKind.DAYS:
         return start + datetime.timedelta(days=count)
-    return Holiday.objects.calendar().add_working_days(start, count)
+    return (calendar or Holiday.objects.calendar()).add_working_days(start, count)
 
 
 def recommendation_add(

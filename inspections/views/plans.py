@@ -47,8 +47,8 @@ from inspections.models import (
     TargetKind,
     point_label,
 )
+from inspections.plan_wording import fill, reinspection_phrase, target_lines
 from inspections.services.lifecycle import roles
-from inspections.text import fill, reinspection_phrase, target_lines
 from inspections.todo import narrowed, selection_title
 from inspections.views.common import plan_section, posted_ids, refused, wants_section
 from units.access import PROVINCE_ROLES, require_role, scope_for

@@ -192,14 +192,6 @@ def pdf_text(path: Path) -> str:
     return " ".join(nfc(out).split())
 
 
-def pdf_lines(path: Path) -> list[str]:
-    """The text line by line as laid out (pdftotext -layout), each line's spaces collapsed."""
-    out = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    return [" ".join(line.split()) for line in nfc(out).splitlines() if line.strip()]
-
-
 def bold_runs(path: Path) -> list[tuple[str, bool, float]]:
     """(text, set in a bold font, font size) of every text run, in the order drawn (pypdf)."""
     from pypdf import PdfReader

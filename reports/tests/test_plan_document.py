@@ -10,12 +10,17 @@ import unicodedata
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from docx import Document
 from pypdf import PdfReader
 
-from inspections.models import Plan
+from cchc.test import client_for
+from inspections.models import Plan, PlanItem, PlanStatus, PlanTarget, TargetKind
 from reports.plan_document import plan_document, plan_for_document
 from reports.rendering import render_docx, render_pdf
+from units.models import Agency, Level
 
 pytestmark = pytest.mark.django_db
 
@@ -174,3 +179,54 @@ def test_word_file_has_the_same_headings_and_margins(seed_files):
     assert f"- Cấp huyện: Ủy ban nhân dân các huyện: {districts}." in body
     cells = " ".join(_norm(c.text) for t in doc.tables for row in t.rows for c in row.cells)
     assert "Số: 23/KH-UBND" in cells and "Nguyễn Thanh Nhân" in cells
+
+
+# Query counts ---------------------------------------------------------------------------------
+
+
+def _grow(plan: Plan, n: int) -> None:
+    """n more announced targets (communes not yet targeted) and n more points of the body, each
+    with placeholders that read the plan's team and standing agency."""
+    day = plan.document_date
+    taken = plan.targets.values_list("agency_id", flat=True)
+    communes = (
+        Agency.objects.valid_on(day)
+        .filter(province=plan.province, kind=Agency.Kind.COMMITTEE, unit__level=Level.COMMUNE)
+        .exclude(pk__in=taken)
+        .order_by("unit__code")[:n]
+    )
+    assert len(communes) == n
+    PlanTarget.objects.bulk_create(
+        PlanTarget(plan=plan, agency=agency, kind=TargetKind.INSPECTION, order=100 + i)
+        for i, agency in enumerate(communes)
+    )
+    section = plan.items.filter(parent=None).first()
+    PlanItem.objects.bulk_create(
+        PlanItem(
+            plan=plan,
+            parent=section,
+            order=100 + i,
+            heading=f"Nội dung bổ sung {i}",
+            text="Thành phần: [thành phần đoàn]; thường trực: [cơ quan thường trực], năm [năm].",
+        )
+        for i in range(n)
+    )
+
+
+@pytest.mark.parametrize("extra", [0, 30])
+@pytest.mark.parametrize("fmt", ["pdf", "docx"])
+def test_plan_document_download_query_count(fmt, extra):
+    """The plan is loaded once, by the access check, and the rest in a fixed number of queries
+    whatever the size of the plan (a draft: rendered at each download)."""
+    plan = Plan.objects.get(year=2023, number=23)
+    Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.DRAFT)
+    _grow(plan, extra)
+    client = client_for("noivu")
+    path = reverse(f"reports:plan-{fmt}", args=[plan.pk])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    # session, user, membership, lineage; the plan with its issuer, standing agency and their
+    # units (once, by the access check); its body, its announced targets, its team's agencies
+    # (2), its legal bases; the session's save (3: savepoint, update, release)
+    assert len(queries) == 13

@@ -288,6 +288,36 @@ def test_pdf_vietnamese_text_round_trips(pdf: Path) -> None:
             assert flat(block_line(block)) in text
 
 
+MINUTES_OPENING = (
+    "Thực hiện Kế hoạch số 23/KH-UBND ngày 06/08/2023 của Ủy ban nhân dân tỉnh Kiên Giang về "
+    "kiểm tra công tác cải cách hành chính năm 2023; Quyết định số 01/QĐ-UBND ngày 25/08/2023 "
+    "của Chủ tịch Ủy ban nhân dân tỉnh Kiên Giang về việc thành lập Đoàn kiểm tra số 1 công "
+    "tác cải cách hành chính năm 2023."
+)
+
+
+def test_pdf_numbers_stay_whole_without_breaking_the_lines_after_them(tmp_path: Path) -> None:
+    """The minutes' opening once printed "tỉnh" alone on its line: the numbers were kept whole by
+    inline boxes, after which WeasyPrint broke the line wrongly. Every line but the paragraph's
+    last is full, and no number or date is split."""
+    document = replace(sample_document(), preamble=[MINUTES_OPENING])
+    path = tmp_path / "opening.pdf"
+    path.write_bytes(render_pdf(document))
+    layout = subprocess.run(
+        ["pdftotext", "-layout", "-l", "1", str(path), "-"], capture_output=True, text=True
+    ).stdout
+    start = layout.index("Thực hiện Kế hoạch")
+    lines = [line.strip() for line in layout[start:].splitlines()]
+    paragraph = lines[: next(i for i, line in enumerate(lines) if line.endswith("năm 2023.")) + 1]
+    assert flat(" ".join(paragraph)) == flat(MINUTES_OPENING)
+    assert len(paragraph) >= 3
+    for line in paragraph[:-1]:
+        assert len(line.split()) >= 8, f"a short line in a justified paragraph: {line!r}"
+    for whole in ("23/KH-UBND", "06/08/2023", "01/QĐ-UBND", "25/08/2023"):
+        assert any(whole in line for line in paragraph), whole
+    assert "\u2060" not in layout  # the joiners print nothing and are not in the text
+
+
 def test_pdf_text_area_is_30_mm_from_the_left_and_15_mm_from_the_right(
     words: list[list[Word]],
 ) -> None:

@@ -9,6 +9,20 @@ import math
 from collections import Counter
 from decimal import Decimal
 
+from devtools.synthetic.base import FILE_FIELDS, LAST_YEAR, Writer, at
+from devtools.synthetic.registry import Province
+from devtools.synthetic.words import (
+    ASSESSMENT,
+    GENERIC_CONTENT,
+    GOOD_MODELS,
+    PROPOSALS,
+    RECIPIENTS,
+    SEVERITIES,
+    SHORTCOMINGS,
+    STRENGTHS,
+    SUMMARY,
+    TEAM_AGENCIES,
+)
 from inspections.models import (
     ConclusionNotice,
     DeadlineKind,
@@ -50,21 +64,14 @@ from inspections.models import (
     Visit,
     VisitStatus,
 )
-from inspections.text import short_date
-from reports.synthetic.base import FILE_FIELDS, LAST_YEAR, Writer, at
-from reports.synthetic.registry import Province
-from reports.synthetic.words import (
-    ASSESSMENT,
-    GENERIC_CONTENT,
-    GOOD_MODELS,
-    PROPOSALS,
-    RECIPIENTS,
-    SEVERITIES,
-    SHORTCOMINGS,
-    STRENGTHS,
-    SUMMARY,
-    TEAM_AGENCIES,
+from inspections.services import (
+    coverage_rate,
+    due_date_of,
+    self_inspection_recipients,
+    submission_figures,
+    verified_status,
 )
+from inspections.text import short_date
 
 MORNING = (datetime.time(8), datetime.time(11, 30))
 AFTERNOON = (datetime.time(14), datetime.time(16, 30))
@@ -298,11 +305,12 @@ class Rounds:
         )  # fmt: skip
         asked = [(t.agency, True, outline.target_deadline) for t in targets]
         seen = {t.agency.pk for t in targets}
-        others = [d for d in p.departments.values() if d.parent_id is None]
+        # Who else reports is the service's rule (one query a plan), in a fixed order.
+        others = sorted(
+            self_inspection_recipients(plan), key=lambda a: (a.unit.level, a.unit.code, a.code)
+        )
         asked += [
-            (agency, False, plan.self_report_deadline)
-            for agency in [*others, *p.commune_committees]
-            if agency.pk not in seen
+            (agency, False, plan.self_report_deadline) for agency in others if agency.pk not in seen
         ]
         requests = w.bulk(
             [
@@ -379,8 +387,7 @@ class Rounds:
         checked = rng.randint(0, floor - 1) if roll < 0.18 else rng.randint(floor, units)
         figures = {
             "values": {str(total.pk): units, str(done.pk): checked, str(novel.pk): checked > 5},
-            # As `coverage_of` computes it.
-            "coverage": (Decimal(checked) * 100 / Decimal(units)).quantize(Decimal("0.01")),
+            "coverage": coverage_rate(checked, units),
         }
         if figures["coverage"] < plan.self_inspection_threshold:
             figures["explanation"] = "Một số đơn vị đang sắp xếp tổ chức bộ máy."
@@ -418,11 +425,13 @@ class Rounds:
             version=version,
             submitted_by=by,
             submitted_at=at(day, self.rng.randint(8, 16)),
-            late=day > request.deadline,
             values=values or {},
-            coverage=coverage,
-            below_threshold=coverage is not None
-            and coverage < request.plan.self_inspection_threshold,
+            **submission_figures(
+                coverage=coverage,
+                threshold=request.plan.self_inspection_threshold,
+                day=day,
+                deadline=request.deadline,
+            ),
             explanation=explanation,
             file_name=f"{kind}-tu-kiem-tra-lan-{version}.pdf",
             status=status,
@@ -575,22 +584,25 @@ class Rounds:
         return recommendations
 
     def _recommendation(self, finding: Finding, text: str) -> Recommendation:
-        """With the due date `recommendation_add` computes from the visit day."""
+        """With the due date `recommendation_add` computes from the visit day (`due_date_of`)."""
         rng, start = self.rng, finding.visit.date
         kind = rng.choice([DeadlineKind.DATE, DeadlineKind.DAYS, DeadlineKind.WORKING_DAYS])
         recommendation = Recommendation(
             finding=finding, responsible=finding.visit.agency, text=text, deadline_kind=kind
         )
         if kind == DeadlineKind.DATE:
-            recommendation.deadline_date = recommendation.due_date = self.w.later(start, 30, 90)
+            recommendation.deadline_date = self.w.later(start, 30, 90)
         elif kind == DeadlineKind.DAYS:
             recommendation.deadline_count = rng.choice([30, 45, 60])
-            recommendation.due_date = start + datetime.timedelta(recommendation.deadline_count)
         else:
             recommendation.deadline_count = rng.choice([15, 20, 30])
-            recommendation.due_date = self.w.calendar.add_working_days(
-                start, recommendation.deadline_count
-            )
+        recommendation.due_date = due_date_of(
+            start=start,
+            kind=kind,
+            date=recommendation.deadline_date,
+            count=recommendation.deadline_count,
+            calendar=self.w.calendar,
+        )
         return recommendation
 
     def _notices(self, plan: Plan, visits: list[Visit]) -> dict[int, ConclusionNotice]:
@@ -628,11 +640,12 @@ class Rounds:
         weights = [0.2 / (1 + age), 0.15 / (1 + age), 0.45 + 0.08 * age, 0.12, 0.08 + 0.04 * age]
         drawn = rng.choices(outcomes, weights, k=len(recommendations))
         for recommendation, outcome in zip(recommendations, drawn, strict=True):
-            recommendation.status = {
-                "done": RecommendationStatus.DONE,
-                "redone": RecommendationStatus.DONE,
-                "not_done": RecommendationStatus.NOT_DONE,
-            }.get(outcome, RecommendationStatus.OPEN)
+            # The latest verification's outcome (`remediation_verify`); open when none.
+            recommendation.status = (
+                verified_status(outcome != "not_done")
+                if outcome in ("done", "redone", "not_done")
+                else RecommendationStatus.OPEN
+            )
         w.bulk(recommendations)
         reports, checks = [], []
         for recommendation, outcome in zip(recommendations, drawn, strict=True):

@@ -1,20 +1,20 @@
 """The load run of issue 7 (`make load`): gunicorn with 2 workers and the production settings on
 loopback, a mix of signed-in people for 5 minutes, no server error, worker memory stable.
 
-    DATABASE_URL=postgres:///cchc_load python loadtest/run.py    # what `make load` runs
+    DATABASE_URL=postgres:///cchc_load python devtools/loadtest/run.py    # what `make load` runs
 
 Steps: migrate the (PostgreSQL) database and generate synthetic provinces when missing
-(`generate_data --keep`); sign in the staff member, leader, team member and three unit reporters
-of each province by writing their sessions to the database (as `login()` would, with a secret key
-made for this run and shared with the servers); collect the static files into a temporary
-folder; start `gunicorn cchc.wsgi --workers 2` on a free loopback port; run locust (its own
-environment, `loadtest/.venv`; the virtual users are in `loadtest/locustfile.py`) headless for
-`LOAD_SECONDS`, stopping early at `LOAD_MAX_REQUESTS`; meanwhile read every worker's resident
-memory (VmRSS) every few seconds. Before the timed load, every page of each role is requested
-a few times, two at once so that both workers serve it (the first plan PDF a worker renders
-loads WeasyPrint's fonts: some 30 MiB once, not a leak); a page that does not answer 200 then
-stops the run before it starts. Then print the report, write it to `bench-results/load.json`,
-remove the sessions and the messages the run wrote, stop the servers.
+(`generate_data --keep`); sign in the staff member, leader, team member and three unit reporters of
+each province by writing their sessions to the database (as `login()` would, with a secret key made
+for this run and shared with the servers); collect the static files into a temporary folder; start
+`gunicorn cchc.wsgi --workers 2` on a free loopback port; run locust (its own environment,
+`devtools/loadtest/.venv`; the virtual users are in `devtools/loadtest/locustfile.py`) headless for
+`LOAD_SECONDS`, stopping early at `LOAD_MAX_REQUESTS`; meanwhile read every worker's resident memory
+(VmRSS) every few seconds. Before the timed load, every page of each role is requested a few times,
+two at once so that both workers serve it (the first plan PDF a worker renders loads WeasyPrint's
+fonts: some 30 MiB once, not a leak); a page that does not answer 200 then stops the run before it
+starts. Then print the report, write it to `bench-results/load.json`, remove the sessions and the
+messages the run wrote, stop the servers.
 
 Exit status 1 when a request failed (any 5xx, an unexpected status, no answer), when a worker
 was replaced during the run, or when a worker's memory kept growing after the first minute.
@@ -23,7 +23,7 @@ Environment: LOAD_SECONDS (300), LOAD_MAX_REQUESTS (20000), LOAD_PROVINCES (4, T
 LOAD_USERS (default: one virtual user per account, 24 with 4 provinces), LOAD_WAIT ("1,3":
 seconds a person waits between two pages), LOAD_SAMPLE_SECONDS (5), LOAD_MAX_GROWTH_MIB (16:
 growth of a worker after the first minute above which memory is called unstable), LOAD_LOCUST (the
-locust executable; default `loadtest/.venv/bin/locust`).
+locust executable; default `devtools/loadtest/.venv/bin/locust`).
 """
 
 from __future__ import annotations
@@ -32,15 +32,13 @@ import concurrent.futures
 import datetime
 import io
 import json
-import math
 import os
-import platform
 import secrets
 import shutil
 import signal
 import socket
 import statistics
-import subprocess
+import subprocess  # nosec B404
 import sys
 import tempfile
 import threading
@@ -49,34 +47,40 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-HERE = ROOT / "loadtest"
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
 RESULTS = ROOT / "bench-results" / "load.json"
 MESSAGE = "Phản ánh thử tải (make load): tự xóa khi chạy xong."
 REPORTERS_PER_PROVINCE = 3
 
-# The weighted mix of pages of each role (relative weights, per page drawn).
-MIX = {
-    "staff": {
-        "home": 8, "plan-list": 8, "plan-detail": 12, "progress": 10, "schedule": 8,
-        "finding-list": 10, "recommendation-list": 10, "unit-list": 6, "dashboard": 5,
-        "plan-pdf": 1,
-    },
-    "leader": {
-        "home": 8, "dashboard": 20, "plan-list": 6, "plan-detail": 10, "progress": 8,
-        "schedule": 4, "finding-list": 8, "recommendation-list": 8, "unit-list": 2, "plan-pdf": 1,
-    },
-    "team": {
-        "home": 8, "plan-list": 4, "plan-detail": 10, "progress": 6, "schedule": 12,
-        "finding-list": 12, "recommendation-list": 8, "unit-list": 3, "dashboard": 2,
-        "plan-pdf": 1,
-    },
-    "reporter": {
-        "home": 10, "request-list": 8, "request-detail": 14, "plan-list": 3, "plan-detail": 5,
-        "finding-list": 6, "recommendation-list": 10, "recommendation-detail": 8, "unit-list": 2,
-        "dashboard": 3, "message-post": 2,
-    },
-}  # fmt: skip
+
+def mix() -> dict:
+    """The weighted mix of pages of each role (relative weights, per page drawn). A function:
+    the roles are `units.models.Role`, importable once Django is set up (in `main`)."""
+    from units.models import Role
+
+    return {
+        Role.STAFF: {
+            "home": 8, "plan-list": 8, "plan-detail": 12, "progress": 10, "schedule": 8,
+            "finding-list": 10, "recommendation-list": 10, "unit-list": 6, "dashboard": 5,
+            "plan-pdf": 1,
+        },
+        Role.LEADER: {
+            "home": 8, "dashboard": 20, "plan-list": 6, "plan-detail": 10, "progress": 8,
+            "schedule": 4, "finding-list": 8, "recommendation-list": 8, "unit-list": 2,
+            "plan-pdf": 1,
+        },
+        Role.TEAM: {
+            "home": 8, "plan-list": 4, "plan-detail": 10, "progress": 6, "schedule": 12,
+            "finding-list": 12, "recommendation-list": 8, "unit-list": 3, "dashboard": 2,
+            "plan-pdf": 1,
+        },
+        Role.REPORTER: {
+            "home": 10, "request-list": 8, "request-detail": 14, "plan-list": 3, "plan-detail": 5,
+            "finding-list": 6, "recommendation-list": 10, "recommendation-detail": 8,
+            "unit-list": 2, "dashboard": 3, "message-post": 2,
+        },
+    }  # fmt: skip
 
 
 def number(name: str, default: float) -> float:
@@ -117,7 +121,7 @@ def prepare_database() -> list[str]:
     from django.core.management import call_command
     from django.db import connection
 
-    from reports.synthetic import province_code
+    from devtools.synthetic import province_code
 
     if connection.vendor != "postgresql":
         sys.exit("The load run needs PostgreSQL: set DATABASE_URL (make load does).")
@@ -157,14 +161,14 @@ def pages_of(membership) -> list[dict]:
     """The pages one person requests, with their weights and URLs in that person's scope."""
     from django.urls import reverse
 
-    from inspections.access import visible_plans
-    from inspections.models import Recommendation, ReportRequest
+    from inspections.models import Plan, Recommendation, ReportRequest
     from units.access import scope_for
     from units.models import Role
 
     user = membership.user
     scope = scope_for(user)
-    plans = list(visible_plans(user).order_by("-year", "-pk").values_list("pk", flat=True))
+    plans = Plan.objects.visible_to(user).order_by("-year", "-pk")
+    plans = list(plans.values_list("pk", flat=True))
 
     def each_plan(name):
         return [reverse(name, args=[pk]) for pk in plans]
@@ -202,7 +206,7 @@ def pages_of(membership) -> list[dict]:
             for pk in requests[:1]
         ]
     pages = []
-    for name, weight in MIX[membership.role].items():
+    for name, weight in mix()[membership.role].items():
         if urls.get(name):
             method = "POST" if name == "message-post" else "GET"
             pages.append({"name": name, "method": method, "weight": weight, "urls": urls[name]})
@@ -264,7 +268,7 @@ def warm_up(plan: dict) -> int:
     serves one) and again; the plan PDF three times so. Anything but 200 stops the run here.
     Returns the number of requests."""
     jobs = []
-    for role in MIX:
+    for role in mix():
         account = next((a for a in plan["accounts"] if a["role"] == role), None)
         for page in account["pages"] if account else []:
             if page["method"] == "GET":
@@ -394,42 +398,19 @@ def memory_table(
 # --- The report ----------------------------------------------------------------------------
 
 
-def p95(times: list[float]) -> float:
-    """The 95th percentile by the nearest-rank method (as `manage.py bench`)."""
-    ordered = sorted(times)
-    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
-
-
 def machine(locust_version: str) -> dict:
-    import django
-    from django.db import connection
-
-    cpu = ""
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as info:
-            cpu = next(
-                (line.split(":", 1)[1].strip() for line in info if line.startswith("model name")),
-                "",
-            )
-    except OSError:
-        pass
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        database = f"PostgreSQL {cursor.fetchone()[0]}"
+    """The benchmark's description of the machine (`devtools.bench.machine`), with the server's
+    and the load tool's versions."""
     import gunicorn
 
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": cpu or platform.machine(),
-        "python": platform.python_version(),
-        "django": django.get_version(),
-        "gunicorn": gunicorn.__version__,
-        "locust": locust_version,
-        "database": database,
-    }
+    from devtools.bench import machine as described
+
+    return {**described(), "gunicorn": gunicorn.__version__, "locust": locust_version}
 
 
 def summarize(raw: dict, elapsed: float) -> dict:
+    from devtools.bench import p95  # the nearest-rank method, as `manage.py bench`
+
     pages = {}
     for name, times in sorted(raw["times_ms"].items()):
         statuses = raw["page_statuses"][name]
@@ -510,6 +491,9 @@ def print_report(result: dict) -> None:
     for message, n in load["failure_messages"].items():
         print(f"  failure ×{n}: {message}")
     print()
+    for goal in result["goals"]:
+        if not goal["met"]:
+            print(f"Goal missed: {goal['goal']} (measured {goal['measured']})")
     print(f"Verdict: {'OK' if result['ok'] else 'FAILED'} — {'; '.join(result['verdict'])}")
     print(f"Figures written to {RESULTS.relative_to(ROOT)}")
 
@@ -522,6 +506,10 @@ def main() -> int:
         sys.exit(f"locust not found at {LOCUST}: run `make load` (it installs it).")
     workdir = Path(tempfile.mkdtemp(prefix="cchc-load-"))
     os.environ.update(production_environment(str(workdir / "static")))
+    # This process generates the synthetic data (`generate_data`, of the development app
+    # `devtools`); the servers it starts run without that app, as in production.
+    os.environ["DEVTOOLS"] = "true"
+    server_environment = {k: v for k, v in os.environ.items() if k != "DEVTOOLS"}
     sys.path.insert(0, str(ROOT))
     os.chdir(ROOT)
     import django
@@ -561,14 +549,13 @@ def main() -> int:
     call_command("collectstatic", interactive=False, verbosity=0)
     connection.close()  # the servers and the load need the CPU; reopened for the clean-up
 
-    locust_version = subprocess.run(
-        [LOCUST, "--version"], capture_output=True, text=True, check=True
-    ).stdout.split()[1]
+    version = subprocess.run([LOCUST, "--version"], capture_output=True, text=True, check=True)  # nosec B603
+    locust_version = version.stdout.split()[1]
     server_log = open(workdir / "gunicorn.log", "w+", encoding="utf-8")  # noqa: SIM115
-    server = subprocess.Popen(
+    server = subprocess.Popen(  # nosec B603
         [sys.executable, "-m", "gunicorn", "cchc.wsgi", "--bind", f"127.0.0.1:{port}",
          "--workers", "2", "--log-level", "warning"],
-        cwd=ROOT, stdout=server_log, stderr=subprocess.STDOUT,
+        cwd=ROOT, stdout=server_log, stderr=subprocess.STDOUT, env=server_environment,
     )  # fmt: skip
     load_log = workdir / "locust.log"
     try:
@@ -591,7 +578,7 @@ def main() -> int:
         load_start = round(time.monotonic() - sampler.started, 1)
         began = time.monotonic()
         with open(load_log, "w", encoding="utf-8") as log:
-            locust = subprocess.Popen(
+            locust = subprocess.Popen(  # nosec B603
                 [LOCUST, "-f", str(HERE / "locustfile.py"), "--headless", "--host", base_url,
                  "--users", str(users), "--spawn-rate", str(max(1, users / 10)),
                  "--run-time", f"{SECONDS}s", "--stop-timeout", "15", "--only-summary",
@@ -655,6 +642,17 @@ def main() -> int:
     ok = not verdict
     if ok:
         verdict = ["no server error, no failed request, worker memory stable"]
+    from devtools.bench import WORKER_RSS_GOAL_MIB
+
+    peaks = {str(w["pid"]): w["peak_mib"] for w in memory}
+    goals = [  # reported, never a reason to fail the run
+        {
+            "goal": f"worker memory ≤ {WORKER_RSS_GOAL_MIB} MiB during the load run (PDFs "
+            "included; peak RSS of each gunicorn worker)",
+            "measured": peaks,
+            "met": all(peak <= WORKER_RSS_GOAL_MIB for peak in peaks.values()),
+        }
+    ]
     result = {
         "date": started_at.isoformat(timespec="seconds"),
         "machine": machine(locust_version),
@@ -671,7 +669,7 @@ def main() -> int:
             "max_growth_mib": MAX_GROWTH_MIB,
             "memory_settled_after_s": settled_after(),
             "warm_up_requests": warm_requests,
-            "mix": MIX,
+            "mix": mix(),
             "messages_posted_and_removed": removed,
         },
         "load": load,
@@ -679,6 +677,7 @@ def main() -> int:
         "memory_samples": {str(pid): points for pid, points in sampler.samples.items()},
         "ok": ok,
         "verdict": verdict,
+        "goals": goals,
     }
     RESULTS.parent.mkdir(exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False), encoding="utf-8")

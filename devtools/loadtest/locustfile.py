@@ -1,10 +1,10 @@
-"""The virtual users of the load run (`make load`, driven by `loadtest/run.py`).
+"""The virtual users of the load run (`make load`, driven by `devtools/loadtest/run.py`).
 
-Runs in the load tool's own environment (`loadtest/.venv`, locust only: no Django). Everything
-it needs comes from the plan file that `run.py` writes (`LOAD_PLAN`): the accounts, each with a
-session already signed in (created in the database by `run.py`) and its weighted mix of pages.
-Each virtual user takes the next account, waits a moment like a person reading, and requests a
-page drawn from its mix. It records every response (page, status, time) and writes them to
+Runs in the load tool's own environment (`devtools/loadtest/.venv`, locust only: no Django).
+Everything it needs comes from the plan file that `run.py` writes (`LOAD_PLAN`): the accounts, each
+with a session already signed in (created in the database by `run.py`) and its weighted mix of
+pages. Each virtual user takes the next account, waits a moment like a person reading, and requests
+a page drawn from its mix. It records every response (page, status, time) and writes them to
 `LOAD_RESULT` when locust quits; `run.py` turns them into the report.
 
 Every GET must answer 200 (a redirect would be the sign-in page: the session was lost); the one
@@ -111,8 +111,9 @@ class Account(HttpUser):
 
     @task
     def browse(self):
-        page = random.choices(self.pages, weights=self.weights)[0]
-        target = random.choice(page["urls"])
+        # A person's next page, not a secret.
+        page = random.choices(self.pages, weights=self.weights)[0]  # nosec B311
+        target = random.choice(page["urls"])  # nosec B311
         if page["method"] == "GET":
             self._send("GET", target, page["name"], 200)
             return

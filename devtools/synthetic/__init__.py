@@ -4,7 +4,10 @@ rounds — plans, self-inspection, teams, visits, findings, recommendations, con
 remediation in every state, results reports. `manage.py generate_data` runs it.
 
 Rows are written with `bulk_create`, not through the services, so that a whole country takes a
-minute rather than hours. What the services guarantee is kept by construction:
+minute rather than hours. Every figure a service computes comes from the service's own pure helper
+(`due_date_of` with the holiday calendar, `coverage_rate` and `submission_figures`,
+`self_inspection_recipients`, `verified_status`, the calendar's working days); the rest of what the
+services guarantee is kept by construction:
 - `AdministrativeUnit.province`, `Agency.province`, `Plan.province` and `search_name` are filled
   as `save()` fills them; People's Committees are named as `unit_committee_ensure` names them;
 - every number (plan, team decision, outline letter, conclusion notice, results report) comes
@@ -12,10 +15,9 @@ minute rather than hours. What the services guarantee is kept by construction:
   and each number is recorded in `IssuedNumber`;
 - plans are issued through draft → submitted → approved → issued; team decisions are issued; the
   outline is sent to every target and every other department and commune;
-- a submission's coverage, below-threshold flag (with its explanation) and late flag are those
-  `submission_create` computes; a returned version is followed by a newer one;
-- a visit with minutes is done; a recommendation's due date is the one `recommendation_add`
-  computes (working days with the holiday calendar); conclusion notices are approved and issued
+- a submission below the threshold carries its explanation; a returned version is followed by
+  a newer one;
+- a visit with minutes is done; conclusion notices are approved and issued
   after the visit; remediation is reported after the notice, in versions with files and
   verifications, and a recommendation's status is its latest verification's (open when none).
 
@@ -37,8 +39,7 @@ from collections.abc import Callable, Iterable
 from django.conf import settings
 from django.db import connection, transaction
 
-from inspections.models import ContentFramework, Holiday, IssuedNumber, NumberRegister
-from reports.synthetic.base import (
+from devtools.synthetic.base import (
     BLOB_NAME,
     CODE_PREFIX,
     LAST_YEAR,
@@ -49,9 +50,10 @@ from reports.synthetic.base import (
     province_code,
     stamps_as_given,
 )
-from reports.synthetic.inventory import delete, existing, states, summary, synthetic_provinces
-from reports.synthetic.registry import province_build
-from reports.synthetic.rounds import Rounds
+from devtools.synthetic.inventory import delete, existing, states, summary, synthetic_provinces
+from devtools.synthetic.registry import province_build
+from devtools.synthetic.rounds import Rounds
+from inspections.models import ContentFramework, Holiday, IssuedNumber, NumberRegister
 
 SEED_PLAN = settings.BASE_DIR / "fixtures" / "plans" / "kh-23-ubnd-2023-kien-giang.json"
 

@@ -16,8 +16,8 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from devtools.synthetic.words import FAMILY, GIVEN, MIDDLE
 from inspections.models import Submission
-from reports.synthetic.words import FAMILY, GIVEN, MIDDLE
 from units.models import Agency
 
 CODE_PREFIX = "TN"  # "thử nghiệm": official codes are digits only
@@ -137,10 +137,8 @@ class Writer:
         return number
 
     def workday(self, day: datetime.date) -> datetime.date:
-        """`day`, or the next working day."""
-        while not self.calendar.is_working_day(day):
-            day += datetime.timedelta(days=1)
-        return day
+        """`day`, or the next working day (the calendar's own rule for "due at once")."""
+        return self.calendar.add_working_days(day, 0)
 
     def later(self, day: datetime.date, low: int, high: int) -> datetime.date:
         return day + datetime.timedelta(days=self.rng.randint(low, high))

@@ -9,14 +9,14 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
-from inspections.models import LegalDocument
-from reports.synthetic.base import Params, Writer, at, province_code
-from reports.synthetic.words import (
+from devtools.synthetic.base import Params, Writer, at, province_code
+from devtools.synthetic.words import (
     DEPARTMENTS,
     PLACE_FIRST,
     PLACE_SECOND,
     REPORTING_DEPARTMENTS,
 )
+from inspections.models import LegalDocument
 from units.models import AdministrativeUnit, Agency, Level, Membership, Role
 from units.text import fold
 

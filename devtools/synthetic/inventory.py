@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import models, transaction
 from django.db.models import Q
 
+from devtools.synthetic.base import CODE_PREFIX, MARK, Params
 from inspections.models import (
     CommuneChoice,
     ConclusionNotice,
@@ -43,7 +44,6 @@ from inspections.models import (
     Verification,
     Visit,
 )
-from reports.synthetic.base import CODE_PREFIX, MARK, Params
 from units.models import AdministrativeUnit, Agency, Level, Membership, UnitSuccession
 
 

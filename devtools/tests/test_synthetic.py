@@ -14,6 +14,7 @@ from django.core.management.base import CommandError
 from django.db.models import Max
 from django.utils import timezone
 
+from devtools import bench, synthetic
 from inspections import services
 from inspections.models import (
     ConclusionNotice,
@@ -35,8 +36,7 @@ from inspections.models import (
     Visit,
     VisitStatus,
 )
-from reports import bench, synthetic
-from units.models import AdministrativeUnit, Agency, Level, Membership
+from units.models import AdministrativeUnit, Agency, Membership
 from units.text import fold
 
 pytestmark = pytest.mark.django_db
@@ -66,15 +66,13 @@ def test_every_kind_of_record_in_every_state(province):
     assert states["visits"] == {"done": counts["visits"]}
     assert states["notices"] == {"issued": counts["conclusion_notices"]}
     assert states["results_reports"] == {"issued": TINY.years}
-    # Requests: every target, every other department (the centre reports through its office)
-    # and every other commune.
-    plan = Plan.objects.filter(province=province).first()
-    communes = AdministrativeUnit.objects.filter(province=province).count()
-    targeted = plan.targets.filter(agency__unit__level=Level.COMMUNE).count()
-    departments = Agency.objects.filter(unit=province, parent=None).exclude(kind="committee")
-    assert plan.requests.count() == plan.targets.count() + communes - targeted + (
-        departments.exclude(pk__in=plan.targets.values("agency")).count()
-    )
+    # Requests: every target, and every unit the service says must report besides.
+    for plan in Plan.objects.filter(province=province):
+        asked = set(plan.requests.values_list("agency", flat=True))
+        targets = set(plan.targets.values_list("agency", flat=True))
+        others = {a.pk for a in services.self_inspection_recipients(plan)}
+        assert asked == targets | others
+        assert set(plan.requests.filter(is_target=True).values_list("agency", flat=True)) == targets
 
 
 def test_reserved_codes_and_marked_provinces(province):
@@ -155,13 +153,22 @@ def test_the_invariants_the_services_keep(province):
         "request__plan__outline"
     ):
         request = submission.request
-        day = timezone.localtime(submission.submitted_at).date()
-        assert submission.late == (day > request.deadline)
+        coverage = None
         if submission.deliverable == Deliverable.REPORT:
             coverage = services.coverage_of(request.plan.outline, submission.values)
-            assert submission.coverage == coverage
-            assert submission.below_threshold == (coverage < request.plan.self_inspection_threshold)
+            assert coverage is not None
+            # submission_create refuses a coverage below the threshold without an explanation.
             assert bool(submission.explanation) == submission.below_threshold
+        assert services.submission_figures(
+            coverage=coverage,
+            threshold=request.plan.self_inspection_threshold,
+            day=timezone.localtime(submission.submitted_at).date(),
+            deadline=request.deadline,
+        ) == {
+            "coverage": submission.coverage,
+            "below_threshold": submission.below_threshold,
+            "late": submission.late,
+        }
         latest = request.submissions.filter(deliverable=submission.deliverable).aggregate(
             m=Max("version")
         )["m"]
@@ -184,11 +191,7 @@ def test_the_invariants_the_services_keep(province):
         # Status is the latest verification's; remediation comes after the issued notice.
         latest = Verification.objects.filter(recommendation=recommendation).first()
         expected = (
-            RecommendationStatus.OPEN
-            if latest is None
-            else RecommendationStatus.DONE
-            if latest.done
-            else RecommendationStatus.NOT_DONE
+            RecommendationStatus.OPEN if latest is None else services.verified_status(latest.done)
         )
         assert recommendation.status == expected
         notice = ConclusionNotice.objects.get(

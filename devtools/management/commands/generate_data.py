@@ -1,5 +1,5 @@
 """Fill the database with synthetic provinces and finished inspection rounds (see
-`reports/synthetic.py`), for the benchmark and for trying the product at national scale.
+`devtools/synthetic/`), for the benchmark and for trying the product at national scale.
 
     manage.py generate_data                                # 34 provinces TN01–TN34, 5 years
     manage.py generate_data --provinces 1 --scale 10 --first 35   # one province ten times larger
@@ -14,7 +14,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from reports import synthetic
+from devtools import synthetic
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
 """Benchmark the key pages and documents at 1× and 10× of one province's data against the
-framework floor (see `reports/bench.py`); `make bench` prepares the PostgreSQL database first.
+framework floor (see `devtools/bench.py`); `make bench` prepares the PostgreSQL database first.
 Prints a table and writes every figure to a JSON file. Reports, never asserts."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from reports import bench, throughput
+from devtools import bench, throughput
 
 
 class Command(BaseCommand):
@@ -127,7 +127,8 @@ class Command(BaseCommand):
                 f"{result['throughput']['server']} · {result['throughput']['client']} · tải "
                 f"{result['throughput']['load_average_before'][0]} → "
                 f"{result['throughput']['load_average_after'][0]} · RSS worker tối đa "
-                f"{result['throughput']['worker_peak_rss_mib']} MiB"
+                f"{result['throughput']['worker_peak_rss_mib']} MiB (mục tiêu ≤ "
+                f"{bench.WORKER_RSS_GOAL_MIB} MiB)"
             )
         self.stdout.write("")
         for size in sizes:

@@ -77,6 +77,14 @@ def national_registry(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the dashboard keeps its figures there)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def private_files(tmp_path, monkeypatch):
     """Every file field in private storage writes to a temporary folder instead (a field's

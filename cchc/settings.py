@@ -403,6 +403,13 @@ JOBS_TASK_BACKEND = "default"
 # A running job that has not reported progress for this many seconds is taken as interrupted (its
 # worker was stopped or killed): its page offers to run it again.
 JOBS_STALE_AFTER = env.int("JOBS_STALE_AFTER", default=5 * 60)
+# An Excel/CSV download of more rows than this is made by a background job (its page links the
+# file when ready); smaller ones are answered at once.
+EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=2000)
+
+# The dashboard's figures are kept this long (seconds) under a key that changes with the data
+# (reports/dashboard.py, `dashboard_kept`); the default cache is each process's memory.
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=24 * 3600)
 
 # Size of the demo/reference data and of pages.
 PAGE_SIZE = env.int("PAGE_SIZE", default=50)

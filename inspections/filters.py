@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +32,7 @@ from inspections.models import (
     RemediationReport,
     ReportRequest,
     Submission,
+    TargetKind,
     Team,
     Visit,
     VisitStatus,
@@ -45,6 +46,7 @@ from units.filters import (
     level_filter,
     status_filter,
 )
+from units.models import Level
 
 
 def _plans(request: HttpRequest) -> QuerySet[Plan]:
@@ -122,8 +124,8 @@ class InspectionListFilterSet(ListFilterSet):
     """The status first, then the round; plan labels as the plan list shows them: "23/KH-UBND
     (2023)"."""
 
-    def __init__(self, data, *, request):
-        super().__init__(data, request=request)
+    def __init__(self, data, *, request, queryset=None):
+        super().__init__(data, request=request, queryset=queryset)
         self.form.order_fields([self.status_param, "year", "plan"])
         if "plan" in self.form.fields:
             self.form.fields["plan"].label_from_instance = lambda p: (
@@ -327,3 +329,64 @@ class ConclusionFilter(round_filters("plan", "agency")):
             .select_related("plan", "agency__unit")
             .order_by("-plan__year", "agency__name", "pk")
         )
+
+
+# One plan's long tables (plan page, progress, schedule) ----------------------------------------
+
+
+def of_plan[F: ListFilterSet](filterset: type[F], request: HttpRequest, plan: Plan, data=None) -> F:
+    """A list's FilterSet over one plan's rows, for the plan's own pages and their downloads:
+    the same filters, search and counts, without the year and plan (fixed by the page)."""
+    rows = filterset.rows(request).filter(plan=plan)
+    filters = filterset(request.GET if data is None else data, request=request, queryset=rows)
+    for name in ("year", "plan"):
+        filters.form.fields.pop(name, None)
+    return filters
+
+
+class TargetFilter(InspectionListFilterSet):
+    """A plan's targets, in sections: the inspections of each level (sở, ngành; huyện; xã),
+    then the re-inspections; inside a section in the plan's order, as the plan page and its
+    download list them. Rows as `PlanTarget.objects.visible_to`."""
+
+    status_param = "section"
+    section = status_filter(lambda: TargetFilter.statuses(), label=_("Nhóm"))
+    q = FoldedSearchFilter("agency")
+
+    class Meta:
+        model = PlanTarget
+        fields: list[str] = []
+
+    @classmethod
+    def statuses(cls):
+        inspection = Q(kind=TargetKind.INSPECTION)
+        sections = {
+            level: (label, inspection & Q(agency__unit__level=level))
+            for level, label in Level.choices
+        }
+        sections[TargetKind.REINSPECTION] = (_("Phúc tra"), Q(kind=TargetKind.REINSPECTION))
+        return sections
+
+    @classmethod
+    def rows(cls, request):
+        section = Case(
+            *(
+                When(condition, then=Value(i))
+                for i, (_label, condition) in enumerate(cls.statuses().values())
+            ),
+            output_field=IntegerField(),
+        )
+        return (
+            PlanTarget.objects.visible_to(request.user)
+            .select_related(
+                "agency__unit", "agency__parent", "follows_up__plan", "assignment__team",
+                "amendment",
+            )
+            .prefetch_related("content_areas")
+            .annotate(section=section)
+            .order_by("section", "order", "pk")
+        )  # fmt: skip
+
+    @staticmethod
+    def section_label(index: int) -> str:
+        return list(TargetFilter.statuses().values())[index][0]

@@ -23,20 +23,21 @@ def count_of(rows, field: str):
 LEVEL_ORDER = {level: i for i, level in enumerate(Level.values)}
 
 
-def targets_listed(plan: Plan, user) -> list[PlanTarget]:
+def targets_listed(plan: Plan, user, *, names_only: bool = False) -> list[PlanTarget]:
     """The plan's targets the user may see (`PlanTarget.objects.visible_to`) as its page lists
     them: inspections by level (province, district, commune), then re-inspections, each in the
     plan's order; with the agency, its unit and parent, the team, the earlier target and the
-    thematic areas loaded (two queries)."""
-    targets = list(
-        PlanTarget.objects.visible_to(user)
-        .filter(plan=plan)
-        .select_related(
-            "agency__unit", "agency__parent", "follows_up__plan", "assignment__team", "amendment"
-        )
-        .prefetch_related("content_areas")
-        .order_by("order", "pk")
-    )
+    thematic areas loaded (two queries; `names_only`: the agency, its unit and parent, in one)."""
+    targets = PlanTarget.objects.visible_to(user).filter(plan=plan).order_by("order", "pk")
+    if names_only:
+        targets = list(targets.select_related("agency__unit", "agency__parent"))
+    else:
+        targets = list(
+            targets.select_related(
+                "agency__unit", "agency__parent", "follows_up__plan", "assignment__team",
+                "amendment",
+            ).prefetch_related("content_areas")
+        )  # fmt: skip
     inspected = [t for t in targets if t.kind == TargetKind.INSPECTION]
     inspected.sort(key=lambda t: LEVEL_ORDER[t.agency.unit.level])  # stable: keeps plan order
     return inspected + [t for t in targets if t.kind == TargetKind.REINSPECTION]

@@ -15,13 +15,17 @@ round's progress (visits may be unannounced) nor the ranking (it names other uni
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -761,6 +765,55 @@ def dashboard(
             scope, recommendations, findings, plans, earlier_ids, level, links
         )
         board.ranking_rule = str(RANKING_RULE)
+    return board
+
+
+# Kept figures --------------------------------------------------------------------------------
+
+# What the figures are computed from: the rows of these models, and every recorded change of
+# them (their history, `inspections.models.change_history`).
+_FIGURE_SOURCES = (
+    Plan, PlanTarget, ReportRequest, Submission, Visit, Finding, Recommendation, ConclusionNotice,
+)  # fmt: skip
+
+
+def data_version() -> tuple:
+    """A fingerprint of the data the dashboard reads, in one query: the number of rows and the
+    largest key of each source (a row added or deleted, in bulk too) and the latest change
+    recorded in its history (a row changed). It differs as soon as any figure may differ."""
+    # Table and column names from the models' own metadata, quoted: nothing from a request.
+    quote = connection.ops.quote_name
+    parts = []
+    for model in _FIGURE_SOURCES:
+        table, key = quote(model._meta.db_table), quote(model._meta.pk.column)
+        parts.append(f"(SELECT COUNT(*) FROM {table})")  # nosec B608
+        parts.append(f"(SELECT MAX({key}) FROM {table})")  # nosec B608
+        history = getattr(model, "history", None)
+        if history is not None:
+            recorded = quote(history.model._meta.db_table)
+            parts.append(f"(SELECT MAX(history_id) FROM {recorded})")  # nosec B608
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        return tuple(cursor.fetchone())
+
+
+def dashboard_kept(scope: Scope, *, year: int | None = None, level: str = "") -> Dashboard:
+    """`dashboard`, kept in the cache under a key of the viewer's scope, the filters, the day,
+    the language and `data_version()`: computed once as long as nothing it reads changes (a
+    finished round's figures, asked again and again), recomputed after any change. The key is
+    checked against the database at every request, so a cache shared by several processes, or
+    one per process, never serves old figures."""
+    today = timezone.localdate()
+    provinces = None if scope.province_ids is None else sorted(scope.province_ids)
+    key = repr(
+        (provinces, str(scope.role), scope.agency_id, scope.user_id, year, level, today,
+         translation.get_language(), data_version())
+    )  # fmt: skip
+    key = "dashboard:" + hashlib.sha256(key.encode()).hexdigest()
+    board = cache.get(key)
+    if board is None:
+        board = dashboard(scope, year=year, level=level, today=today)
+        cache.set(key, board, settings.DASHBOARD_CACHE_SECONDS)
     return board
 
 

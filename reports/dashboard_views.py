@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from reports.dashboard import dashboard, dashboard_charts, may_view
+from reports.dashboard import dashboard_charts, dashboard_kept, may_view
 from reports.forms import DashboardFilterForm
 from units.access import scope_for
 from units.models import Level
@@ -25,7 +25,7 @@ def dashboard_page(request: HttpRequest) -> HttpResponse:
     form = DashboardFilterForm(request.GET)
     form.is_valid()  # an invalid filter shows its message and is ignored; the other one applies
     filters = form.cleaned_data
-    board = dashboard(scope, year=filters.get("year"), level=filters.get("level") or "")
+    board = dashboard_kept(scope, year=filters.get("year"), level=filters.get("level") or "")
     return render(
         request,
         "reports/dashboard.html",

@@ -225,15 +225,26 @@ def export_response(table: Table, fmt: str) -> HttpResponse:
 
     `fmt` usually comes from the URL, so an unknown value is a 404 rather than a server error.
     """
-    if fmt == "xlsx":
-        content, content_type = to_xlsx(table), XLSX_CONTENT_TYPE
-    elif fmt == "csv":
-        content, content_type = to_csv(table), CSV_CONTENT_TYPE
-    else:
-        raise Http404(f"Unknown export format: {fmt!r}")
+    content, content_type = export_bytes(table, fmt)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition(table.filename, fmt)
     return response
+
+
+def export_bytes(table: Table, fmt: str) -> tuple[bytes, str]:
+    """The table's file in the format ("xlsx" or "csv") and its content type."""
+    if fmt == "xlsx":
+        return to_xlsx(table), XLSX_CONTENT_TYPE
+    if fmt == "csv":
+        return to_csv(table), CSV_CONTENT_TYPE
+    raise Http404(f"Unknown export format: {fmt!r}")
+
+
+def safe_filename(filename: str) -> str:
+    """`filename` (without extension) as every file system accepts it, Vietnamese kept."""
+    name = unicodedata.normalize("NFC", filename)
+    name = _FILENAME_FORBIDDEN.sub("-", name)
+    return " ".join(name.split()).strip(" .") or "export"
 
 
 def content_disposition(filename: str, extension: str, *, inline: bool = False) -> str:
@@ -245,9 +256,7 @@ def content_disposition(filename: str, extension: str, *, inline: bool = False) 
     without diacritics. Characters that no file system accepts (`/`, `:` …) become hyphens in
     both, so a plan number such as "23/KH-UBND" still makes a valid file name.
     """
-    name = unicodedata.normalize("NFC", filename)
-    name = _FILENAME_FORBIDDEN.sub("-", name)
-    name = " ".join(name.split()).strip(" .") or "export"
+    name = safe_filename(filename)
     fallback = ascii_filename(name)
     full = f"{name}.{extension}"
     disposition = "inline" if inline else "attachment"

@@ -22,8 +22,13 @@ ROLES = {
 
 
 def _job(request: HttpRequest, job_pk: int) -> Job:
-    """The job, for whoever may read its result (404 for a plan out of sight, 403 for a role)."""
+    """The job, for whoever may read its result (404 for a plan out of sight, 403 for a role);
+    a download (export) is its requester's alone: its rows are those the requester may see."""
     job = get_object_or_404(Job.objects.select_related("plan"), pk=job_pk)
+    if job.kind == JobKind.EXPORT:
+        if job.requested_by_id != request.user.pk:
+            raise Http404
+        return job
     get_plan_for_role(request.user, job.plan_id, *ROLES[JobKind(job.kind)])
     return job
 

@@ -1,6 +1,7 @@
 """Work too long for a request, run in the background (Django's tasks framework; in production the
-database backend of django-tasks-db and its `db_worker`): the results report rendered at issue, and
-every issued document of a round as one ZIP for the records office.
+database backend of django-tasks-db and its `db_worker`): the results report rendered at issue,
+every issued document of a round as one ZIP for the records office, and the Excel/CSV downloads
+of more than EXPORT_INLINE_MAX_ROWS rows.
 
 A `Job` row is what its page shows: queued, running with its progress, done with its result, or
 failed with the reason. A worker stopped mid-job leaves its job running but silent: once silent for
@@ -19,15 +20,18 @@ from collections.abc import Callable
 from typing import BinaryIO
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.storage import FileSystemStorage, Storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.http import Http404
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from inspections.models import IssuedRendition, NoticeStatus, ResultsReport
+from reports.exports import export_bytes, safe_filename
 from reports.issued import issued_of_plan, rendition_store
 from reports.models import ACTIVE, Job, JobKind, JobStatus
 
@@ -53,6 +57,18 @@ def job_start(*, kind: str, plan, by=None) -> Job:
     except IntegrityError:
         # Asked at the same moment by someone else: theirs is the one.
         return Job.objects.get(kind=kind, plan=plan, status__in=ACTIVE)
+    _enqueue(job)
+    return job
+
+
+def export_start(*, by, export: str, fmt: str, args: list, query: str) -> Job:
+    """A large download (`table_exports.EXPORTS`) made in the background, for its requester
+    alone: a new job each time it is asked for (the data may have changed since)."""
+    job = Job.objects.create(
+        kind=JobKind.EXPORT,
+        requested_by=by,
+        params={"export": export, "fmt": fmt, "args": args, "query": query},
+    )
     _enqueue(job)
     return job
 
@@ -155,6 +171,29 @@ def _round_zip(job: Job) -> None:
     Job.objects.filter(pk=job.pk).update(result=job.result.name)
 
 
+def _export(job: Job) -> None:
+    """A download too large to make in the request: the rows of the filters as its requester
+    may see them now (the same access check: refused if it was lost meanwhile), kept as one
+    file named as the download is."""
+    from reports.table_exports import export_table  # the views' module imports this one
+
+    if job.requested_by is None:
+        raise JobFailure(_("Tài khoản yêu cầu tải danh sách này không còn."))
+    params = job.params
+    _progress(job, 0, 1)
+    try:
+        table = export_table(job.requested_by, params["export"], params["args"], params["query"])
+    except (Http404, PermissionDenied) as error:
+        raise JobFailure(_("Bạn không còn quyền xem danh sách này.")) from error
+    content, _type = export_bytes(table, params["fmt"])
+    name = f"{safe_filename(table.filename)}.{params['fmt']}"
+    job.result.name = store_atomically(
+        job.result.storage, job_path_for(job, name), lambda out: out.write(content)
+    )
+    _progress(job, len(table.rows), len(table.rows))
+    Job.objects.filter(pk=job.pk).update(result=job.result.name)
+
+
 def _unique(name: str, taken: set[str]) -> str:
     stem, dot, extension = name.rpartition(".")
     candidate, n = name, 1
@@ -172,6 +211,7 @@ def job_path_for(job: Job, filename: str) -> str:
 RUNNERS: dict[str, Callable[[Job], None]] = {
     JobKind.RESULTS_REPORT: _render_results_report,
     JobKind.ROUND_ZIP: _round_zip,
+    JobKind.EXPORT: _export,
 }
 
 

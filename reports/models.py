@@ -19,6 +19,7 @@ from inspections.models.self_inspection import private_storage
 class JobKind(models.TextChoices):
     RESULTS_REPORT = "results_report", _("Kết xuất báo cáo kết quả kiểm tra (PDF và Word)")
     ROUND_ZIP = "round_zip", _("Tệp ZIP mọi văn bản đã ban hành của đợt kiểm tra")
+    EXPORT = "export", _("Tải danh sách lớn (Excel/CSV)")
 
 
 class JobStatus(models.TextChoices):
@@ -37,8 +38,14 @@ def job_path(instance: Job, filename: str) -> str:
 
 class Job(models.Model):
     kind = models.CharField(_("loại việc"), max_length=20, choices=JobKind.choices)
+    # None for a download of a list (an export): it is its requester's alone.
     plan = models.ForeignKey(
-        Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="+"
+        Plan,
+        verbose_name=_("kế hoạch"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -57,6 +64,9 @@ class Job(models.Model):
     result = models.FileField(
         _("tệp kết quả"), upload_to=job_path, storage=private_storage, blank=True, max_length=300
     )
+    # An export: which download (`table_exports.EXPORTS`), its format, its arguments (a plan's
+    # id) and the query string of its filters, as the page asked for it.
+    params = models.JSONField(_("tham số"), default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(_("số lần chạy"), default=0)
     created_at = models.DateTimeField(_("yêu cầu lúc"), auto_now_add=True)
     started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)

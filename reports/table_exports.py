@@ -9,31 +9,39 @@ with the page's access check, so a download never holds a row the page would not
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from inspections.access import get_plan_for_user
+from inspections.access import get_plan_for_role, get_plan_for_user
 from inspections.filters import (
     ConclusionFilter,
     FindingFilter,
     PlanFilter,
     RecommendationFilter,
     RequestFilter,
+    TargetFilter,
     VisitFilter,
+    of_plan,
 )
-from inspections.lists import targets_listed
 from inspections.models import ReportRequest
-from inspections.services import PROGRESS_STATES
+from inspections.services import PROGRESS_STATES, plan_progress
+from reports import jobs
 from reports.exports import Column, Kind, Table, export_response
+from units.access import PROVINCE_ROLES
 from units.filters import ListFilterSet, filters_text
 from units.lists import agencies_filtered, units_filtered
+
+FORMATS = ("xlsx", "csv")
 
 
 def _title(title: str, filters_text: str) -> str:
@@ -44,47 +52,104 @@ def _directory_title(title: str, form: forms.Form) -> str:
     return _title(title, filters_text(form))
 
 
-@login_required
-@require_GET
-def target_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    """The plan's targets in the order of the plan page, for whoever reads the plan."""
+@dataclass(frozen=True)
+class Prepared:
+    """An export once its access check passed and its filters were read: the rows (a
+    QuerySet, not yet run) and how to make the table from them."""
+
+    rows: QuerySet
+    table: Callable[[Iterable], Table]
+
+
+def _targets(request: HttpRequest, pk: int) -> Prepared:
+    """The plan's targets in the order of the plan page, with its section and search, for
+    whoever reads the plan."""
     plan = get_plan_for_user(request.user, pk)
-    rows = []
-    for number, target in enumerate(targets_listed(plan, request.user), start=1):
-        assignment = getattr(target, "assignment", None)
-        notes = [target.reason, target.follow_up_reference]
-        if target.follows_up:
-            notes.append(f"Phúc tra kết luận năm {target.follows_up.plan.year}")
-        rows.append(
-            [
-                number,
-                target.agency.name,
-                target.agency.unit.get_level_display(),
-                target.get_kind_display(),
-                target.get_mode_display(),
-                target.announced,
-                "; ".join(a.name for a in target.content_areas.all()) or "Mọi lĩnh vực",
-                "\n".join(note for note in notes if note),
-                assignment.team.name if assignment else "",
-            ]
+    filters = of_plan(TargetFilter, request, plan)
+
+    def table(targets: Iterable) -> Table:
+        rows = []
+        for number, target in enumerate(targets, start=1):
+            assignment = getattr(target, "assignment", None)
+            notes = [target.reason, target.follow_up_reference]
+            if target.follows_up:
+                notes.append(f"Phúc tra kết luận năm {target.follows_up.plan.year}")
+            rows.append(
+                [
+                    number,
+                    target.agency.name,
+                    target.agency.unit.get_level_display(),
+                    target.get_kind_display(),
+                    target.get_mode_display(),
+                    target.announced,
+                    "; ".join(a.name for a in target.content_areas.all()) or "Mọi lĩnh vực",
+                    "\n".join(note for note in notes if note),
+                    assignment.team.name if assignment else "",
+                ]
+            )
+        return Table(
+            title=_title(
+                f"Đối tượng kiểm tra — Kế hoạch {plan.number_display}", filters.filters_text()
+            ),
+            columns=[
+                Column("STT", Kind.INTEGER),
+                Column("Cơ quan, đơn vị"),
+                Column("Cấp"),
+                Column("Hình thức"),
+                Column("Cách kiểm tra"),
+                Column("Báo trước", Kind.BOOLEAN),
+                Column("Chuyên đề"),
+                Column("Lý do"),
+                Column("Đoàn kiểm tra"),
+            ],
+            rows=rows,
+            filename=f"doi-tuong-kiem-tra-{plan.number_display}",
         )
-    table = Table(
-        title=f"Đối tượng kiểm tra — Kế hoạch {plan.number_display}",
-        columns=[
-            Column("STT", Kind.INTEGER),
-            Column("Cơ quan, đơn vị"),
-            Column("Cấp"),
-            Column("Hình thức"),
-            Column("Cách kiểm tra"),
-            Column("Báo trước", Kind.BOOLEAN),
-            Column("Chuyên đề"),
-            Column("Lý do"),
-            Column("Đoàn kiểm tra"),
-        ],
-        rows=rows,
-        filename=f"doi-tuong-kiem-tra-{plan.number_display}",
-    )
-    return export_response(table, fmt)
+
+    return Prepared(filters.qs, table)
+
+
+def _progress(request: HttpRequest, pk: int) -> Prepared:
+    """The self-inspection progress table, for those who see it on screen, with the page's
+    filters (its status, search, level): every row of them, in the page's order."""
+    plan = get_plan_for_role(request.user, pk, *PROVINCE_ROLES)
+    filters = of_plan(RequestFilter, request, plan)
+    title = f"Tiến độ báo cáo tự kiểm tra — Kế hoạch {plan.number_display}"
+
+    def table(requests: Iterable) -> Table:
+        return Table(
+            title=_title(title, filters.filters_text()),
+            columns=[
+                Column("Đơn vị"),
+                Column("Cấp"),
+                Column("Đối tượng kiểm tra", Kind.BOOLEAN),
+                Column("Hạn nộp", Kind.DATE),
+                Column("Tình trạng"),
+                Column("Số lần nộp", Kind.INTEGER),
+                Column("Nộp lúc", Kind.DATETIME),
+                Column("Nộp trễ", Kind.BOOLEAN),
+                Column("Tỷ lệ tự kiểm tra", Kind.PERCENT),
+                Column("Dưới mức quy định", Kind.BOOLEAN),
+            ],
+            rows=[
+                [
+                    row.request.agency.name,
+                    row.request.agency.unit.get_level_display(),
+                    row.request.is_target,
+                    row.request.deadline,
+                    row.state_label,
+                    row.versions,
+                    row.latest.submitted_at if row.latest else None,
+                    row.latest.late if row.latest else None,
+                    row.latest.coverage if row.latest else None,
+                    row.latest.below_threshold if row.latest else None,
+                ]
+                for row in plan_progress(None, requests)
+            ],
+            filename=f"tien-do-tu-kiem-tra-{plan.number_display.replace('/', '-')}",
+        )
+
+    return Prepared(filters.qs, table)
 
 
 @dataclass(frozen=True)
@@ -166,86 +231,158 @@ LISTS: dict[str, ListExport] = {
 }  # fmt: skip
 
 
+def _list(list_name: str) -> Callable[[HttpRequest], Prepared]:
+    """A list with its page's filters (never its page number), for whoever sees the list: the
+    rows come from the same FilterSet, so the download holds exactly the rows the page lists."""
+
+    def prepare(request: HttpRequest) -> Prepared:
+        spec = LISTS[list_name]
+        filters = spec.filterset(request.GET, request=request)
+        today = timezone.localdate()
+        return Prepared(
+            filters.qs,
+            lambda rows: Table(
+                title=_title(spec.title, filters.filters_text()),
+                columns=spec.columns,
+                rows=[spec.row(obj, today) for obj in rows],
+                filename=spec.filename,
+            ),
+        )
+
+    return prepare
+
+
+def _units(request: HttpRequest) -> Prepared:
+    """The unit directory with the page's filters, valid on the same day."""
+    form, day, rows = units_filtered(request)
+    return Prepared(
+        rows,
+        lambda units: Table(
+            title=_directory_title(f"Đơn vị hành chính có hiệu lực ngày {day:%d/%m/%Y}", form),
+            columns=[
+                Column("Mã"),
+                Column("Tên"),
+                Column("Cấp"),
+                Column("Loại"),
+                Column("Trực thuộc"),
+                Column("Hiệu lực từ", Kind.DATE),
+                Column("Hiệu lực đến", Kind.DATE),
+            ],
+            rows=[
+                [
+                    u.code,
+                    u.name,
+                    u.get_level_display(),
+                    u.get_kind_display(),
+                    u.parent.name if u.parent else "",
+                    u.valid_from,
+                    u.valid_to,
+                ]
+                for u in units
+            ],
+            filename=f"don-vi-hanh-chinh-{day:%Y-%m-%d}",
+        ),
+    )
+
+
+def _agencies(request: HttpRequest) -> Prepared:
+    """The agency directory with the page's filters, valid on the same day."""
+    form, day, rows = agencies_filtered(request)
+    return Prepared(
+        rows,
+        lambda agencies: Table(
+            title=_directory_title(f"Cơ quan, đơn vị có hiệu lực ngày {day:%d/%m/%Y}", form),
+            columns=[
+                Column("Mã"),
+                Column("Tên"),
+                Column("Cấp"),
+                Column("Loại"),
+                Column("Đơn vị hành chính"),
+                Column("Trực thuộc"),
+                Column("Hiệu lực từ", Kind.DATE),
+                Column("Hiệu lực đến", Kind.DATE),
+            ],
+            rows=[
+                [
+                    a.code,
+                    a.name,
+                    a.unit.get_level_display(),
+                    a.get_kind_display(),
+                    a.unit.name,
+                    a.parent.name if a.parent else "",
+                    a.valid_from,
+                    a.valid_to,
+                ]
+                for a in agencies
+            ],
+            filename=f"co-quan-{day:%Y-%m-%d}",
+        ),
+    )
+
+
+# Every download, by name (a background job names its export so) -------------------------------
+
+EXPORTS: dict[str, Callable[..., Prepared]] = {
+    "targets": _targets,
+    "progress": _progress,
+    **{name: _list(name) for name in LISTS},
+    "units": _units,
+    "agencies": _agencies,
+}
+
+
+def exported(request: HttpRequest, fmt: str, name: str, *args) -> HttpResponse:
+    """The download `name` with the request's filters: at once up to EXPORT_INLINE_MAX_ROWS
+    rows, otherwise a background job (reports/jobs.py) whose page the user is sent to. The
+    first rows are read once: a small download costs no extra query."""
+    if fmt not in FORMATS:
+        raise Http404
+    prepared = EXPORTS[name](request, *args)
+    limit = settings.EXPORT_INLINE_MAX_ROWS
+    rows = list(prepared.rows[: limit + 1])
+    if len(rows) > limit:
+        job = jobs.export_start(by=request.user, export=name, fmt=fmt, args=list(args),
+                                query=request.GET.urlencode())  # fmt: skip
+        return redirect("reports:job", job.pk)
+    return export_response(prepared.table(rows), fmt)
+
+
+def export_table(user, name: str, args: list, query: str) -> Table:
+    """The whole table of a download as `user` would get it at once (a background job): the
+    same access check, filters and rows."""
+    request = HttpRequest()
+    request.method = "GET"
+    request.user = user
+    request.GET = QueryDict(query)
+    prepared = EXPORTS[name](request, *args)
+    return prepared.table(prepared.rows)
+
+
+@login_required
+@require_GET
+def target_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    return exported(request, fmt, "targets", pk)
+
+
+@login_required
+@require_GET
+def progress_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    return exported(request, fmt, "progress", pk)
+
+
 @login_required
 @require_GET
 def list_export(request: HttpRequest, fmt: str, list_name: str) -> HttpResponse:
-    """A list with its page's filters (never its page number), for whoever sees the list: the
-    rows come from the same FilterSet, so the download holds exactly the rows the page lists."""
-    spec = LISTS[list_name]
-    filters = spec.filterset(request.GET, request=request)
-    today = timezone.localdate()
-    table = Table(
-        title=_title(spec.title, filters.filters_text()),
-        columns=spec.columns,
-        rows=[spec.row(obj, today) for obj in filters.qs],
-        filename=spec.filename,
-    )
-    return export_response(table, fmt)
+    return exported(request, fmt, list_name)
 
 
 @login_required
 @require_GET
 def unit_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The unit directory with the page's filters, valid on the same day."""
-    form, day, units = units_filtered(request)
-    table = Table(
-        title=_directory_title(f"Đơn vị hành chính có hiệu lực ngày {day:%d/%m/%Y}", form),
-        columns=[
-            Column("Mã"),
-            Column("Tên"),
-            Column("Cấp"),
-            Column("Loại"),
-            Column("Trực thuộc"),
-            Column("Hiệu lực từ", Kind.DATE),
-            Column("Hiệu lực đến", Kind.DATE),
-        ],
-        rows=[
-            [
-                u.code,
-                u.name,
-                u.get_level_display(),
-                u.get_kind_display(),
-                u.parent.name if u.parent else "",
-                u.valid_from,
-                u.valid_to,
-            ]
-            for u in units
-        ],
-        filename=f"don-vi-hanh-chinh-{day:%Y-%m-%d}",
-    )
-    return export_response(table, fmt)
+    return exported(request, fmt, "units")
 
 
 @login_required
 @require_GET
 def agency_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The agency directory with the page's filters, valid on the same day."""
-    form, day, agencies = agencies_filtered(request)
-    table = Table(
-        title=_directory_title(f"Cơ quan, đơn vị có hiệu lực ngày {day:%d/%m/%Y}", form),
-        columns=[
-            Column("Mã"),
-            Column("Tên"),
-            Column("Cấp"),
-            Column("Loại"),
-            Column("Đơn vị hành chính"),
-            Column("Trực thuộc"),
-            Column("Hiệu lực từ", Kind.DATE),
-            Column("Hiệu lực đến", Kind.DATE),
-        ],
-        rows=[
-            [
-                a.code,
-                a.name,
-                a.unit.get_level_display(),
-                a.get_kind_display(),
-                a.unit.name,
-                a.parent.name if a.parent else "",
-                a.valid_from,
-                a.valid_to,
-            ]
-            for a in agencies
-        ],
-        filename=f"co-quan-{day:%Y-%m-%d}",
-    )
-    return export_response(table, fmt)
+    return exported(request, fmt, "agencies")

@@ -40,7 +40,9 @@ urlpatterns = [
     path("jobs/<int:job_pk>/retry/", job_views.job_run_again, name="job-retry"),
     path("jobs/<int:job_pk>/download/", job_views.job_download, name="job-download"),
     path("calendar/<str:token>.ics", views.visits_calendar, name="visits-calendar"),
-    path("plans/<int:pk>/progress.<str:fmt>", views.progress_export, name="progress-export"),
+    path(
+        "plans/<int:pk>/progress.<str:fmt>", table_exports.progress_export, name="progress-export"
+    ),
     path("plans/<int:pk>/targets.<str:fmt>", table_exports.target_export, name="target-export"),
     # The list pages' downloads (`table_exports.LISTS`), with the page's filters.
     *(

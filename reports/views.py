@@ -26,9 +26,8 @@ from inspections.models import (
     ScheduleNotice,
     Visit,
 )
-from inspections.services import plan_progress
 from reports.documents import OfficialDocument
-from reports.exports import Column, Kind, Table, content_disposition, export_response
+from reports.exports import content_disposition
 from reports.ical import visits_ics
 from reports.issued import built, rendition_for, served_pdf
 from reports.jobs import job_for_results_report
@@ -60,46 +59,6 @@ def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_docx(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
     return _kept_or_live(plan, "docx", lambda: plan_document(prefetch_for_document(plan)))
-
-
-@login_required
-@require_GET
-def progress_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    """The self-inspection progress table as Excel or CSV, for those who see it on screen."""
-    plan = get_plan_for_role(request.user, pk, *PROVINCE_ROLES)
-    rows = plan_progress(plan)
-    table = Table(
-        title=f"Tiến độ báo cáo tự kiểm tra — Kế hoạch {plan.number_display}",
-        columns=[
-            Column("Đơn vị"),
-            Column("Cấp"),
-            Column("Đối tượng kiểm tra", Kind.BOOLEAN),
-            Column("Hạn nộp", Kind.DATE),
-            Column("Tình trạng"),
-            Column("Số lần nộp", Kind.INTEGER),
-            Column("Nộp lúc", Kind.DATETIME),
-            Column("Nộp trễ", Kind.BOOLEAN),
-            Column("Tỷ lệ tự kiểm tra", Kind.PERCENT),
-            Column("Dưới mức quy định", Kind.BOOLEAN),
-        ],
-        rows=[
-            [
-                row.request.agency.name,
-                row.request.agency.unit.get_level_display(),
-                row.request.is_target,
-                row.request.deadline,
-                row.state_label,
-                row.versions,
-                row.latest.submitted_at if row.latest else None,
-                row.latest.late if row.latest else None,
-                row.latest.coverage if row.latest else None,
-                row.latest.below_threshold if row.latest else None,
-            ]
-            for row in rows
-        ],
-        filename=f"tien-do-tu-kiem-tra-{plan.number_display.replace('/', '-')}",
-    )
-    return export_response(table, fmt)
 
 
 @login_required

@@ -92,8 +92,12 @@ class ListFilterSet(django_filters.FilterSet):
     def filter_status(self, queryset: QuerySet, _name: str, value: str) -> QuerySet:
         return queryset.filter(self.statuses()[value][1])
 
-    def __init__(self, data: QueryDict | None, *, request: HttpRequest):
-        super().__init__(data or None, queryset=self.rows(request), request=request)
+    def __init__(
+        self, data: QueryDict | None, *, request: HttpRequest, queryset: QuerySet | None = None
+    ):
+        # `queryset`: a narrower start than `rows` (one plan's rows on its pages), never wider.
+        rows = self.rows(request) if queryset is None else queryset
+        super().__init__(data or None, queryset=rows, request=request)
         for name, field in self.form.fields.items():
             widget = field.widget
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
@@ -125,13 +129,17 @@ class ListFilterSet(django_filters.FilterSet):
                 queryset = self.filters[field].filter(queryset, value)
         return queryset
 
-    def status_counts(self) -> list[StatusCount]:
-        """How many rows of each status the other filters keep, in one query."""
-        statuses = self.statuses()
+    def status_counts(
+        self, param: str | None = None, statuses: dict[str, tuple[str, Q]] | None = None
+    ) -> list[StatusCount]:
+        """How many rows of each status the other filters keep, in one query. `param` and
+        `statuses`: another filter's values counted the same way (a plan's visits by team)."""
+        param = param or self.status_param
+        statuses = self.statuses() if statuses is None else statuses
         if not statuses:
             return []
         totals = (
-            self.filtered_except(self.status_param)
+            self.filtered_except(param)
             .order_by()
             .aggregate(
                 **{
@@ -142,10 +150,11 @@ class ListFilterSet(django_filters.FilterSet):
         )
         data = self.data.copy() if self.data else QueryDict(mutable=True)
         data.pop("page", None)
-        current = self.form.cleaned_data.get(self.status_param) if self.is_bound else None
+        current = self.form.cleaned_data.get(param) if self.is_bound else None
+        current = str(getattr(current, "pk", current)) if current is not None else None
         counts = []
         for i, (value, (label, _condition)) in enumerate(statuses.items()):
-            data[self.status_param] = value
+            data[param] = value
             url = "?" + data.urlencode()
             counts.append(StatusCount(value, label, totals[f"n_{i}"], url, value == current))
         return counts

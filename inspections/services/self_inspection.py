@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -270,11 +270,11 @@ def not_requested(plan: Plan) -> list[Agency]:
 
 def plan_progress(plan: Plan | None, requests=None) -> list[ProgressRow]:
     """One row per request, in two queries whatever the number of units and versions."""
-    requests = list(
-        (requests if requests is not None else plan.requests.all()).select_related(
-            "agency__unit", "plan"
-        )
-    )
+    if requests is None:
+        requests = plan.requests.all()
+    if isinstance(requests, QuerySet):
+        requests = requests.select_related("agency__unit", "plan")
+    requests = list(requests)  # or a list already read, with the agency, its unit and the plan
     latest: dict[int, Submission] = {}
     versions: dict[int, int] = {}
     for submission in Submission.objects.filter(
@@ -294,6 +294,25 @@ def plan_progress(plan: Plan | None, requests=None) -> list[ProgressRow]:
             ProgressRow(request, last, versions.get(request.pk, 0), state, PROGRESS_STATES[state])
         )
     return rows
+
+
+def progress_late_and_below(requests) -> dict[str, int]:
+    """How many of `requests` have a latest report sent late (`late`) and one below the plan's
+    threshold (`below`), counted in the database in one query."""
+    latest = Submission.objects.filter(
+        request=OuterRef("pk"), deliverable=Deliverable.REPORT
+    ).order_by("-version")
+    return (
+        requests.order_by()
+        .annotate(
+            latest_late=Subquery(latest.values("late")[:1]),
+            latest_below=Subquery(latest.values("below_threshold")[:1]),
+        )
+        .aggregate(
+            late=Count("pk", filter=Q(latest_late=True)),
+            below=Count("pk", filter=Q(latest_below=True)),
+        )
+    )
 
 
 def unanswered(requests):

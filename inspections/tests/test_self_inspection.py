@@ -239,7 +239,8 @@ def test_progress_is_not_for_units_or_other_provinces(sent, persona):
 
 
 @pytest.mark.parametrize("extra", [0, 3])
-def test_progress_query_count(sent, extra):
+def test_progress_query_count(sent, extra, settings):
+    settings.PAGE_SIZE = 5  # the requests span pages
     req = request_of("anbien")
     for _ in range(extra):
         client_for("anbien").post(
@@ -250,9 +251,11 @@ def test_progress_query_count(sent, extra):
     url = reverse("inspections:progress", args=[seed().pk])
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
-    # session, user, membership, lineage, plan, requests, submissions; units not requested:
-    # requested agencies, whether districts exist, departments, committees; session refresh (3)
-    assert len(queries) == 11 + 3
+    # session, user, membership, lineage, plan; the requests' section: the count of each status,
+    # count, page, the page's requests and their latest reports; late and below the threshold;
+    # whether any request; units not requested: requested agencies, whether districts exist,
+    # departments, committees; session refresh (3)
+    assert len(queries) == 16 + 3
 
 
 def test_outline_page_saves_sections_and_fields():

@@ -131,7 +131,8 @@ def test_my_visits(team, persona, count):
 
 
 @pytest.mark.parametrize("extra", [0, 12])
-def test_schedule_query_count(team, extra):
+def test_schedule_query_count(team, extra, settings):
+    settings.PAGE_SIZE = 5  # the larger schedule spans pages
     services.communes_draw(
         target=target("908/UBND"), by=get_user_model().objects.get(username="noivu"), seed=7
     )
@@ -145,10 +146,11 @@ def test_schedule_query_count(team, extra):
     url = reverse("inspections:schedule", args=[team.plan.pk])
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
-    # session, user, membership, lineage, plan, visits; the form: teams (read once more: the only
+    # session, user, membership, lineage, plan; the visits' section: the plan's teams, the count
+    # of each, count, page, the team filter's choices; the form: teams (read once more: the only
     # team is preselected), team targets, their chosen communes, the communes' agencies; session
     # refresh (3)
-    assert len(queries) == 11 + 3
+    assert len(queries) == 15 + 3
 
 
 def _pdf_text(response) -> str:

@@ -22,7 +22,7 @@ from inspections.access import (
     get_plan_for_user,
     may_see_history,
 )
-from inspections.filters import PlanFilter
+from inspections.filters import PlanFilter, TargetFilter, of_plan
 from inspections.forms import (
     CopyForm,
     LegalDocumentForm,
@@ -49,9 +49,9 @@ from inspections.models import (
 from inspections.plan_wording import fill, reinspection_phrase, target_lines
 from inspections.services.lifecycle import may
 from inspections.todo import selection_title
-from inspections.views.common import posted_ids, refused
+from inspections.views.common import plan_section, posted_ids, refused, wants_section
 from units.access import PROVINCE_ROLES, require_role, scope_for
-from units.models import Agency, Level, Role
+from units.models import Agency, Role
 
 
 def _to_plan(plan: Plan, anchor: str = "") -> HttpResponse:
@@ -59,6 +59,25 @@ def _to_plan(plan: Plan, anchor: str = "") -> HttpResponse:
 
 
 # List and detail ----------------------------------------------------------------------------
+
+TARGET_SECTION = "targets-section"  # the element htmx replaces with one section's page
+
+
+def target_section(request: HttpRequest, plan: Plan, *, can_edit: bool) -> dict:
+    """One page of the plan's targets, of the section asked for (a level, or re-inspections;
+    all by default) and the search, with the count of each section: a constant number of
+    queries and a bounded page whatever the size of the plan."""
+    filters = of_plan(TargetFilter, request, plan)
+    section = plan_section(request, filters, filters.qs, param="section")
+    rows = list(section["page"])
+    for target in rows:
+        target.section_label = TargetFilter.section_label(target.section)
+    return {
+        **section,
+        "plan": plan,
+        "rows": rows,
+        "can_edit": can_edit,
+    }
 
 
 @login_required
@@ -84,34 +103,31 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
+    can_edit = can(request.user, Role.STAFF) and plan.is_editable
+    section = target_section(request, plan, can_edit=can_edit)
+    if wants_section(request, TARGET_SECTION):
+        return render(request, "inspections/_target_section.html", section)
     # Placeholders such as [thành phần đoàn] read the team: load it once, with its agencies.
     prefetch_related_objects(
         [plan], Prefetch("team_agencies", queryset=PlanTeamAgency.objects.select_related("agency"))
     )
     items = list(plan.items.order_by("order", "pk"))
-    targets = targets_listed(plan, request.user)
+    # The plan's text (previewed here) names its targets: the names only, in the plan's order.
+    targets = targets_listed(plan, request.user, names_only=True)
     children: dict[int | None, list[PlanItem]] = {}
     for item in items:
         item.heading_filled = fill(item.heading, plan)
         item.text_filled = fill(item.text, plan)
         children.setdefault(item.parent_id, []).append(item)
     outline = _outline(children, None, 0)
-    inspected = [t for t in targets if t.kind == TargetKind.INSPECTION]
     # The document's lists (previewed here) print announced targets only.
     printed = [t for t in targets if t.announced]
-    groups = [
-        (label, [t for t in inspected if t.agency.unit.level == level])
-        for level, label in Level.choices
-    ]
-    can_edit = can(request.user, Role.STAFF) and plan.is_editable
     return render(
         request,
         "inspections/plan_detail.html",
         {
-            "plan": plan,
+            **section,
             "outline": outline,
-            "groups": [(label, ts) for label, ts in groups if ts],
-            "reinspections": [t for t in targets if t.kind == TargetKind.REINSPECTION],
             "target_lines": target_lines(
                 plan, [t for t in printed if t.kind == TargetKind.INSPECTION]
             ),
@@ -123,7 +139,6 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "team": plan.team_agencies.all(),
             "transitions": plan.transitions.select_related("by"),
             "warnings": services.plan_warnings(plan) if plan.status != PlanStatus.ISSUED else [],
-            "can_edit": can_edit,
             "can_submit": can_edit,
             "can_decide": may(request.user, "plan", "approve")
             and plan.status == PlanStatus.SUBMITTED,

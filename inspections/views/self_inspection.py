@@ -24,7 +24,7 @@ from inspections.access import (
     is_reporter_of,
     may_see_history,
 )
-from inspections.filters import RequestFilter
+from inspections.filters import RequestFilter, of_plan
 from inspections.forms import (
     FieldFormSet,
     OutlineForm,
@@ -41,7 +41,7 @@ from inspections.models import (
 from inspections.outline_guidance import plan_areas
 from inspections.storage import stored_file_response
 from inspections.todo import selection_title
-from inspections.views.common import refused
+from inspections.views.common import plan_section, refused, wants_section
 from inspections.views.documents import issue_posted
 from units.access import PROVINCE_ROLES, require_role
 from units.models import Role
@@ -119,23 +119,34 @@ def outline_send(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan's requests by status (the count of each shown), a page at a time, with the
+    request list's filters; the whole table is the export with the same filters."""
     plan = get_plan_for_role(request.user, pk, *PROVINCE_ROLES)
-    rows = services.plan_progress(plan)
-    counts: dict[str, int] = {}
-    for row in rows:
-        counts[row.state] = counts.get(row.state, 0) + 1
+    filters = of_plan(RequestFilter, request, plan)
+    context = plan_section(request, filters, filters.qs, param="status")
+    context.update(plan=plan, rows=_progress_rows(context["page"]))
+    if wants_section(request, "requests-section"):
+        return render(request, "inspections/_progress_section.html", context)
+    figures = services.progress_late_and_below(filters.queryset)
+    requested = filters.queryset.exists()
     return render(
         request,
         "inspections/progress.html",
         {
-            "plan": plan,
-            "rows": rows,
-            "counts": [(services.PROGRESS_STATES[k], v) for k, v in counts.items()],
-            "late": sum(1 for r in rows if r.latest and r.latest.late),
-            "below": sum(1 for r in rows if r.latest and r.latest.below_threshold),
-            "not_requested": services.not_requested(plan) if rows else [],
+            **context,
+            "late": figures["late"],
+            "below": figures["below"],
+            "requested": requested,
+            "not_requested": services.not_requested(plan) if requested else [],
         },
     )
+
+
+def _progress_rows(page) -> list[services.ProgressRow]:
+    """The page's requests with their latest reports (`plan_progress`), in the page's order."""
+    rows = services.plan_progress(None, ReportRequest.objects.filter(pk__in=[r.pk for r in page]))
+    by_pk = {row.request.pk: row for row in rows}
+    return [by_pk[r.pk] for r in page]
 
 
 @login_required
@@ -144,15 +155,13 @@ def request_list(request: HttpRequest) -> HttpResponse:
     filters = RequestFilter(request.GET, request=request)
     requests = filters.qs  # with ?todo=…, opened from the home's to-do
     page = Paginator(requests, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = services.plan_progress(None, ReportRequest.objects.filter(pk__in=[r.pk for r in page]))
-    by_pk = {row.request.pk: row for row in rows}
     return render(
         request,
         "inspections/request_list.html",
         {
             "form": filters.form,
             "page": page,
-            "rows": [by_pk[r.pk] for r in page],
+            "rows": _progress_rows(page),
             "counts": filters.status_counts(),
             "todo_title": selection_title("requests", request.GET),
         },

@@ -11,6 +11,7 @@ from html import unescape
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -756,9 +757,12 @@ def test_nothing_to_show_before_any_plan():
 # Query counts -------------------------------------------------------------------------------
 
 
-def _queries(persona: str, params=None) -> int:
+def _queries(persona: str, params=None, *, kept: bool = False) -> int:
+    """The queries of the dashboard computed (`kept`: served from the figures kept)."""
     client = client_for(persona)
     client.get(URL, params or {})  # warm the session
+    if not kept:
+        cache.clear()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(URL, params or {}).status_code == 200
     return len(queries)
@@ -767,20 +771,24 @@ def _queries(persona: str, params=None) -> int:
 @pytest.mark.parametrize("extra", [0, 4])
 def test_query_count_does_not_grow(extra):
     build(extra)
-    # session, user, membership (scope), lineage; issued plans of the provinces (years and the
-    # round), targets, requests, recommendations, findings, per year: targets, findings,
-    # requests, recommendations; ranking: recommendations, requests and findings by unit and
-    # year, the ranked units' lineage (one recursive query); session refresh (3)
-    assert _queries("noivu", {"year": 2023}) == 4 + 13 + 3
-    assert _queries("noivu", {"year": 2023, "level": "district"}) == 4 + 13 + 3
+    # session, user, membership (scope), lineage; the data's fingerprint (`data_version`);
+    # issued plans of the provinces (years and the round), targets, requests, recommendations,
+    # findings, per year: targets, findings, requests, recommendations; ranking:
+    # recommendations, requests and findings by unit and year, the ranked units' lineage (one
+    # recursive query); session refresh (3)
+    assert _queries("noivu", {"year": 2023}) == 4 + 1 + 13 + 3
+    assert _queries("noivu", {"year": 2023, "level": "district"}) == 4 + 1 + 13 + 3
+    # Asked again with nothing changed: the fingerprint, and the figures kept.
+    assert _queries("noivu", {"year": 2023}, kept=True) == 4 + 1 + 3
 
 
 @pytest.mark.parametrize("extra", [0, 4])
 def test_query_count_for_a_reporter_does_not_grow(extra):
     build(extra)
-    # session, user, membership, lineage; plans, requests, recommendations, findings; per year:
-    # findings, requests, recommendations; session refresh (3)
-    assert _queries("anbien", {"year": 2023}) == 4 + 7 + 3
+    # session, user, membership, lineage; the data's fingerprint; plans, requests,
+    # recommendations, findings; per year: findings, requests, recommendations; session refresh
+    assert _queries("anbien", {"year": 2023}) == 4 + 1 + 7 + 3
+    assert _queries("anbien", {"year": 2023}, kept=True) == 4 + 1 + 3
 
 
 # Home page ----------------------------------------------------------------------------------
@@ -825,3 +833,37 @@ def test_home_query_count_does_not_grow_with_the_round(extra):
     # to-do (a leader, `inspections.todo`): plans, conclusion notices and results reports
     # waiting for approval, one count each; session refresh (3)
     assert len(queries) == 12 + 3 + 3
+
+
+# Figures kept ---------------------------------------------------------------------------------
+
+
+def test_figures_kept_are_recomputed_as_soon_as_the_data_changes():
+    build()
+    client = client_for("noivu")
+    first = client.get(URL, {"year": 2023}).context["board"]
+    again = client.get(URL, {"year": 2023}).context["board"]
+    assert again.remediation["done"].value == first.remediation["done"].value
+    recommendation = Recommendation.objects.filter(
+        finding__visit__plan__year=2023, status=RecommendationStatus.OPEN
+    ).first()
+    recommendation.status = RecommendationStatus.DONE  # as a verification records it
+    recommendation.save(update_fields=["status"])
+    changed = client.get(URL, {"year": 2023}).context["board"]
+    assert changed.remediation["done"].value == first.remediation["done"].value + 1
+    # A row deleted changes the key too.
+    alone = Finding.objects.filter(visit__plan__year=2023).exclude(
+        pk__in=Recommendation.objects.values("finding")
+    )
+    alone.filter(pk=alone.order_by("pk").last().pk).delete()
+    fewer = client.get(URL, {"year": 2023}).context["board"]
+    assert sum(r.total.value for r in fewer.findings_by_area) == (
+        sum(r.total.value for r in changed.findings_by_area) - 1
+    )
+
+
+def test_figures_kept_are_each_viewers_own():
+    build()
+    staff = client_for("noivu").get(URL, {"year": 2023}).context["board"]
+    unit = client_for("anbien").get(URL, {"year": 2023}).context["board"]
+    assert not staff.is_unit and unit.is_unit and unit.ranking == []

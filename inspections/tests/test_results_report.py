@@ -223,9 +223,9 @@ def test_page_and_document_query_counts(round_, visit, extra):
         assert client.get(document_url).status_code == 200
     # page: session, user, membership, lineage, plan, report; the round: targets, visits,
     # findings, notices, recommendations, content areas, requests, submissions, earlier
-    # (lineage, recommendations); the kept files (hashes); their signed versions (signing);
-    # session refresh (3)
-    assert len(page) == 18 + 3
+    # (lineage, recommendations); the kept files (hashes); their signed versions and the
+    # attachment file cut from them at issue (signing); session refresh (3)
+    assert len(page) == 19 + 3
     # a draft is rendered: session, user, membership, lineage, plan, report; the round (10)
     assert len(draft) == 16 + 3
     # an issued report is served from the files kept at issue: no round to assemble, one

@@ -341,6 +341,9 @@ def of_plan[F: ListFilterSet](filterset: type[F], request: HttpRequest, plan: Pl
     filters = filterset(request.GET if data is None else data, request=request, queryset=rows)
     for name in ("year", "plan"):
         filters.form.fields.pop(name, None)
+    # Its own element ids: the page may hold a form of its own with the same field names (the
+    # schedule's "Đoàn" beside the visits' team filter).
+    filters.form.auto_id = "filter_%s"
     return filters
 
 

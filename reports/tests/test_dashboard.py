@@ -580,7 +580,7 @@ def test_query_count_with_the_reform_comparison_does_not_grow(extra):
     later_round(2026, [heir, *communes.exclude(pk=heir.pk)[: 2 + 10 * extra]], AG_2026)
     # As for 2023 (below): the lineage of the ranked units is one query, however many units and
     # reorganisations (the communes of 2025, those they were formed from, and theirs)
-    assert _queries("noivu", {"year": 2026}) == 4 + 13 + 3
+    assert _queries("noivu", {"year": 2026}) == 4 + 1 + 13 + 3
 
 
 # Scope --------------------------------------------------------------------------------------

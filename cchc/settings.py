@@ -366,6 +366,8 @@ LOGGING = {
         "weasyprint.progress": {"level": "WARNING"},
         "axes.apps": {"level": "WARNING"},
         "pikepdf._core": {"level": "WARNING"},
+        # The font subsetting of signature stamps reports every glyph it keeps.
+        "fontTools": {"level": "ERROR"},
     },
 }
 

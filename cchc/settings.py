@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "reports",
     "signing",  # digital signatures of issued documents (signing/README.md)
     "cchc.ops",  # find_orphans, backup, restore (no models)
+    "cchc.pagecache",  # rendered pages kept while the data is unchanged (cchc/pagecache/README.md)
 ]
 # The development tools (synthetic data, the benchmark, the load run: devtools/README.md) are
 # no part of the product: installed with DEBUG and under tests, or when DEVTOOLS says so
@@ -164,6 +165,20 @@ else:
         test_db = env.str("TEST_DB_NAME", default=".test-db.sqlite3")
         DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / test_db)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Per process (each gunicorn worker has its own). "pages": rendered pages kept by
+# `cchc.pagecache.kept_page`, compressed, at most PAGE_CACHE_SECONDS (0: none kept); a write
+# anywhere, by any server sharing the database, makes every kept page stale at once.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "TIMEOUT": PAGE_CACHE_SECONDS,
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from cchc.pagecache.cache import kept_page
 from reports.dashboard import dashboard_charts, dashboard_kept, may_view
 from reports.forms import DashboardFilterForm
 from units.access import scope_for
@@ -16,6 +17,7 @@ from units.models import Level
 
 @login_required
 @require_GET
+@kept_page
 def dashboard_page(request: HttpRequest) -> HttpResponse:
     """The round's figures for the viewer's scope, filtered by year and level. Staff, leaders,
     team members and administrators; a unit's reporter sees only its own unit's figures."""

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cchc.pagecache.cache import kept_page
 from units.access import get_agency_for_user, get_unit_for_user
 from units.forms import MailSettingsForm
 from units.lists import agencies_filtered, units_filtered
@@ -23,6 +24,7 @@ def _page(request: HttpRequest, form, day, queryset, template: str) -> HttpRespo
 
 @login_required
 @require_GET
+@kept_page
 def unit_list(request: HttpRequest) -> HttpResponse:
     form, day, units = units_filtered(request)
     return _page(request, form, day, units, "units/unit_list.html")

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from cchc.pagecache.cache import kept_page
 from inspections.access import visit_opens
 from inspections.filters import FindingFilter
 from inspections.models import ConclusionNotice
@@ -19,6 +20,7 @@ from inspections.models import ConclusionNotice
 
 @login_required
 @require_GET
+@kept_page
 def finding_list(request: HttpRequest) -> HttpResponse:
     filters = FindingFilter(request.GET, request=request)
     findings = filters.qs

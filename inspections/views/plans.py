@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cchc.pagecache.cache import kept_page
 from inspections import services
 from inspections.access import (
     can,
@@ -82,6 +83,7 @@ def target_section(request: HttpRequest, plan: Plan, *, can_edit: bool) -> dict:
 
 @login_required
 @require_GET
+@kept_page
 def plan_list(request: HttpRequest) -> HttpResponse:
     filters = PlanFilter(request.GET, request=request)
     plans = filters.qs  # with ?todo=…, opened from the home's to-do
@@ -101,6 +103,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@kept_page
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
     can_edit = can(request.user, Role.STAFF) and plan.is_editable

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cchc.pagecache.cache import kept_page
 from inspections import services
 from inspections.access import (
     REVIEWERS,
@@ -118,6 +119,7 @@ def outline_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@kept_page
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan's requests by status (the count of each shown), a page at a time, with the
     request list's filters; the whole table is the export with the same filters."""

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cchc.pagecache.cache import kept_page
 from inspections import services
 from inspections.access import (
     can,
@@ -274,6 +275,7 @@ def communes_draw(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@kept_page
 def schedule(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_role(request.user, pk, *PROVINCE_ROLES)
     form = VisitForm(request.POST or None, plan=plan)

@@ -91,9 +91,7 @@ def test_a_page_showing_a_message_is_not_kept():
     url = reverse("inspections:plan-list")
     _warm(client, url)
     storage = CookieStorage(None)
-    client.cookies[CookieStorage.cookie_name] = storage._encode(
-        [_message("Đã lưu kế hoạch.")]
-    )
+    client.cookies[CookieStorage.cookie_name] = storage._encode([_message("Đã lưu kế hoạch.")])
     response = client.get(url)
     assert "X-Page-Cache" not in response
     assert "Đã lưu kế hoạch." in response.text

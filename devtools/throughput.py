@@ -25,6 +25,8 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
+from django.middleware.csrf import CSRF_SECRET_LENGTH
+from django.utils.crypto import get_random_string
 
 from cchc.localserver import database_url, free_port
 
@@ -41,13 +43,17 @@ class Target:
 
 
 def session_cookie(user) -> str:
-    """A session of `user` in the database, as the server reads it (signed with our key)."""
+    """A session of `user` in the database, as the server reads it (signed with our key), and
+    the CSRF cookie a browser keeps from its first page."""
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    return (
+        f"{settings.SESSION_COOKIE_NAME}={session.session_key}; "
+        f"{settings.CSRF_COOKIE_NAME}={get_random_string(CSRF_SECRET_LENGTH)}"
+    )
 
 
 def _status_kib(pid: str, field: str) -> int | None:
@@ -115,7 +121,7 @@ class RssSampler:
 class Server:
     """gunicorn with WORKERS sync workers and the production settings, on a free loopback port."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, page_cache: bool = True) -> None:
         self.port = free_port()
         self.env = {
             **{k: v for k, v in os.environ.items() if k not in ("DJANGO_ALLOW_ASYNC_UNSAFE",)},
@@ -128,6 +134,8 @@ class Server:
             "STATIC_ROOT": str(folder / "static"),
             "STATIC_COMPRESS": "false",
             "LOG_LEVEL": "WARNING",
+            # Off: every page is rendered at every request (cchc/pagecache).
+            **({} if page_cache else {"PAGE_CACHE_SECONDS": "0"}),
         }
         self.folder = folder
         self.process: subprocess.Popen | None = None
@@ -202,12 +210,18 @@ def closed_loop(server: Server, url: str, cookie: str | None, clients: int, seco
     return sum(done), sum(failed), time.perf_counter() - start
 
 
-def measure(targets: list[Target], *, seconds: float, clients: int) -> dict:
-    """Requests per second of /healthz and of each target, one after the other on one server."""
+def measure(
+    targets: list[Target], *, seconds: float, clients: int, page_cache: bool = True
+) -> dict:
+    """Requests per second of /healthz and of each target, one after the other on one server;
+    with the page cache of production, or without it (every page rendered at every request)."""
     load_before = [round(x, 2) for x in os.getloadavg()]
     cookies: dict[int, str] = {}
     pages: dict[str, dict] = {}
-    with tempfile.TemporaryDirectory() as folder, Server(Path(folder)) as server:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        Server(Path(folder), page_cache=page_cache) as server,
+    ):
         for target in [Target("healthz", "/healthz", None), *targets]:
             cookie = None
             if target.user is not None:
@@ -229,6 +243,7 @@ def measure(targets: list[Target], *, seconds: float, clients: int) -> dict:
         figures["ratio_to_floor"] = round(figures["rps"] / floor, 3) if floor else None
     return {
         "server": f"gunicorn, {WORKERS} sync workers, production settings, loopback",
+        "page_cache": page_cache,
         "client": f"{CLIENT}; {clients} clients, closed loop, {seconds:g} s per page",
         "clients": clients,
         "seconds": seconds,

@@ -60,6 +60,9 @@ def _keepable(request: HttpRequest) -> bool:
         settings.PAGE_CACHE_SECONDS > 0
         and request.method in ("GET", "HEAD")
         and request.user.is_authenticated
+        # The page's form tokens are for the CSRF cookie the browser holds: a browser without
+        # one gets a new one with a page rendered for it.
+        and settings.CSRF_COOKIE_NAME in request.COOKIES
         and not _shows_messages(request)
     )
 

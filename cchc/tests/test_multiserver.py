@@ -205,3 +205,34 @@ def test_numbers_issued_concurrently_through_both_servers_are_never_duplicated(s
     issued = Plan.objects.filter(pk__in=[p.pk for p in plans])
     numbers = sorted(issued.values_list("number", flat=True))
     assert numbers == [1, 2, 3, 4, 5, 6]
+
+
+def test_a_page_kept_by_one_server_is_not_served_once_the_other_writes(servers):
+    """Each server keeps rendered pages in its own memory (cchc/pagecache); a write through the
+    other one bumps the data version in the shared database, so the kept page is never served
+    again."""
+    (first, second), _storage = servers
+    plan, _notes = services.plan_copy(
+        source=seed(), year=2026, document_date=datetime.date(2026, 1, 4), by=user("noivu")
+    )
+    services.plan_submit(plan=plan, by=user("noivu"))
+    services.plan_approve(plan=plan, by=user("lanhdao"))
+    reader, writer = _session_for("noivu"), _session_for("noivu")
+    page = f"{first}/plans/{plan.pk}/"
+    answers = [reader.get(page, timeout=10) for _ in range(8)]  # both workers keep it
+    assert all(a.ok for a in answers)
+    assert "hit" in [a.headers.get("X-Page-Cache") for a in answers]
+    token = _csrf(writer, f"{second}/plans/{plan.pk}/")
+    issued = writer.post(
+        f"{second}/plans/{plan.pk}/issue/",
+        data={"csrfmiddlewaretoken": token, "document_date": "2026-01-05"},
+        headers={"Referer": f"{second}/plans/{plan.pk}/"},
+        timeout=30,
+    )
+    assert issued.ok, issued.status_code
+    plan.refresh_from_db()
+    assert plan.number is not None
+    for _ in range(6):
+        answer = reader.get(page, timeout=10)
+        assert answer.ok
+        assert plan.number_display in answer.text

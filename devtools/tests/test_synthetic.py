@@ -248,6 +248,8 @@ def test_bench_runs_quickly_and_writes_json(private_files, tmp_path):
                 continue  # being finished elsewhere: the bench reports, never fails
             assert figures["status"] == 200, (key, figures)
             assert figures["queries"] > 0 and figures["median_ms"] > 0
+            if not key.endswith("-pdf"):  # served again as kept, and measured apart
+                assert figures["kept_median_ms"] > 0
     assert result["seed_plan_pdf"]["status"] == 200
     assert result["goals"] and result["machine"]["nproc"]
     assert "| plan-list |" in bench.table(result)

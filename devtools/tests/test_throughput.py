@@ -30,6 +30,7 @@ def test_requests_per_second_against_the_floor_and_worker_memory():
     assert result["pages"]["healthz"]["ratio_to_floor"] == 1
     assert result["pages"]["plan-list"]["ratio_to_floor"] > 0
     assert "http.client" in result["client"] and "2 sync workers" in result["server"]
+    assert result["page_cache"] is True  # production's: pages kept while nothing changes
     assert len(result["load_average_before"]) == 3
     # Both workers sampled all along; a worker that rendered a PDF holds WeasyPrint and its fonts.
     workers = result["workers"]

@@ -115,6 +115,13 @@ class Command(BaseCommand):
                 clients=options["throughput_clients"],
             )
             result["goals"] += bench.throughput_goals(result["throughput"])
+            self.stdout.write("… và khi không lưu tạm trang (mỗi yêu cầu dựng lại trang)…")
+            result["throughput_rendered"] = throughput.measure(
+                bench.throughput_targets(sizes[0]),
+                seconds=seconds,
+                clients=options["throughput_clients"],
+                page_cache=False,
+            )
         output = Path(options["output"])
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -130,6 +137,10 @@ class Command(BaseCommand):
                 f"{result['throughput']['worker_peak_rss_mib']} MiB (mục tiêu ≤ "
                 f"{bench.WORKER_RSS_GOAL_MIB} MiB)"
             )
+        if "throughput_rendered" in result:
+            self.stdout.write("")
+            self.stdout.write("Không lưu tạm trang (PAGE_CACHE_SECONDS=0), để so sánh:")
+            self.stdout.write(throughput.table(result["throughput_rendered"]))
         self.stdout.write("")
         for size in sizes:
             for key, measure in size.measures.items():

@@ -49,6 +49,7 @@ from reports import charts
 from reports.charts import Bar, Series, StackedRow
 from units.access import Scope
 from units.models import Agency, Level, Role
+from units.text import fold
 
 UNRESOLVED = (RecommendationStatus.OPEN, RecommendationStatus.NOT_DONE)
 
@@ -163,6 +164,7 @@ class RankRow:
     tied: bool = False  # shares its rank with another unit
     links: dict[str, str] = field(default_factory=dict)  # the lists behind each figure
     earlier: Earlier | None = None  # the unit's previous round, across the 2025 reform
+    search_name: str = ""  # the name folded (`units.text.fold`), for the ranking's search
 
     @property
     def remediation_rate(self) -> float | None:
@@ -686,7 +688,8 @@ def _ranking(
 
     rows = [
         RankRow(0, pk, names[pk], links.agency(pk), u["recs"], u["done"], u["requests"],
-                u["on_time"], u["findings"], links=links.of_unit(pk), earlier=earlier(pk))
+                u["on_time"], u["findings"], links=links.of_unit(pk), earlier=earlier(pk),
+                search_name=fold(names[pk]))
         for pk, u in units.items()
     ]  # fmt: skip
     rows.sort(key=lambda r: (*(-k for k in r.sort_key), r.name))
@@ -699,6 +702,16 @@ def _ranking(
         else:  # dense: the next rank after a tie is the next number
             ranked.append(replace(row, rank=previous.rank + 1 if previous else 1))
     return ranked
+
+
+def ranking_matching(rows: list[RankRow], query: str) -> list[RankRow]:
+    """The ranked units whose name holds every word of `query`, without diacritics or case
+    ("an bien" finds "An Biên"), in the ranking's order and keeping their ranks in the whole
+    list. The ranking is kept in the cache as a list, so it is searched here, not in SQL."""
+    words = fold(query).split()
+    if not words:
+        return rows
+    return [row for row in rows if all(word in row.search_name for word in words)]
 
 
 def dashboard(
@@ -800,6 +813,11 @@ def data_version() -> tuple:
         return tuple(cursor.fetchone())
 
 
+# Changed when what is kept changes shape (2: the ranked units' folded names), so that figures
+# kept by an older release are never read back without a field.
+KEPT_FORMAT = 2
+
+
 def dashboard_kept(scope: Scope, *, year: int | None = None, level: str = "") -> Dashboard:
     """`dashboard`, kept in the cache under a key of the viewer's scope, the filters, the day,
     the language and `data_version()`: computed once as long as nothing it reads changes (a
@@ -809,8 +827,8 @@ def dashboard_kept(scope: Scope, *, year: int | None = None, level: str = "") ->
     today = timezone.localdate()
     provinces = None if scope.province_ids is None else sorted(scope.province_ids)
     key = repr(
-        (provinces, str(scope.role), scope.agency_id, scope.user_id, year, level, today,
-         translation.get_language(), data_version())
+        (KEPT_FORMAT, provinces, str(scope.role), scope.agency_id, scope.user_id, year, level,
+         today, translation.get_language(), data_version())
     )  # fmt: skip
     key = "dashboard:" + hashlib.sha256(key.encode()).hexdigest()
     board = cache.get(key)

@@ -7,9 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from units.models import Level
 
+SEARCH_MAX_LENGTH = 100
+
 
 class DashboardFilterForm(forms.Form):
-    """Year and level of the dashboard; both optional (latest year, every level)."""
+    """Year and level of the dashboard; both optional (latest year, every level). The search
+    (`q`) and the page (`page`) choose the units shown in the ranking and its comparison."""
 
     year = forms.IntegerField(
         label=_("Năm"),
@@ -28,3 +31,27 @@ class DashboardFilterForm(forms.Form):
         choices=[("", _("Mọi cấp")), *Level.choices],
         error_messages={"invalid_choice": _("Chọn cấp tỉnh, cấp huyện hoặc cấp xã.")},
     )
+    q = forms.CharField(
+        label=_("Tìm đơn vị"),
+        required=False,
+        max_length=SEARCH_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search", "class": "form-control", "id": "f-q"}),
+        error_messages={
+            "max_length": _(
+                "Từ khóa tìm đơn vị dài %(show_value)d ký tự, tối đa %(limit_value)d ký tự. "
+                "Hãy rút gọn, ví dụ chỉ gõ tên đơn vị."
+            ),
+        },
+    )
+    page = forms.IntegerField(
+        label=_("Trang"),
+        required=False,
+        min_value=1,
+        error_messages={
+            "invalid": _("Số trang phải là số, ví dụ 2: đang xem trang đầu."),
+            "min_value": _("Số trang bắt đầu từ 1: đang xem trang đầu."),
+        },
+    )
+
+    # Filters of the figures (the rest choose rows of the ranking).
+    FIGURE_FIELDS = ("year", "level")

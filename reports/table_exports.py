@@ -1,5 +1,5 @@
-"""The app's lists as Excel or CSV: a plan's targets, the findings, the recommendations and the
-registry directories.
+"""The app's lists as Excel or CSV: a plan's targets, the findings, the recommendations, the
+registry directories and the dashboard's ranking of units.
 
 Each export reads its rows from the same FilterSet or function as its page
 (`inspections.filters`, `units.lists`), with the same filters from the query string, and answers
@@ -9,13 +9,14 @@ with the page's access check, so a download never holds a row the page would not
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
@@ -36,8 +37,10 @@ from inspections.filters import (
 from inspections.models import ReportRequest
 from inspections.services import PROGRESS_STATES, plan_progress
 from reports import jobs
+from reports.dashboard import dashboard_kept, may_view, ranking_matching
 from reports.exports import Column, Kind, Table, export_response
-from units.access import PROVINCE_ROLES
+from reports.forms import DashboardFilterForm
+from units.access import PROVINCE_ROLES, scope_for
 from units.filters import ListFilterSet, filters_text
 from units.lists import agencies_filtered, units_filtered
 
@@ -55,9 +58,9 @@ def _directory_title(title: str, form: forms.Form) -> str:
 @dataclass(frozen=True)
 class Prepared:
     """An export once its access check passed and its filters were read: the rows (a
-    QuerySet, not yet run) and how to make the table from them."""
+    QuerySet, not yet run, or a list already computed) and how to make the table from them."""
 
-    rows: QuerySet
+    rows: QuerySet | Sequence
     table: Callable[[Iterable], Table]
 
 
@@ -320,6 +323,68 @@ def _agencies(request: HttpRequest) -> Prepared:
     )
 
 
+def _dashboard_ranking(request: HttpRequest) -> Prepared:
+    """The dashboard's whole ranking of units (the page shows one page of it), each unit beside
+    its previous round, with the page's year, level and search, for whoever sees the ranking on
+    the page: the figures kept for the page (`dashboard_kept`), so the same ranks. Without a
+    role 403, as the page; a unit's reporter sees no ranking (it names other units): 404."""
+    scope = scope_for(request.user)
+    if not may_view(scope):
+        raise PermissionDenied
+    if scope.is_reporter and not scope.is_admin:
+        raise Http404
+    form = DashboardFilterForm(request.GET)
+    form.is_valid()  # as on the page: an invalid filter is ignored
+    filters = form.cleaned_data
+    board = dashboard_kept(scope, year=filters.get("year"), level=filters.get("level") or "")
+    for name in ("year", "page"):  # the year is in the title; the page is not a filter
+        filters.pop(name, None)
+    title = f"Xếp hạng đơn vị năm {board.year}" if board.year else "Xếp hạng đơn vị"
+
+    def table(ranked: Iterable) -> Table:
+        rows = []
+        for r in ranked:
+            e = r.earlier
+            rows.append(
+                [r.rank, r.tied, r.name, r.recommendations, r.done, r.remediation_rate,
+                 r.requests, r.on_time, r.on_time_rate, r.findings,
+                 e and e.year, e and "; ".join(e.predecessors), e and e.recommendations,
+                 e and e.done, e and e.remediation_rate, r.remediation_change,
+                 e and e.requests, e and e.on_time, e and e.on_time_rate, r.on_time_change,
+                 e and e.findings]
+            )  # fmt: skip
+        return Table(
+            title=_directory_title(title, form),
+            columns=[
+                Column("Hạng", Kind.INTEGER),
+                Column("Đồng hạng", Kind.BOOLEAN),
+                Column("Đơn vị"),
+                Column("Kiến nghị", Kind.INTEGER),
+                Column("Đã khắc phục", Kind.INTEGER),
+                Column("Tỷ lệ khắc phục", Kind.PERCENT),
+                Column("Yêu cầu báo cáo", Kind.INTEGER),
+                Column("Nộp đúng hạn", Kind.INTEGER),
+                Column("Tỷ lệ đúng hạn", Kind.PERCENT),
+                Column("Kết quả kiểm tra", Kind.INTEGER),
+                Column("Lần trước (năm)", Kind.INTEGER),
+                Column("Lần trước gồm"),
+                Column("Kiến nghị lần trước", Kind.INTEGER),
+                Column("Đã khắc phục lần trước", Kind.INTEGER),
+                Column("Tỷ lệ khắc phục lần trước", Kind.PERCENT),
+                Column("Tỷ lệ khắc phục thay đổi (điểm)", Kind.DECIMAL),
+                Column("Yêu cầu báo cáo lần trước", Kind.INTEGER),
+                Column("Nộp đúng hạn lần trước", Kind.INTEGER),
+                Column("Tỷ lệ đúng hạn lần trước", Kind.PERCENT),
+                Column("Tỷ lệ đúng hạn thay đổi (điểm)", Kind.DECIMAL),
+                Column("Kết quả kiểm tra lần trước", Kind.INTEGER),
+            ],
+            rows=rows,
+            filename=f"xep-hang-don-vi-{board.year}" if board.year else "xep-hang-don-vi",
+        )
+
+    return Prepared(ranking_matching(board.ranking, filters.get("q") or ""), table)
+
+
 # Every download, by name (a background job names its export so) -------------------------------
 
 EXPORTS: dict[str, Callable[..., Prepared]] = {
@@ -328,6 +393,7 @@ EXPORTS: dict[str, Callable[..., Prepared]] = {
     **{name: _list(name) for name in LISTS},
     "units": _units,
     "agencies": _agencies,
+    "ranking": _dashboard_ranking,
 }
 
 
@@ -380,6 +446,12 @@ def list_export(request: HttpRequest, fmt: str, list_name: str) -> HttpResponse:
 @require_GET
 def unit_export(request: HttpRequest, fmt: str) -> HttpResponse:
     return exported(request, fmt, "units")
+
+
+@login_required
+@require_GET
+def dashboard_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    return exported(request, fmt, "ranking")
 
 
 @login_required

@@ -6,6 +6,7 @@ app_name = "reports"
 
 urlpatterns = [
     path("dashboard/", dashboard_views.dashboard_page, name="dashboard"),
+    path("dashboard/ranking.<str:fmt>", table_exports.dashboard_export, name="dashboard-export"),
     path("plans/<int:pk>/document.pdf", views.plan_pdf, name="plan-pdf"),
     path("plans/<int:pk>/document.docx", views.plan_docx, name="plan-docx"),
     path("plans/<int:pk>/outline/letter.<str:fmt>", views.outline_letter, name="outline-letter"),

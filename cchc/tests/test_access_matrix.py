@@ -253,6 +253,7 @@ KWARGS: dict[str, Kwargs] = {
     "requests:submission-accept": ids(**SUBMISSION),
     "requests:submission-return": ids(**SUBMISSION),
     "reports:dashboard": none,
+    "reports:dashboard-export": fmt("csv"),
     "reports:plan-pdf": plan(),
     "reports:plan-docx": plan(),
     "reports:outline-letter": fmt("docx", plan()),
@@ -416,6 +417,8 @@ GET: dict[str, str] = {
     "requests:submission-accept":           "L   405 405 405 405 405 405 405 405 405",
     "requests:submission-return":           "L   405 405 405 405 405 405 405 405 405",
     "reports:dashboard":                    "L   200 200 200 200 200 200 200 200 200",
+    # The whole ranking: not for a unit's reporter (it names other units).
+    "reports:dashboard-export":             "L   200 200 200 200 200 404 404 404 200",
     "reports:plan-pdf":                     "L   200 200 200 200 200 200 200 200 404",
     "reports:plan-docx":                    "L   200 200 200 200 200 200 200 200 404",
     "reports:outline-letter":               "L   200 200 200 200 200 200 200 200 404",

@@ -761,6 +761,20 @@ def test_list_filters(world, clients, name, year, level, status, area, plan, per
 
 
 @FUZZ
+@given(q=short, page=numbers | choices, persona=st.sampled_from(["noivu", "anbien", "camau"]))
+@example(q="an bien", page="9" * 30, persona="noivu")
+def test_dashboard_search_and_page(world, clients, q, page, persona):
+    """The ranking's search and page (and its download): never a server error; a search
+    accepted is shown back where the ranking is shown."""
+    client = clients(persona)
+    response = get(client, reverse("reports:dashboard"), {"q": q, "page": page})
+    form = response.context["form"]
+    if accepted(form.is_valid() and bool(response.context["board"].ranking_rule)):
+        assert_shown(response, form.cleaned_data["q"])
+    get(client, reverse("reports:dashboard-export", args=["csv"]), {"q": q, "page": page})
+
+
+@FUZZ
 @given(day=dates, view=choices | st.just("week"))
 @example(day="9999-12-31", view="week")  # the calendar around it leaves the years Python has
 @example(day="9999-12-31", view="month")

@@ -4,7 +4,9 @@ costs the same number of queries at two data sizes."""
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import itertools
 import re
 from html import unescape
@@ -18,6 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
+from openpyxl import load_workbook
 
 from cchc.test import AG_2026, client_for
 from inspections import services
@@ -44,9 +47,12 @@ from inspections.models import (
 from inspections.tests.test_uploads import pdf_bytes
 from inspections.uploads import check_upload
 from reports.dashboard import dashboard
+from reports.exports import FIRST_DATA_ROW
+from reports.models import Job, JobKind
 from units.access import scope_for
 from units.models import Agency, Level
 from units.services import agency_by_ref
+from units.text import fold
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_files")]
 
@@ -769,7 +775,8 @@ def _queries(persona: str, params=None, *, kept: bool = False) -> int:
 
 
 @pytest.mark.parametrize("extra", [0, 4])
-def test_query_count_does_not_grow(extra):
+def test_query_count_does_not_grow(extra, settings):
+    settings.PAGE_SIZE = 5  # several pages of the ranking, at both sizes
     build(extra)
     # session, user, membership (scope), lineage; the data's fingerprint (`data_version`);
     # issued plans of the provinces (years and the round), targets, requests, recommendations,
@@ -780,6 +787,9 @@ def test_query_count_does_not_grow(extra):
     assert _queries("noivu", {"year": 2023, "level": "district"}) == 4 + 1 + 13 + 3
     # Asked again with nothing changed: the fingerprint, and the figures kept.
     assert _queries("noivu", {"year": 2023}, kept=True) == 4 + 1 + 3
+    # A page of the ranking, a search: the figures kept are paged and searched in Python.
+    assert _queries("noivu", {"year": 2023, "page": 2}) == 4 + 1 + 13 + 3
+    assert _queries("noivu", {"year": 2023, "page": 2, "q": "huyen"}, kept=True) == 4 + 1 + 3
 
 
 @pytest.mark.parametrize("extra", [0, 4])
@@ -867,3 +877,234 @@ def test_figures_kept_are_each_viewers_own():
     staff = client_for("noivu").get(URL, {"year": 2023}).context["board"]
     unit = client_for("anbien").get(URL, {"year": 2023}).context["board"]
     assert not staff.is_unit and unit.is_unit and unit.ranking == []
+
+
+# The ranking a page at a time ------------------------------------------------------------------
+
+RANKING = "ranking-section"
+HTMX = {"HX-Request": "true", "HX-Target": RANKING}
+
+
+def _section(html: str, heading_id: str) -> str:
+    start = html.index(f'id="{heading_id}"')
+    return html[start : html.index("</section>", start)]
+
+
+def _names(html: str) -> list[str]:
+    """The units named in a table's row headers, in order."""
+    return [
+        unescape(n) for n in re.findall(r'<th scope="row">\s*<a href="[^"]+">([^<]+)</a>', html)
+    ]
+
+
+def test_the_ranking_is_shown_a_page_at_a_time_with_its_whole_list_ranks(settings):
+    settings.PAGE_SIZE = 4
+    build(extra=1)
+    client = client_for("noivu")
+    response = client.get(URL, {"year": 2023, "page": 2})
+    board, page = response.context["board"], response.context["page"]
+    assert len(board.ranking) > 2 * 4
+    assert page.object_list == board.ranking[4:8]  # ranks and ties as in the whole list
+    html = response.text
+    ranking, comparison = _section(html, "s-ranking"), _section(html, "s-unit-years")
+    ranks = re.findall(r'<td class="text-end text-nowrap">(\d+)', ranking)
+    assert [int(r) for r in ranks] == [r.rank for r in board.ranking[4:8]]
+    names = [r.name for r in board.ranking[4:8]]
+    assert _names(ranking) == names and _names(comparison) == names  # the same units in both
+    assert f"{len(board.ranking)} đơn vị" in ranking and "đang xem 5–8" in ranking
+    assert 'href="?year=2023&amp;page=1"' in ranking and 'href="?year=2023&amp;page=3"' in ranking
+    # The last page holds the rest, the ranks carried on.
+    last = client.get(URL, {"year": 2023, "page": page.paginator.num_pages}).context["page"]
+    assert last.object_list[-1] == board.ranking[-1]
+
+
+def test_the_pages_keep_the_year_the_level_and_the_search(settings):
+    settings.PAGE_SIZE = 1
+    build(extra=1)
+    response = client_for("noivu").get(URL, {"year": 2023, "level": "district", "q": "huyen"})
+    page = response.context["page"]
+    assert page.paginator.num_pages > 1
+    assert all("huyen" in r.search_name for r in page.paginator.object_list)
+    assert 'href="?year=2023&amp;level=district&amp;q=huyen&amp;page=2"' in response.text
+    # The search keeps the year and the level of the figures.
+    search = response.text[response.text.index('role="search" aria-label="Tìm đơn vị') :]
+    search = search[: search.index("</form>")]
+    assert 'name="year" value="2023"' in search and 'name="level" value="district"' in search
+
+
+def test_the_ranking_is_searched_without_diacritics_or_case_keeping_ranks():
+    build(extra=1)
+    client = client_for("noivu")
+    board = client.get(URL, {"year": 2023}).context["board"]
+    an_bien = agency_by_ref("908/UBND", DAY)
+    whole = next(r for r in board.ranking if r.agency_id == an_bien.pk)
+    for query in ("an bien", "AN BIÊN", "  huyện   an Bien "):
+        response = client.get(URL, {"year": 2023, "q": query})
+        rows = response.context["page"].object_list
+        assert whole in rows, query  # with its rank in the whole ranking
+        assert all(all(w in r.search_name for w in fold(query).split()) for r in rows)
+        assert _names(_section(response.text, "s-unit-years")) == [r.name for r in rows]
+    # "Sở" and "so" alike; every unit whose folded name has the word.
+    rows = client.get(URL, {"year": 2023, "q": "so"}).context["page"].paginator.object_list
+    assert rows == [r for r in board.ranking if "so" in fold(r.name)]
+    response = client.get(URL, {"year": 2023, "q": "Không có tên này"})
+    assert response.status_code == 200 and response.context["page"].paginator.count == 0
+    assert "Không có đơn vị nào có tên khớp “Không có tên này”" in unescape(response.text)
+    assert "So sánh với lần kiểm tra trước của từng đơn vị" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [({"page": "abc"}, "Số trang phải là số"), ({"page": "0"}, "Số trang bắt đầu từ 1"),
+     ({"page": "-3"}, "Số trang bắt đầu từ 1"), ({"page": "1.5"}, "Số trang phải là số"),
+     ({"page": "999"}, "Không có trang 999: đang xem trang cuối"),
+     ({"page": "9" * 30}, "đang xem trang cuối"),
+     ({"q": "x" * 101}, "Từ khóa tìm đơn vị dài 101 ký tự, tối đa 100 ký tự")],
+)  # fmt: skip
+def test_a_bad_page_or_search_is_explained_and_the_ranking_still_shown(params, message, settings):
+    settings.PAGE_SIZE = 4
+    build()
+    response = client_for("noivu").get(URL, {"year": 2023, **params})
+    assert response.status_code == 200
+    ranking = _section(response.text, "s-ranking")
+    assert message in ranking
+    page = response.context["page"]
+    assert page.paginator.count == len(response.context["board"].ranking)  # the search ignored
+    assert page.number in (1, page.paginator.num_pages) and page.object_list
+    assert response.context["board"].year == 2023  # the figures' filters still apply
+    assert "Bộ lọc không hợp lệ được bỏ qua" not in response.text  # that is the figures' alert
+
+
+def test_htmx_gets_the_ranking_block_alone(settings):
+    settings.PAGE_SIZE = 4
+    build(extra=1)
+    client = client_for("noivu")
+    response = client.get(URL, {"year": 2023, "page": 2}, headers=HTMX)
+    assert next(t.name for t in response.templates) == "reports/_ranking_section.html"
+    html = response.text
+    assert html.lstrip().startswith(f'<div id="{RANKING}" hx-target="this"')
+    assert "<html" not in html and "Tiến độ đợt kiểm tra" not in html
+    assert _names(html) == 2 * [r.name for r in response.context["page"]]
+    # Its links and search are plain links and a plain form, boosted by htmx when it runs.
+    assert 'hx-boost="true"' in html and 'href="?year=2023&amp;page=3"' in html
+    whole = client.get(URL, {"year": 2023, "page": 2})
+    assert html.strip() in whole.text  # the same block as on the whole page
+    # Another element, or a history restore, gets the whole page.
+    other = client.get(URL, {"year": 2023}, headers={"HX-Request": "true", "HX-Target": "main"})
+    assert "<html" in other.text
+    restore = client.get(
+        URL, {"year": 2023}, headers={**HTMX, "HX-History-Restore-Request": "true"}
+    )
+    assert "<html" in restore.text
+    # A unit has no ranking: the whole page, its own figures.
+    unit = client_for("anbien").get(URL, {"year": 2023}, headers=HTMX)
+    assert "<html" in unit.text and RANKING not in unit.text
+
+
+@pytest.mark.parametrize("extra", [0, 4])
+def test_the_htmx_block_costs_as_many_queries_at_both_sizes(extra, settings):
+    settings.PAGE_SIZE = 3
+    build(extra)
+    client = client_for("noivu")
+    client.get(URL, {"year": 2023})
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(URL, {"year": 2023, "page": 2}, headers=HTMX).status_code == 200
+    assert len(queries) == 4 + 1 + 13 + 3  # as the whole page (above)
+
+
+# The whole ranking as a download --------------------------------------------------------------
+
+EXPORT_CSV = reverse("reports:dashboard-export", args=["csv"])
+EXPORT_XLSX = reverse("reports:dashboard-export", args=["xlsx"])
+
+
+def _csv_rows(response) -> list[list[str]]:
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    header = next(i for i, row in enumerate(rows) if "Hạng" in row)
+    return rows[header + 1 :]
+
+
+def test_the_download_holds_the_whole_ranking_with_the_comparison(settings):
+    settings.PAGE_SIZE = 4
+    build(extra=1)
+    client = client_for("noivu")
+    board = client.get(URL, {"year": 2023}).context["board"]
+    response = client.get(EXPORT_CSV, {"year": 2023, "page": 2})  # never one page
+    assert response.status_code == 200
+    rows = _csv_rows(response)
+    assert [(int(r[0]), r[2]) for r in rows] == [(r.rank, r.name) for r in board.ranking]
+    for line, row in zip(rows, board.ranking, strict=True):
+        assert line[1] == ("Có" if row.tied else "Không")
+        assert [int(v) for v in line[3:5]] == [row.recommendations, row.done]
+        assert [int(v) for v in (line[6], line[7], line[9])] == [row.requests, row.on_time,
+                                                                 row.findings]  # fmt: skip
+    sheet = load_workbook(io.BytesIO(client.get(EXPORT_XLSX, {"year": 2023}).content)).active
+    assert "Xếp hạng đơn vị năm 2023" in sheet.cell(1, 1).value
+    names = [sheet.cell(r, 3).value for r in range(FIRST_DATA_ROW, sheet.max_row + 1)]
+    assert names == [r.name for r in board.ranking]
+    # With the search of the page: its rows, ranks kept.
+    found = _csv_rows(client.get(EXPORT_CSV, {"year": 2023, "q": "an bien"}))
+    wanted = [r for r in board.ranking if "an bien" in r.search_name]
+    assert wanted and [(int(r[0]), r[2]) for r in found] == [(r.rank, r.name) for r in wanted]
+
+
+def test_the_download_carries_the_previous_round():
+    build()
+    thu_ba = agency_by_ref("30985/UBND", DAY)
+    heir_unit = thu_ba.unit.successors.get(level=Level.COMMUNE)
+    heir = Agency.objects.valid_on(AG_2026).get(kind=Agency.Kind.COMMITTEE, unit=heir_unit)
+    later_round(2026, [heir], AG_2026)
+    client = client_for("noivu")
+    row = next(
+        r
+        for r in client.get(URL, {"year": 2026}).context["board"].ranking
+        if r.agency_id == heir.pk
+    )
+    line = next(r for r in _csv_rows(client.get(EXPORT_CSV, {"year": 2026})) if r[2] == row.name)
+    e = row.earlier
+    assert int(line[10]) == e.year and line[11] == "; ".join(e.predecessors)
+    assert [int(v) for v in (line[12], line[13], line[16], line[17], line[20])] == [
+        e.recommendations, e.done, e.requests, e.on_time, e.findings
+    ]  # fmt: skip
+
+
+def test_a_large_ranking_download_is_a_job_with_the_same_rows(settings):
+    build()
+    client = client_for("noivu")
+    inline = client.get(EXPORT_CSV, {"year": 2023})
+    settings.EXPORT_INLINE_MAX_ROWS = 3
+    response = client.get(EXPORT_CSV, {"year": 2023})
+    job = Job.objects.get(kind=JobKind.EXPORT)
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "reports:job", args=[job.pk]
+    )
+    assert job.params["export"] == "ranking" and job.params["query"] == "year=2023"
+    done = client.get(reverse("reports:job-download", args=[job.pk]))
+    assert b"".join(done.streaming_content) == inline.content
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("admin", 200), ("noivu", 200), ("lanhdao", 200), ("truongdoan", 200), ("doanvien", 200),
+     ("tuphap", 404), ("anbien", 404), ("camau", 200)],
+)  # fmt: skip
+def test_the_download_s_permission_matrix(persona, status):
+    build()
+    response = client_for(persona).get(EXPORT_CSV, {"year": 2023})
+    assert response.status_code == status
+    if persona == "camau":  # their own province only
+        text = response.content.decode("utf-8-sig")
+        assert "An Biên" not in text and Plan.objects.get(number=7, year=2023).issuer.name in text
+
+
+def test_the_download_refuses_anonymous_no_role_and_post():
+    response = client_for(None).get(EXPORT_CSV)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    get_user_model().objects.create_user("khach", password="x")
+    assert client_for("khach").get(EXPORT_CSV).status_code == 403  # as the page
+    assert client_for("noivu").post(EXPORT_CSV).status_code == 405
+    assert (
+        client_for("noivu").get(reverse("reports:dashboard-export", args=["pdf"])).status_code
+        == 404
+    )

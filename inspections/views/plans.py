@@ -75,10 +75,16 @@ def target_section(request: HttpRequest, plan: Plan, *, can_edit: bool) -> dict:
     all by default) and the search, with the count of each section: a constant number of
     queries and a bounded page whatever the size of the plan."""
     filters = of_plan(TargetFilter, request, plan)
-    section = plan_section(request, filters, filters.qs, param="section")
+    # The page shows the agency (and its parent), the earlier target's year and the amendment
+    # that added it: not the team (the download's), nor the agency's unit (the section is SQL's).
+    shown = filters.qs.select_related(None).select_related(
+        "agency__parent", "follows_up__plan", "amendment"
+    )
+    section = plan_section(request, filters, shown, param="section")
     rows = list(section["page"])
+    labels = [label for label, _condition in TargetFilter.statuses().values()]
     for target in rows:
-        target.section_label = TargetFilter.section_label(target.section)
+        target.section_label = labels[target.section]
     return {
         **section,
         "plan": plan,

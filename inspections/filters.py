@@ -389,7 +389,3 @@ class TargetFilter(InspectionListFilterSet):
             .annotate(section=section)
             .order_by("section", "order", "pk")
         )  # fmt: skip
-
-    @staticmethod
-    def section_label(index: int) -> str:
-        return list(TargetFilter.statuses().values())[index][0]

@@ -133,7 +133,9 @@ class ListFilterSet(django_filters.FilterSet):
         self, param: str | None = None, statuses: dict[str, tuple[str, Q]] | None = None
     ) -> list[StatusCount]:
         """How many rows of each status the other filters keep, in one query. `param` and
-        `statuses`: another filter's values counted the same way (a plan's visits by team)."""
+        `statuses`: another filter's values counted the same way (a plan's visits by team).
+        The number of rows the other filters keep, of any status, is kept as `other_total`:
+        with no status chosen, the list's own count, without a query of its own."""
         param = param or self.status_param
         statuses = self.statuses() if statuses is None else statuses
         if not statuses:
@@ -142,12 +144,14 @@ class ListFilterSet(django_filters.FilterSet):
             self.filtered_except(param)
             .order_by()
             .aggregate(
+                n_all=Count("pk"),
                 **{
                     f"n_{i}": Count("pk", filter=condition)
                     for i, (_label, condition) in enumerate(statuses.values())
-                }
+                },
             )
         )
+        self.other_total = totals["n_all"]
         data = self.data.copy() if self.data else QueryDict(mutable=True)
         data.pop("page", None)
         current = self.form.cleaned_data.get(param) if self.is_bound else None

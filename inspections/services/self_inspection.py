@@ -40,6 +40,11 @@ def self_inspection_recipients(plan: Plan) -> list[Agency]:
     """Units that are not targets but must self-inspect and report (seed §III.5): the
     province's departments and equivalent bodies, and the committees one level below the
     province (districts before the 2025 reform, communes after)."""
+    return [agency for rows in _recipients(plan) for agency in rows.select_related("unit")]
+
+
+def _recipients(plan: Plan) -> tuple[QuerySet[Agency], QuerySet[Agency]]:
+    """The departments and the committees of `self_inspection_recipients`, unread."""
     day = plan.document_date
     level = Level.DISTRICT if plan.three_tier else Level.COMMUNE
     agencies = Agency.objects.valid_on(day).filter(province_id=plan.province_id)
@@ -47,7 +52,7 @@ def self_inspection_recipients(plan: Plan) -> list[Agency]:
         kind=Agency.Kind.COMMITTEE
     )
     committees = agencies.filter(kind=Agency.Kind.COMMITTEE, unit__level=level)
-    return list(departments.select_related("unit")) + list(committees.select_related("unit"))
+    return departments, committees
 
 
 def outline_send(
@@ -263,9 +268,12 @@ PROGRESS_STATES = {
 
 
 def not_requested(plan: Plan) -> list[Agency]:
-    """Units of the province that were asked nothing (when the outline leaves non-targets out)."""
-    asked = set(plan.requests.values_list("agency_id", flat=True))
-    return [a for a in self_inspection_recipients(plan) if a.pk not in asked]
+    """Units of the province that were asked nothing (when the outline leaves non-targets out),
+    left out in the database: a province's committees are a thousand rows at national scale."""
+    asked = plan.requests.values("agency_id")
+    return [
+        agency for rows in _recipients(plan) for agency in rows.exclude(pk__in=asked).only("name")
+    ]
 
 
 def plan_progress(plan: Plan | None, requests=None) -> list[ProgressRow]:

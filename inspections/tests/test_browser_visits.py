@@ -55,6 +55,8 @@ def add_member(page: Page, role: str, user: str, name: str, title: str, agency: 
 
 
 def schedule_visit(page: Page, where: str, day: str, start: str, end: str, place: str) -> None:
+    if not page.locator("#id_where").count():  # the form is loaded on demand
+        page.get_by_role("link", name="Mở biểu mẫu lên lịch").click()
     page.locator("#id_team").select_option(label="Đoàn kiểm tra 1 — 23/KH-UBND")
     page.locator("#id_where").select_option(label=where)
     page.locator("#id_date").fill(day)

@@ -199,7 +199,7 @@ def test_findings_list_query_count(team, visit, persona, extra):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(URL, {"kind": "shortcoming", "year": "2023"})
     assert len(response.context["page"]) == 1 + extra
-    # session, user, membership (scope), lineage, count, the counts per kind, page (links and
-    # recommendation counts included), the filter's plans, areas and teams (none offered to a
-    # unit); session refresh
+    # session, user, membership (scope), lineage, the counts per kind (with their total), the
+    # page's keys, the page (links and recommendation counts included), the filter's plans, areas
+    # and teams (none offered to a unit); session refresh
     assert len(queries) == (9 if persona == "anbien" else 10) + SESSION_OVERHEAD

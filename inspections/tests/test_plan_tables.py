@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from cchc.test import client_for
 from inspections import services
-from inspections.models import PlanTarget, ReportRequest, Visit
+from inspections.models import Plan, PlanStatus, PlanTarget, ReportRequest, Visit
 from inspections.tests.factories import seed, target, user
 from units.models import Agency
 
@@ -110,8 +110,8 @@ def test_target_section_query_count(extra):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url, {"section": "commune"}, headers=htmx("targets-section"))
     assert response.status_code == 200
-    # session, user, membership, lineage, plan; count, page, its areas, counts per section;
-    # session refresh
+    # session, user, membership, lineage, plan; counts per section (with their total), the
+    # page's keys, the page, its areas; session refresh
     assert len(queries) == 9 + SESSION_OVERHEAD
 
 
@@ -122,10 +122,52 @@ def test_the_plan_page_does_not_grow_with_its_targets():
     small = len(client_for("noivu").get(url).content)
     more_communes(plan, 60, bulk=True)
     large = len(client_for("noivu").get(url).content)
-    # The table shows a page; only the plan's text, which names every target in a sentence (as
-    # the document does), grows: by a name each. (Loaded in bulk: the page's history lists each
-    # target added one by one.)
-    assert large - small < 60 * 80
+    # The table shows a page, and the plan's text names its targets on demand (its lists grow
+    # by a name each): only the counts grow, by a digit. (Loaded in bulk: the page's history
+    # lists each target added one by one.)
+    assert large - small < 100
+
+
+# The plan text's lists of targets, on demand -------------------------------------------------
+
+
+def test_the_text_lists_its_targets_on_demand():
+    plan = seed()
+    url = reverse("inspections:plan-detail", args=[plan.pk])
+    page = client_for("noivu").get(url).text
+    # The page offers the lists (they name every target); it does not build them.
+    assert 'id="target-lines"' in page and 'id="reinspection-lines"' in page
+    assert "Các Sở, ngành:" not in page and "?lists=1#target-lines" in page
+    # htmx asks for one list alone; without script the link opens the page with the lists.
+    alone = client_for("noivu").get(url, {"lists": "1"}, headers=htmx("target-lines")).text
+    assert alone.lstrip().startswith('<ul class="mb-1" id="target-lines">')
+    assert "<html" not in alone and "Các Sở, ngành:" in alone
+    phrase = client_for("noivu").get(url, {"lists": "1"}, headers=htmx("reinspection-lines"))
+    assert phrase.text.lstrip().startswith('<p class="mb-1 fst-italic" id="reinspection-lines">')
+    whole = client_for("noivu").get(url, {"lists": "1"}).text
+    assert "<html" in whole and "Các Sở, ngành:" in whole
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("admin", 200), ("noivu", 200), ("lanhdao", 200), ("truongdoan", 200), ("doanvien", 200),
+     ("tuphap", 200), ("anbien", 200), ("thuba", 200), ("camau", 404), (None, 302)],
+)  # fmt: skip
+def test_the_text_lists_permission_matrix(persona, status):
+    url = reverse("inspections:plan-detail", args=[seed().pk])
+    for element in ("target-lines", "reinspection-lines"):
+        response = client_for(persona).get(url, {"lists": "1"}, headers=htmx(element))
+        assert response.status_code == status
+    if status == 200:
+        assert "Các Sở, ngành:" in client_for(persona).get(url, {"lists": "1"}).text
+
+
+def test_the_text_lists_of_a_draft_stay_hidden_from_units():
+    plan = seed()
+    Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.DRAFT)
+    url = reverse("inspections:plan-detail", args=[plan.pk])
+    assert client_for("anbien").get(url, headers=htmx("target-lines")).status_code == 404
+    assert client_for("noivu").get(url, headers=htmx("target-lines")).status_code == 200
 
 
 # Progress, by status -------------------------------------------------------------------------

@@ -251,11 +251,11 @@ def test_progress_query_count(sent, extra, settings):
     url = reverse("inspections:progress", args=[seed().pk])
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
-    # session, user, membership, lineage, plan; the requests' section: the count of each status,
-    # count, page, the page's requests and their latest reports; late and below the threshold;
-    # whether any request; units not requested: requested agencies, whether districts exist,
-    # departments, committees; session refresh (3)
-    assert len(queries) == 16 + 3
+    # session, user, membership, lineage, plan; the requests' section: the count of each status
+    # (with their total), the page's keys, the page's requests and their latest reports; late and
+    # below the threshold; whether any request; units not requested: whether districts exist,
+    # departments, committees (the requested left out in the database); session refresh (3)
+    assert len(queries) == 14 + 3
 
 
 def test_outline_page_saves_sections_and_fields():

@@ -329,10 +329,11 @@ def test_plan_detail_query_count(extra, settings):
     settings.PAGE_SIZE = 10  # the larger plan spans pages
     plan = seed()
     _more_targets(plan, extra)
-    # session, user, membership, lineage, plan; the targets' section: count, page, its areas, the
-    # count of each section; team, items, the targets named in the text, bases, transitions, the
-    # files kept at issue, the amendments; history for staff (history.plan_history): the plan's,
-    # its items', targets', team agencies', cited documents' (5)
+    # session, user, membership, lineage, plan; the targets' section: the count of each section
+    # (and their total: the page count), the page's keys, the page, its areas; team, items, the
+    # unannounced targets (not printed; the text's lists of targets are loaded on demand), bases,
+    # transitions, the files kept at issue, the amendments; history for staff
+    # (history.plan_history): the plan's, its items', targets', team agencies', cited documents' (5)
     assert _queries(reverse("inspections:plan-detail", args=[plan.pk])) == 21 + SESSION_OVERHEAD
 
 

@@ -44,6 +44,34 @@ def test_anonymous_goes_to_login(team, page):
     assert client_for(None).get(urls(team)[page]).status_code == 302
 
 
+def test_schedule_form_on_demand(team):
+    url = reverse("inspections:schedule", args=[team.plan.pk])
+    staff = client_for("noivu")
+    page = staff.get(url).text
+    # The form names every target and commune of the teams: offered, not built.
+    assert 'id="visit-form"' in page and 'id="id_where"' not in page and "?add=1" in page
+    form = {"HX-Request": "true", "HX-Target": "visit-form"}
+    alone = staff.get(url, {"add": "1"}, headers=form).text
+    assert alone.startswith('<div id="visit-form">') and "<html" not in alone
+    assert 'id="id_where"' in alone and "Lên lịch" in alone
+    whole = staff.get(url, {"add": "1"}).text  # the link without script
+    assert "<html" in whole and 'id="id_where"' in whole
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("noivu", 200), ("lanhdao", 403), ("truongdoan", 403), ("doanvien", 403),
+     ("anbien", 403), ("tuphap", 403), ("camau", 404), (None, 302)],
+)  # fmt: skip
+def test_schedule_form_permission_matrix(team, persona, status):
+    url = reverse("inspections:schedule", args=[team.plan.pk])
+    headers = {"HX-Request": "true", "HX-Target": "visit-form"}
+    assert client_for(persona).get(url, {"add": "1"}, headers=headers).status_code == status
+    assert client_for(persona).get(url, {"add": "1"}).status_code == status
+    if persona in ("lanhdao", "doanvien"):  # they read the schedule, without the offer
+        assert "?add=1" not in client_for(persona).get(url).text
+
+
 @pytest.mark.parametrize("name", ["team-member-add", "team-targets", "team-issue", "team-edit"])
 @pytest.mark.parametrize(
     ("persona", "status"), [("lanhdao", 403), ("doanvien", 403), ("anbien", 403), ("camau", 404)]
@@ -147,10 +175,9 @@ def test_schedule_query_count(team, extra, settings):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     # session, user, membership, lineage, plan; the visits' section: the plan's teams, the count
-    # of each, count, page, the team filter's choices; the form: teams (read once more: the only
-    # team is preselected), team targets, their chosen communes, the communes' agencies; session
-    # refresh (3)
-    assert len(queries) == 15 + 3
+    # of each (with their total), the page's keys, the page, the team filter's choices; the form
+    # to schedule a visit is loaded on demand (test_schedule_form_on_demand); session refresh (3)
+    assert len(queries) == 10 + 3
 
 
 def _pdf_text(response) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 
 # The largest key a row can have (a 64-bit signed integer); a larger number matches nothing.
@@ -39,18 +39,47 @@ def wants_section(request: HttpRequest, element: str) -> bool:
     return bool(htmx) and htmx.target == element and not htmx.history_restore_request
 
 
-def plan_section(request: HttpRequest, filters, rows, *, param: str, counts=None) -> dict:
+def paged(rows, number, load=None, count: int | None = None) -> Page:
+    """The page `number` of `rows` (in their order) in two queries: the page's keys first, from
+    a narrow query, then the page's rows with all they show. Sorting every row of the filters
+    with its joined, wide columns to keep fifty grew with the data (at 10x: 20,000 findings,
+    430 targets with their plans and teams); the keys sort in a fraction of it. `load`: what
+    reads the page's rows from their keys instead (a dict by key); `count`: the number of
+    `rows` when the caller knows it (no query to count them)."""
+    paginator = Paginator(rows.values_list("pk", flat=True), settings.PAGE_SIZE)
+    if count is not None:
+        paginator.count = count  # a cached property: set, it is not queried
+    page = paginator.get_page(number)
+    keys = list(page.object_list)
+    if load is None:
+        found = {row.pk: row for row in rows.filter(pk__in=keys)} if keys else {}
+    else:
+        found = load(keys)
+    page.object_list = [found[key] for key in keys if key in found]  # none deleted meanwhile
+    return page
+
+
+def shown_count(filters, counts) -> int | None:
+    """How many rows a list shows, from its counts by status (`status_counts`, one query): the
+    chosen status's, or, none chosen, all the other filters keep."""
+    chosen = [c.count for c in counts if c.current]
+    return chosen[0] if chosen else getattr(filters, "other_total", None)
+
+
+def plan_section(
+    request: HttpRequest, filters, rows, *, param: str, counts=None, load=None
+) -> dict:
     """What a per-plan table shows (`includes/plan_section_head.html`): one page of `rows` (the
     filtered rows, in the page's order), the filter form, the count of each section of `param`
-    with their sum, and the address of "all" (the other filters kept). A fixed number of
-    queries and a bounded page, whatever the size of the plan."""
+    with their sum, and the address of "all" (the other filters kept); `load` as `paged`. A
+    fixed number of queries and a bounded page, whatever the size of the plan."""
     counts = filters.status_counts() if counts is None else counts
     data = request.GET.copy()
     for name in (param, "page"):
         data.pop(name, None)
     return {
         "form": filters.form,
-        "page": Paginator(rows, settings.PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": paged(rows, request.GET.get("page"), load, shown_count(filters, counts)),
         "counts": counts,
         "all_count": sum(c.count for c in counts),
         "all_url": "?" + data.urlencode(),

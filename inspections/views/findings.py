@@ -3,9 +3,7 @@ each finding is read in full (the visit page, or the conclusion notice for a uni
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
@@ -16,6 +14,7 @@ from cchc.pagecache.cache import kept_page
 from inspections.access import visit_opens
 from inspections.filters import FindingFilter
 from inspections.models import ConclusionNotice
+from inspections.views.common import paged, shown_count
 
 
 @login_required
@@ -38,9 +37,10 @@ def finding_list(request: HttpRequest) -> HttpResponse:
     findings = findings.annotate(
         visit_open=visit_opens(request.user), notice_id=Coalesce("amendment_id", Subquery(notice))
     )
-    page = Paginator(findings, settings.PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = filters.status_counts()
+    page = paged(findings, request.GET.get("page"), count=shown_count(filters, counts))
     return render(
         request,
         "inspections/finding_list.html",
-        {"form": filters.form, "page": page, "counts": filters.status_counts()},
+        {"form": filters.form, "page": page, "counts": counts},
     )

@@ -43,6 +43,7 @@ from inspections.models import (
     PlanAmendment,
     PlanItem,
     PlanStatus,
+    PlanTarget,
     PlanTeamAgency,
     TargetKind,
     point_label,
@@ -62,6 +63,12 @@ def _to_plan(plan: Plan, anchor: str = "") -> HttpResponse:
 # List and detail ----------------------------------------------------------------------------
 
 TARGET_SECTION = "targets-section"  # the element htmx replaces with one section's page
+# The body's generated lists (every target named in a sentence, as the document prints them):
+# they grow with the plan, so the preview shows them on demand, each in its element.
+PLAN_LISTS = {
+    "target-lines": "inspections/_outline.html#generated_targets",
+    "reinspection-lines": "inspections/_outline.html#generated_reinspections",
+}
 
 
 def target_section(request: HttpRequest, plan: Plan, *, can_edit: bool) -> dict:
@@ -69,10 +76,16 @@ def target_section(request: HttpRequest, plan: Plan, *, can_edit: bool) -> dict:
     all by default) and the search, with the count of each section: a constant number of
     queries and a bounded page whatever the size of the plan."""
     filters = of_plan(TargetFilter, request, plan)
-    section = plan_section(request, filters, filters.qs, param="section")
+    # The page shows the agency (and its parent), the earlier target's year and the amendment
+    # that added it: not the team (the download's), nor the agency's unit (the section is SQL's).
+    shown = filters.qs.select_related(None).select_related(
+        "agency__parent", "follows_up__plan", "amendment"
+    )
+    section = plan_section(request, filters, shown, param="section")
     rows = list(section["page"])
+    labels = [label for label, _condition in TargetFilter.statuses().values()]
     for target in rows:
-        target.section_label = TargetFilter.section_label(target.section)
+        target.section_label = labels[target.section]
     return {
         **section,
         "plan": plan,
@@ -107,6 +120,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
     can_edit = can(request.user, Role.STAFF) and plan.is_editable
+    for element, template in PLAN_LISTS.items():
+        if wants_section(request, element):
+            return render(request, template, {"plan": plan, **_plan_lists(request, plan)})
     section = target_section(request, plan, can_edit=can_edit)
     if wants_section(request, TARGET_SECTION):
         return render(request, "inspections/_target_section.html", section)
@@ -115,29 +131,23 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         [plan], Prefetch("team_agencies", queryset=PlanTeamAgency.objects.select_related("agency"))
     )
     items = list(plan.items.order_by("order", "pk"))
-    # The plan's text (previewed here) names its targets: the names only, in the plan's order.
-    targets = targets_listed(plan, request.user, names_only=True)
     children: dict[int | None, list[PlanItem]] = {}
     for item in items:
         item.heading_filled = fill(item.heading, plan)
         item.text_filled = fill(item.text, plan)
         children.setdefault(item.parent_id, []).append(item)
     outline = _outline(children, None, 0)
-    # The document's lists (previewed here) print announced targets only.
-    printed = [t for t in targets if t.announced]
     return render(
         request,
         "inspections/plan_detail.html",
         {
             **section,
             "outline": outline,
-            "target_lines": target_lines(
-                plan, [t for t in printed if t.kind == TargetKind.INSPECTION]
-            ),
-            "reinspection_phrase": reinspection_phrase(
-                t for t in printed if t.kind == TargetKind.REINSPECTION
-            ),
-            "unprinted": len(targets) - len(printed),
+            # Shown with ?lists=1 (the links without script); otherwise loaded on demand.
+            **(_plan_lists(request, plan) if request.GET.get("lists") else {}),
+            "unprinted": PlanTarget.objects.visible_to(request.user)
+            .filter(plan=plan, announced=False)
+            .count(),
             "bases": plan.bases.select_related("document"),
             "team": plan.team_agencies.all(),
             "transitions": plan.transitions.select_related("by"),
@@ -165,6 +175,20 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_amend": can(request.user, Role.STAFF) and plan.status == PlanStatus.ISSUED,
         },
     )
+
+
+def _plan_lists(request: HttpRequest, plan: Plan) -> dict:
+    """The lists the plan's text generates, as its document prints them: the announced targets
+    the user may see, by level, and the re-inspected units (their names only, one query)."""
+    targets = targets_listed(plan, request.user, names_only=True)
+    printed = [t for t in targets if t.announced]
+    return {
+        "lists_shown": True,
+        "target_lines": target_lines(plan, [t for t in printed if t.kind == TargetKind.INSPECTION]),
+        "reinspection_phrase": reinspection_phrase(
+            t for t in printed if t.kind == TargetKind.REINSPECTION
+        ),
+    }
 
 
 def _outline(children, parent_id, depth):

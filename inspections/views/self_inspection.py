@@ -125,8 +125,8 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     request list's filters; the whole table is the export with the same filters."""
     plan = get_plan_for_role(request.user, pk, *PROVINCE_ROLES)
     filters = of_plan(RequestFilter, request, plan)
-    context = plan_section(request, filters, filters.qs, param="status")
-    context.update(plan=plan, rows=_progress_rows(context["page"]))
+    context = plan_section(request, filters, filters.qs, param="status", load=_progress_of)
+    context.update(plan=plan, rows=list(context["page"]))
     if wants_section(request, "requests-section"):
         return render(request, "inspections/_progress_section.html", context)
     figures = services.progress_late_and_below(filters.queryset)
@@ -142,6 +142,12 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
             "not_requested": services.not_requested(plan) if requested else [],
         },
     )
+
+
+def _progress_of(keys: list[int]) -> dict[int, services.ProgressRow]:
+    """The requests of `keys` with their latest reports (`plan_progress`), by key."""
+    rows = services.plan_progress(None, ReportRequest.objects.filter(pk__in=keys))
+    return {row.request.pk: row for row in rows}
 
 
 def _progress_rows(page) -> list[services.ProgressRow]:

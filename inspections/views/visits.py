@@ -278,24 +278,35 @@ def communes_draw(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse
 @kept_page
 def schedule(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_role(request.user, pk, *PROVINCE_ROLES)
-    form = VisitForm(request.POST or None, plan=plan)
-    if request.method == "POST":
+    # The form names every target of the teams and their communes: it grows with the plan, so
+    # it is built when asked for (htmx, or ?add=1 without script) or posted.
+    wants_form = wants_section(request, VISIT_FORM) or bool(request.GET.get("add"))
+    if request.method == "POST" or wants_form:
         require_role(request.user, Role.STAFF)
-        if form.is_valid():
-            target_pk, agency_pk = form.cleaned_data.pop("where")
-            try:
-                visit = services.visit_schedule(
-                    target=get_object_or_404(plan.targets, pk=target_pk),
-                    agency=get_object_or_404(Agency, pk=agency_pk),
-                    **form.cleaned_data,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Đã lên lịch kiểm tra %s.") % visit.agency.name)
-                for warning in services.visit_warnings(visit):
-                    messages.warning(request, warning)
-                return redirect("inspections:schedule", pk=plan.pk)
+    form = (
+        VisitForm(request.POST or None, plan=plan)
+        if request.method == "POST" or wants_form
+        else None
+    )
+    if request.method == "POST" and form.is_valid():
+        target_pk, agency_pk = form.cleaned_data.pop("where")
+        try:
+            visit = services.visit_schedule(
+                target=get_object_or_404(plan.targets, pk=target_pk),
+                agency=get_object_or_404(Agency, pk=agency_pk),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Đã lên lịch kiểm tra %s.") % visit.agency.name)
+            for warning in services.visit_warnings(visit):
+                messages.warning(request, warning)
+            return redirect("inspections:schedule", pk=plan.pk)
+    if wants_section(request, VISIT_FORM):
+        return render(
+            request, "inspections/schedule.html#visit_form", {"plan": plan, "visit_form": form}
+        )
     context = schedule_section(request, plan)
     if wants_section(request, "visits-section"):
         return render(request, "inspections/_schedule_section.html", context)
@@ -304,6 +315,9 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
         "inspections/schedule.html",
         {**context, "visit_form": form, "can_edit": can(request.user, Role.STAFF)},
     )
+
+
+VISIT_FORM = "visit-form"  # the element htmx fills with the form to schedule a visit
 
 
 def schedule_section(request: HttpRequest, plan: Plan) -> dict:

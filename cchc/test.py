@@ -16,6 +16,9 @@ from units.models import AdministrativeUnit
 
 PERSONAS = ("admin", "noivu", "lanhdao", "truongdoan", "doanvien", "tuphap", "anbien", "thuba")
 OUTSIDER = "camau"
+# A kept page's view (cchc/pagecache) reads the data version once a browser holds its CSRF
+# cookie, i.e. from its second request on.
+PAGE_VERSION = 1
 
 KG_2023 = datetime.date(2023, 6, 1)
 AG_2026 = datetime.date(2026, 1, 1)

@@ -5,7 +5,8 @@ The archive is a tar.gz of three parts:
 - `data.json`: every row of every app, as Django's `dumpdata` writes it (natural keys for content
   types and users' permissions, primary keys kept so that links stay valid), without what
   `migrate` recreates (content types, permissions) or what has no value after a restore
-  (sessions, django-axes' login counters and logs, the password-reset limits' counters);
+  (sessions, django-axes' login counters and logs, the password-reset limits' counters, the
+  page cache's data version: the restore's own writes move it);
 - `files/…`: every uploaded file a row refers to, under a neutral member name;
 - `manifest.json`: the row count of every model, the SHA-256 and size of `data.json` and of every
   file with the storage column and name it goes back to.
@@ -46,7 +47,7 @@ from cchc.ops.files import FileColumn, file_columns, sha256_of
 
 FORMAT = 1
 # Recreated by `migrate`, or worthless after a restore.
-EXCLUDED_APPS = ("contenttypes", "sessions", "axes")
+EXCLUDED_APPS = ("contenttypes", "sessions", "axes", "pagecache")
 EXCLUDED_MODELS = ("auth.permission", "units.passwordresetrequest")
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import secrets
 
 from django.core.signals import setting_changed
 from django.db import DatabaseError, IntegrityError, connections, transaction
@@ -80,9 +81,11 @@ def bump(using: str = "default") -> None:
     rows = DataVersion.objects.using(using).filter(pk=1)
     try:
         if not rows.update(n=F("n") + 1):
+            # The row is gone (a `flush`): start again from a random number, so that no version
+            # a running process has seen comes back.
             try:
                 with transaction.atomic(using=using):
-                    DataVersion.objects.using(using).create(pk=1, n=1)
+                    DataVersion.objects.using(using).create(pk=1, n=secrets.randbits(62))
             except IntegrityError:  # created meanwhile by another process
                 rows.update(n=F("n") + 1)
     except DatabaseError:

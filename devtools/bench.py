@@ -48,6 +48,7 @@ from units.models import AdministrativeUnit, Agency, Membership, Role
 
 # Goals of issue 7 (reported, never asserted).
 HTML_P95_GOAL_MS = 150
+HTML_SIZE_GOAL_KB = 150
 SEED_PDF_GOAL_MS = 1000
 RESULTS_PDF_GOAL_MS = 3000
 
@@ -365,16 +366,26 @@ def goals(sizes: list[Size], seed: Measure | None) -> list[dict]:
                 }
             )
     for page in pages:
-        m = base.measures[page.key]
         if page.document:
             continue
-        out.append(
-            {
-                "goal": f"{page.key}: p95 < {HTML_P95_GOAL_MS} ms at national scale",
-                "measured": m.p95_ms,
-                "met": m.p95_ms is not None and m.p95_ms < HTML_P95_GOAL_MS,
-            }
-        )
+        for size in sizes:  # rendered at every request (the page cache off), at 1× and 10×
+            m = size.measures.get(page.key)
+            if m is None:
+                continue
+            out.append(
+                {
+                    "goal": f"{page.key}: p95 ≤ {HTML_P95_GOAL_MS} ms rendered, at {size.label}",
+                    "measured": m.p95_ms,
+                    "met": m.p95_ms is not None and m.p95_ms <= HTML_P95_GOAL_MS,
+                }
+            )
+            out.append(
+                {
+                    "goal": f"{page.key}: HTML < {HTML_SIZE_GOAL_KB} KB at {size.label}",
+                    "measured": None if m.bytes is None else round(m.bytes / 1024, 1),
+                    "met": m.bytes is not None and m.bytes < HTML_SIZE_GOAL_KB * 1024,
+                }
+            )
     if seed is not None:
         out.append(
             {

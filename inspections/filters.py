@@ -61,6 +61,8 @@ def _teams(request: HttpRequest) -> QuerySet[Team]:
         return Team.objects.none()
     plans = Plan.objects.visible_to(request.user)
     teams = Team.objects.filter(plan__in=plans).select_related("plan")
+    # Only what a choice's label shows (`Team.__str__`): a plan's row carries its whole text.
+    teams = teams.only("name", "plan__number", "plan__symbol", "plan__year")
     return teams.order_by("-plan__year", "pk")
 
 

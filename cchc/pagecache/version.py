@@ -23,7 +23,7 @@ import re
 import secrets
 
 from django.core.signals import setting_changed
-from django.db import DatabaseError, IntegrityError, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, IntegrityError, connections, transaction
 from django.db.backends.signals import connection_created
 from django.db.models import F
 
@@ -68,7 +68,7 @@ def _after_commit(connection) -> None:
     pending = (func for _sids, func, _robust in connection.run_on_commit)
     if connection.in_atomic_block and _bump_shared_callback in pending:
         return
-    transaction.on_commit(_bump_shared_callback, using=connection.alias, robust=True)
+    connection.on_commit(_bump_shared_callback, robust=True)
 
 
 def _bump_shared_callback() -> None:
@@ -112,6 +112,8 @@ def local() -> int:
 
 
 def _install(sender, connection, **kwargs) -> None:
+    if connection.alias != DEFAULT_DB_ALIAS:
+        return  # e.g. the connection without a database that creates the test database
     if _watch not in connection.execute_wrappers:
         connection.execute_wrappers.append(_watch)
 

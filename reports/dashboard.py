@@ -22,13 +22,13 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cchc.pagecache import version
 from inspections.models import (
     ConclusionNotice,
     Deliverable,
@@ -783,36 +783,6 @@ def dashboard(
 
 # Kept figures --------------------------------------------------------------------------------
 
-# What the figures are computed from: the rows of these models, and every recorded change of
-# them (their history, `inspections.models.change_history`).
-_FIGURE_SOURCES = (
-    Plan, PlanTarget, ReportRequest, Submission, Visit, Finding, Recommendation, ConclusionNotice,
-)  # fmt: skip
-
-
-def data_version() -> tuple:
-    """A fingerprint of the data the dashboard reads, in one query of index look-ups: the
-    largest key of each source (a row added, in bulk too) and the latest change recorded in its
-    history (a row changed or deleted: deletions are recorded, and with a history receiver Django
-    deletes row by row, never in one fast statement). A source without history is counted
-    instead (a whole-table scan, so only there). It differs as soon as any figure may differ."""
-    # Table and column names from the models' own metadata, quoted: nothing from a request.
-    quote = connection.ops.quote_name
-    parts = []
-    for model in _FIGURE_SOURCES:
-        table, key = quote(model._meta.db_table), quote(model._meta.pk.column)
-        parts.append(f"(SELECT MAX({key}) FROM {table})")  # nosec B608
-        history = getattr(model, "history", None)
-        if history is not None:
-            recorded = quote(history.model._meta.db_table)
-            parts.append(f"(SELECT MAX(history_id) FROM {recorded})")  # nosec B608
-        else:
-            parts.append(f"(SELECT COUNT(*) FROM {table})")  # nosec B608
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts))
-        return tuple(cursor.fetchone())
-
-
 # Changed when what is kept changes shape (2: the ranked units' folded names), so that figures
 # kept by an older release are never read back without a field.
 KEPT_FORMAT = 2
@@ -820,15 +790,19 @@ KEPT_FORMAT = 2
 
 def dashboard_kept(scope: Scope, *, year: int | None = None, level: str = "") -> Dashboard:
     """`dashboard`, kept in the cache under a key of the viewer's scope, the filters, the day,
-    the language and `data_version()`: computed once as long as nothing it reads changes (a
-    finished round's figures, asked again and again), recomputed after any change. The key is
-    checked against the database at every request, so a cache shared by several processes, or
-    one per process, never serves old figures."""
+    the language and the data version (`cchc.pagecache.version`: one row bumped after every
+    committed write, by any process, and this process's own writes at once): computed once as
+    long as nothing was written (a finished round's figures, asked again and again), recomputed
+    after any write, a queryset's `update()` or raw SQL included. The version is read from the
+    database at every request, so no process serves old figures."""
     today = timezone.localdate()
+    data = version.current()
+    if data is None:  # no version to key by (before `migrate`): computed, not kept
+        return dashboard(scope, year=year, level=level, today=today)
     provinces = None if scope.province_ids is None else sorted(scope.province_ids)
     key = repr(
         (KEPT_FORMAT, provinces, str(scope.role), scope.agency_id, scope.user_id, year, level,
-         today, translation.get_language(), data_version())
+         today, translation.get_language(), data)
     )  # fmt: skip
     key = "dashboard:" + hashlib.sha256(key.encode()).hexdigest()
     board = cache.get(key)

@@ -779,15 +779,15 @@ def _queries(persona: str, params=None, *, kept: bool = False) -> int:
 def test_query_count_does_not_grow(extra, settings):
     settings.PAGE_SIZE = 5  # several pages of the ranking, at both sizes
     build(extra)
-    # session, user, membership (scope), lineage; the page cache's data version; the data's
-    # fingerprint (`data_version`);
+    # session, user, membership (scope), lineage; the data version read by the page cache, then
+    # by the figures kept (`dashboard_kept`);
     # issued plans of the provinces (years and the round), targets, requests, recommendations,
     # findings, per year: targets, findings, requests, recommendations; ranking:
     # recommendations, requests and findings by unit and year, the ranked units' lineage (one
     # recursive query); session refresh (3)
     assert _queries("noivu", {"year": 2023}) == 4 + PAGE_VERSION + 1 + 13 + 3
     assert _queries("noivu", {"year": 2023, "level": "district"}) == 4 + PAGE_VERSION + 1 + 13 + 3
-    # Asked again with nothing changed: the fingerprint, and the figures kept.
+    # Asked again with nothing changed: the data version, and the figures kept.
     assert _queries("noivu", {"year": 2023}, kept=True) == 4 + PAGE_VERSION + 1 + 3
     # A page of the ranking, a search: the figures kept are paged and searched in Python.
     assert _queries("noivu", {"year": 2023, "page": 2}) == 4 + PAGE_VERSION + 1 + 13 + 3
@@ -798,7 +798,7 @@ def test_query_count_does_not_grow(extra, settings):
 @pytest.mark.parametrize("extra", [0, 4])
 def test_query_count_for_a_reporter_does_not_grow(extra):
     build(extra)
-    # session, user, membership, lineage; the page cache's data version; the data's fingerprint;
+    # session, user, membership, lineage; the data version (page cache, figures kept);
     # plans, requests,
     # recommendations, findings; per year: findings, requests, recommendations; session refresh
     assert _queries("anbien", {"year": 2023}) == 4 + PAGE_VERSION + 1 + 7 + 3
@@ -874,6 +874,13 @@ def test_figures_kept_are_recomputed_as_soon_as_the_data_changes():
     assert sum(r.total.value for r in fewer.findings_by_area) == (
         sum(r.total.value for r in changed.findings_by_area) - 1
     )
+    # A bulk update, which records no history, changes the key too (the data version).
+    other = Recommendation.objects.filter(
+        finding__visit__plan__year=2023, status=RecommendationStatus.OPEN
+    ).first()
+    Recommendation.objects.filter(pk=other.pk).update(status=RecommendationStatus.DONE)
+    bulk = client.get(URL, {"year": 2023}).context["board"]
+    assert bulk.remediation["done"].value == fewer.remediation["done"].value + 1
 
 
 def test_figures_kept_are_each_viewers_own():

@@ -47,6 +47,18 @@ def test_production_passes_check_deploy_without_warnings():
     assert "no issues" in result.stdout
 
 
+def test_the_wsgi_application_starts_with_what_it_loaded_frozen():
+    """The application servers' entry point (`cchc.wsgi`) loads the URLs and leaves what it
+    loaded out of the garbage collector's full passes; it still answers."""
+    script = (
+        "import gc; from cchc.wsgi import application; from django.urls import get_resolver; "
+        "print(gc.get_freeze_count() > 10000, 'url_patterns' in vars(get_resolver()))"
+    )
+    result = _manage("shell", "-c", script, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "True True"
+
+
 def test_uploads_can_live_on_s3_compatible_storage():
     """Several app servers share uploads through object storage when a bucket is configured
     (no network here: the storage is only built and inspected)."""

@@ -306,8 +306,10 @@ def test_amendment_page_query_count(extra):
     _grow(amendment, extra)
     # session (4 with its refresh), user, membership, lineage, the amendment, its changes,
     # the plan's province and lineage (3: the agencies offered), the edit form's team choices,
-    # the target form's agencies, the removal form's targets, history (2)
-    assert _queries(url("amendment-detail", amendment)) == 18
+    # the target form's agencies, the removal form's targets; the history loaded on demand
+    assert _queries(url("amendment-detail", amendment)) == 16
+    # Opened: the amendment's and its changes' (2)
+    assert _queries(url("amendment-detail", amendment) + "?history=1") == 18
 
 
 @pytest.mark.parametrize("extra", [0, 30])

@@ -1,6 +1,6 @@
 """In a real Chromium: a plan's targets, a section and a page at a time — a section's link and the
 next page replace the table alone (htmx, the address kept in the history), and the search finds
-a target of another page."""
+a target of another page; the history section loads its entries when it is opened."""
 
 from __future__ import annotations
 
@@ -39,3 +39,15 @@ def test_sections_and_pages_replace_the_table_alone(browser: Browser, site: str,
     section.get_by_role("button", name="Lọc").click()
     expect(section.locator("tbody tr")).to_have_count(1)
     expect(section.locator("tbody")).to_contain_text(last)
+
+
+def test_the_history_is_loaded_when_its_section_is_opened(browser: Browser, site: str):
+    plan = Plan.objects.get(year=2023, number=23)
+    staff = signed_in(browser, site, "noivu")
+    staff.goto(f"{site}/plans/{plan.pk}/")
+    entries = staff.locator("#history-entries")
+    expect(entries.locator("li")).to_have_count(0)  # not computed with the page
+    staff.get_by_role("heading", name="Lịch sử thay đổi").click()  # opens the section
+    expect(entries).to_contain_text("thay đổi, mới nhất trước")
+    expect(entries.locator("ol > li").first).to_be_visible()
+    assert "history" not in staff.url  # loaded in place

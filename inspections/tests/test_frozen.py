@@ -305,8 +305,11 @@ def test_the_notice_page_costs_the_same_however_many_amendments(visit, concluded
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     # session, user, membership, lineage, notice, findings, recommendations, amendments, kept
-    # files; the history: notice (1); session refresh (3)
-    assert len(queries) == 10 + 3
+    # files; session refresh (3); the history is loaded on demand
+    assert len(queries) == 9 + 3
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, {"history": 1}).status_code == 200
+    assert len(queries) == 10 + 3  # opened: the notice's history (1)
     listing = reverse("inspections:conclusion-list")
     with CaptureQueriesContext(connection) as queries:
         assert client.get(listing).status_code == 200

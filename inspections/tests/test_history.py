@@ -32,7 +32,14 @@ TRACKED = [
     "ResultsReport", "Outline", "Submission", "RemediationReport", "Verification",
 ]  # fmt: skip
 SECTION = "Lịch sử thay đổi"
+# The section opened in a browser with script: htmx asks for its list alone.
+HTMX = {"HX-Request": "true", "HX-Target": "history-entries"}
 SESSION_OVERHEAD = 3
+
+
+def opened(client, url: str) -> str:
+    """The page with its history section open, as its link without script asks for it."""
+    return client.get(url, {"history": 1}).text
 
 
 def changed(label: str, old: str, new: str) -> str:
@@ -63,7 +70,7 @@ def test_an_edit_is_recorded_with_who_and_what_and_shown_to_staff():
     staff.post(reverse("inspections:plan-edit", args=[plan.pk]), {**data, "place": "Long Xuyên"})
     last = plan.history.first()
     assert (last.history_type, last.history_user.username) == ("~", "noivu")
-    page = staff.get(reverse("inspections:plan-detail", args=[plan.pk])).text
+    page = opened(staff, reverse("inspections:plan-detail", args=[plan.pk]))
     assert SECTION in page
     assert changed("Địa danh", "An Giang", "Long Xuyên") in page
     assert person_name(user("noivu")) in page
@@ -90,7 +97,7 @@ def test_a_deleted_item_stays_in_the_history():
     assert not PlanItem.objects.filter(pk=item.pk).exists()
     deleted = PlanItem.history.get(id=item.pk, history_type="-")
     assert deleted.heading == "MỤC ĐÍCH, YÊU CẦU" and deleted.history_user.username == "noivu"
-    page = client_for("noivu").get(reverse("inspections:plan-detail", args=[plan.pk])).text
+    page = opened(client_for("noivu"), reverse("inspections:plan-detail", args=[plan.pk]))
     assert "Xóa mục của kế hoạch “MỤC ĐÍCH, YÊU CẦU”" in page
 
 
@@ -98,7 +105,7 @@ def test_a_change_without_a_request_is_the_systems():
     plan = draft()
     plan.place = "Cần Thơ"
     plan.save()
-    page = client_for("noivu").get(reverse("inspections:plan-detail", args=[plan.pk])).text
+    page = opened(client_for("noivu"), reverse("inspections:plan-detail", args=[plan.pk]))
     assert "<strong>Hệ thống</strong>: Sửa kế hoạch kiểm tra" in page
 
 
@@ -110,6 +117,43 @@ def test_a_change_without_a_request_is_the_systems():
 def test_only_staff_and_administrators_see_a_plans_history(persona, sees):
     page = client_for(persona).get(reverse("inspections:plan-detail", args=[draft().pk]))
     assert page.status_code == 200 and (SECTION in page.text) == sees
+
+
+def test_the_history_is_loaded_when_its_section_is_opened():
+    plan = draft()
+    plan.place = "Long Xuyên"
+    plan.save()
+    url = reverse("inspections:plan-detail", args=[plan.pk])
+    staff = client_for("noivu")
+    page = staff.get(url).text
+    # Closed: the section and how to open it, without script too; no entry computed.
+    assert SECTION in page and "Long Xuyên</" not in page
+    assert 'hx-trigger="toggle once"' in page and "?history=1#thay-doi" in page
+    # Opened by htmx: the list alone.
+    part = staff.get(url, headers=HTMX)
+    assert part.status_code == 200 and "<html" not in part.text
+    assert part.text.lstrip().startswith('<div id="history-entries">')
+    assert changed("Địa danh", "An Giang", "Long Xuyên") in part.text
+    assert "thay đổi, mới nhất trước" in part.text
+    # Without script: the page with the section open.
+    whole = staff.get(url, {"history": 1}).text
+    assert "<html" in whole and "<details open>" in whole
+    assert changed("Địa danh", "An Giang", "Long Xuyên") in whole
+
+
+@pytest.mark.parametrize("persona", ["lanhdao", "truongdoan", "anbien"])
+def test_asking_for_the_history_shows_nothing_to_whom_may_not_see_it(persona):
+    """Neither the link's parameter nor htmx's headers open it: the page as usual."""
+    plan = seed()
+    plan.place = "Long Xuyên"
+    plan.save()
+    url = reverse("inspections:plan-detail", args=[plan.pk])
+    for response in (
+        client_for(persona).get(url, {"history": 1}),
+        client_for(persona).get(url, headers=HTMX),
+    ):
+        assert response.status_code == 200
+        assert SECTION not in response.text and "An Giang</span>" not in response.text
 
 
 @pytest.mark.parametrize("persona", ["tuphap", "anbien", "thuba"])
@@ -130,7 +174,7 @@ def test_minutes_findings_and_recommendations_on_the_visit_page(visit):
     member.post(save, {**data, "checked": "12 hồ sơ trễ hạn", "version": version})
     recommend(visit, text="Xin lỗi người dân.")
     url = reverse("inspections:visit-detail", args=[visit.pk])
-    page = client_for("noivu").get(url).text
+    page = opened(client_for("noivu"), url)
     assert "Tạo biên bản kiểm tra" in page
     assert changed("Nội dung đã kiểm tra", "Bộ phận một cửa", "12 hồ sơ trễ hạn") in page
     assert changed("Tình trạng", "Đã lên lịch", "Đã kiểm tra") in page
@@ -147,10 +191,10 @@ def test_verification_and_notice_steps_are_recorded(visit):
     services.remediation_verify(
         recommendation=recommendation, by=user("doanvien"), done=True, note="Đã xin lỗi"
     )
-    page = client_for("noivu").get(
-        reverse("inspections:recommendation-detail", args=[recommendation.pk])
+    page = opened(
+        client_for("noivu"), reverse("inspections:recommendation-detail", args=[recommendation.pk])
     )
-    assert changed("Tình trạng khắc phục", "Đang khắc phục", "Đã khắc phục") in page.text
+    assert changed("Tình trạng khắc phục", "Đang khắc phục", "Đã khắc phục") in page
     assert (
         SECTION
         not in client_for("anbien")
@@ -158,7 +202,7 @@ def test_verification_and_notice_steps_are_recorded(visit):
         .text
     )
     url = reverse("inspections:conclusion-detail", args=[notice.pk])
-    text = client_for("noivu").get(url).text
+    text = opened(client_for("noivu"), url)
     assert changed("Trạng thái", "Chờ duyệt", "Đã duyệt") in text
     leader = person_name(user("lanhdao"))
     assert changed("Người duyệt", "—", leader) in text
@@ -171,7 +215,7 @@ def test_team_changes_on_the_team_page(team):
     edit = reverse("inspections:team-edit", args=[team.plan.pk, team.pk])
     staff.post(edit, {"name": "Đoàn số 1", "tasks": "Kiểm tra", "decision_symbol": "QĐ-UBND",
                       "version": team.version})  # fmt: skip
-    page = staff.get(reverse("inspections:team-detail", args=[team.plan.pk, team.pk])).text
+    page = opened(staff, reverse("inspections:team-detail", args=[team.plan.pk, team.pk]))
     assert changed("Tên đoàn", "Đoàn kiểm tra số 1", "Đoàn số 1") in page
     assert "Tạo thành viên đoàn “Phạm Minh Tâm”" in page
     assert "Tạo đối tượng của đoàn “Ủy ban nhân dân huyện An Biên”" in page
@@ -195,7 +239,7 @@ def test_a_review_of_a_submission_is_recorded(sent):
         {"comment": "Bổ sung số liệu"},
     )
     url = reverse("requests:request-detail", args=[request.pk])
-    page = client_for("noivu").get(url).text
+    page = opened(client_for("noivu"), url)
     assert changed("Tình trạng", "Đã nộp, chờ xem xét", "Trả lại để bổ sung") in page
     assert changed("Người xem xét", "—", person_name(user("noivu"))) in page
     assert SECTION not in client_for("anbien").get(url).text
@@ -204,10 +248,10 @@ def test_a_review_of_a_submission_is_recorded(sent):
 # Cost ---------------------------------------------------------------------------------------
 
 
-def _queries(persona: str, url: str) -> int:
+def _queries(persona: str, url: str, *, htmx: bool = False) -> int:
     client = client_for(persona)
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
+        assert client.get(url, headers=HTMX if htmx else {}).status_code == 200
     return len(queries)
 
 
@@ -221,9 +265,13 @@ def test_a_plans_history_costs_the_same_however_long(edits):
     url = reverse("inspections:plan-detail", args=[plan.pk])
     # session, user, membership, lineage, plan, the targets' section counts (with their total:
     # the page's count), team, items, targets, the draft's warnings (targets, items), bases,
-    # transitions; the history: plan, items, targets, team agencies, bases (5)
-    assert _queries("noivu", url) == 18 + SESSION_OVERHEAD
-    # A leader does not see the history: five queries fewer.
+    # transitions; the history is loaded when its section is opened
+    assert _queries("noivu", url) == 13 + SESSION_OVERHEAD
+    # Opened: plan, items, targets, team agencies, bases (5)
+    assert _queries("noivu", url + "?history=1") == 18 + SESSION_OVERHEAD
+    # session, user, membership, lineage, plan (the page's access) and the five
+    assert _queries("noivu", url, htmx=True) == 10 + SESSION_OVERHEAD
+    # A leader does not see the history.
     assert _queries("lanhdao", url) == 13 + SESSION_OVERHEAD
 
 
@@ -238,9 +286,10 @@ def test_a_visits_history_costs_the_same_however_long(visit, extra):
         recommend(visit, text=f"Kiến nghị {i}")
     url = reverse("inspections:visit-detail", args=[visit.pk])
     # As the team member's page (test_visit_views.test_visit_page_query_count: 18) but staff
-    # need no team-membership query (17); the history: visit, minutes, findings,
-    # recommendations (4)
-    assert _queries("noivu", url) == 21 + SESSION_OVERHEAD
+    # need no team-membership query (17); the history closed
+    assert _queries("noivu", url) == 17 + SESSION_OVERHEAD
+    # Opened: visit, minutes, findings, recommendations (4)
+    assert _queries("noivu", url + "?history=1") == 21 + SESSION_OVERHEAD
 
 
 @pytest.mark.parametrize("steps", [1, 3])
@@ -253,9 +302,11 @@ def test_a_recommendations_history_costs_one_query(visit, steps):
             recommendation=recommendation, by=user("doanvien"), done=False, note="Chưa đủ"
         )
     url = reverse("inspections:recommendation-detail", args=[recommendation.pk])
-    # session, user, membership, lineage, recommendation, its history, reports (none, so no
-    # files), verifications; staff need no team-membership query
-    assert _queries("noivu", url) == 8 + SESSION_OVERHEAD
+    # session, user, membership, lineage, recommendation, reports (none, so no files),
+    # verifications; staff need no team-membership query; the history closed
+    assert _queries("noivu", url) == 7 + SESSION_OVERHEAD
+    # Opened: its history (1)
+    assert _queries("noivu", url + "?history=1") == 8 + SESSION_OVERHEAD
 
 
 def test_times_are_shown_in_local_time():
@@ -264,5 +315,5 @@ def test_times_are_shown_in_local_time():
     row = plan.history.get()
     row.history_date = datetime.datetime(2026, 1, 5, 1, 30, tzinfo=datetime.UTC)
     row.save()
-    page = client_for("noivu").get(reverse("inspections:plan-detail", args=[plan.pk])).text
+    page = opened(client_for("noivu"), reverse("inspections:plan-detail", args=[plan.pk]))
     assert "05/01/2026 08:30" in page

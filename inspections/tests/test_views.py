@@ -332,9 +332,12 @@ def test_plan_detail_query_count(extra, settings):
     # session, user, membership, lineage, plan; the targets' section: the count of each section
     # (and their total: the page count), the page's keys, the page, its areas; team, items, the
     # unannounced targets (not printed; the text's lists of targets are loaded on demand), bases,
-    # transitions, the files kept at issue, the amendments; history for staff
-    # (history.plan_history): the plan's, its items', targets', team agencies', cited documents' (5)
-    assert _queries(reverse("inspections:plan-detail", args=[plan.pk])) == 21 + SESSION_OVERHEAD
+    # transitions, the files kept at issue, the amendments; the history is loaded on demand
+    page = reverse("inspections:plan-detail", args=[plan.pk])
+    assert _queries(page) == 16 + SESSION_OVERHEAD
+    # Opened (history.plan_history): the plan's, its items', targets', team agencies', cited
+    # documents' (5)
+    assert _queries(page + "?history=1") == 21 + SESSION_OVERHEAD
 
 
 @pytest.mark.parametrize("extra", [0, 40])

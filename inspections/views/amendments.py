@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from inspections import services
-from inspections.access import can, get_plan_for_role, may_see_history
+from inspections.access import can, get_plan_for_role
 from inspections.forms import (
     AmendmentEditForm,
     AmendmentRemovalForm,
@@ -25,7 +25,7 @@ from inspections.forms import (
 from inspections.history import amendment_history
 from inspections.models import AmendmentForm, IssuedRendition, NoticeStatus, PlanAmendment
 from inspections.services.lifecycle import may
-from inspections.views.common import form_errors, refused
+from inspections.views.common import History, form_errors, refused
 from inspections.views.plans import _to_plan
 from units.access import scope_for
 from units.models import Role
@@ -63,6 +63,9 @@ def amendment_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def amendment_detail(request: HttpRequest, amendment_pk: int) -> HttpResponse:
     amendment = _amendment(request, amendment_pk)
+    history = History(request, lambda: amendment_history(amendment))
+    if answer := history.answer():
+        return answer
     plan = amendment.plan
     staff = can(request.user, Role.STAFF)
     editable = staff and amendment.is_draft
@@ -108,7 +111,7 @@ def amendment_detail(request: HttpRequest, amendment_pk: int) -> HttpResponse:
             and amendment.status == NoticeStatus.APPROVED,
             "issued": issued,
             "rendition": IssuedRendition.objects.of(amendment).first() if issued else None,
-            "history": amendment_history(amendment) if may_see_history(request.user) else None,
+            **history.context(),
         },
     )
 

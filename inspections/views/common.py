@@ -1,4 +1,5 @@
-"""What every page of the round does alike: say why a step was refused, and read ids posted."""
+"""What every page of the round does alike: say why a step was refused, read ids posted, page a
+list, show a record's history on demand."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from inspections.access import may_see_history
 
 # The largest key a row can have (a 64-bit signed integer); a larger number matches nothing.
 MAX_ID = 2**63 - 1
@@ -85,3 +89,35 @@ def plan_section(
         "all_url": "?" + data.urlencode(),
         "section_chosen": any(c.current for c in counts),
     }
+
+
+# The history section's list (`inspections/_history.html`), loaded when the section is opened.
+HISTORY = "history-entries"
+
+
+class History:
+    """A page's "Lịch sử thay đổi" section (`inspections.history`), for staff and administrators.
+    It grows with every change of the record (a plan: every target added, each edit), and is
+    read far less often than the page: its entries are computed when asked for, by htmx when
+    the section is opened (`answer`), or with `?history=1` without script (the whole page with
+    the section open). `compute`: the record's entries, e.g. `lambda: plan_history(plan)`."""
+
+    def __init__(self, request: HttpRequest, compute) -> None:
+        self.request = request
+        self.compute = compute
+        self.allowed = may_see_history(request.user)
+
+    def answer(self) -> HttpResponse | None:
+        """The list alone when htmx asks for it (the section opened), otherwise None."""
+        if self.request.method != "GET" or not (
+            self.allowed and wants_section(self.request, HISTORY)
+        ):
+            return None
+        return render(self.request, "inspections/_history.html#entries", self.context())
+
+    def context(self) -> dict:
+        if not self.allowed:
+            return {"history": None}
+        if self.request.GET.get("history") or wants_section(self.request, HISTORY):
+            return {"history": self.compute(), "history_shown": True}
+        return {"history": [], "history_shown": False}

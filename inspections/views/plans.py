@@ -21,7 +21,6 @@ from inspections.access import (
     can,
     get_plan_for_role,
     get_plan_for_user,
-    may_see_history,
 )
 from inspections.filters import PlanFilter, TargetFilter, of_plan
 from inspections.forms import (
@@ -51,7 +50,7 @@ from inspections.models import (
 from inspections.plan_wording import fill, reinspection_phrase, target_lines
 from inspections.services.lifecycle import may
 from inspections.todo import selection_title
-from inspections.views.common import plan_section, posted_ids, refused, wants_section
+from inspections.views.common import History, plan_section, posted_ids, refused, wants_section
 from units.access import PROVINCE_ROLES, require_role, scope_for
 from units.models import Agency, Role
 
@@ -119,6 +118,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @kept_page
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
+    history = History(request, lambda: plan_history(plan))
+    if answer := history.answer():
+        return answer
     can_edit = can(request.user, Role.STAFF) and plan.is_editable
     for element, template in PLAN_LISTS.items():
         if wants_section(request, element):
@@ -164,7 +166,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_collect": can(request.user, Role.STAFF, Role.LEADER)
             and plan.status == PlanStatus.ISSUED,
             "note_form": NoteForm(),
-            "history": plan_history(plan) if may_see_history(request.user) else None,
+            **history.context(),
             "rendition": IssuedRendition.objects.of(plan).first()
             if plan.status == PlanStatus.ISSUED
             else None,

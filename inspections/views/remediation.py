@@ -22,7 +22,6 @@ from inspections.access import (
     get_visit_for_user,
     is_responsible_for,
     may_open_visit,
-    may_see_history,
     may_verify,
 )
 from inspections.filters import RecommendationFilter
@@ -35,7 +34,7 @@ from inspections.models import (
 )
 from inspections.storage import stored_file_response
 from inspections.todo import selection_title
-from inspections.views.common import form_errors, refused
+from inspections.views.common import History, form_errors, refused
 from units.models import Role
 
 
@@ -62,6 +61,9 @@ def recommendation_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     recommendation = get_recommendation_for_user(request.user, pk)
+    history = History(request, lambda: recommendation_history(recommendation))
+    if answer := history.answer():
+        return answer
     reports = recommendation.reports.select_related("submitted_by").prefetch_related("files")
     verifications = recommendation.verifications.select_related("verified_by", "report")
     unresolved = recommendation.status != RecommendationStatus.DONE
@@ -79,9 +81,7 @@ def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "report_form": RemediationForm() if may_report else None,
             "verify_form": VerificationForm() if may_verify(request.user, recommendation) else None,
             "can_see_visit": may_open_visit(request.user, recommendation.finding.visit),
-            "history": recommendation_history(recommendation)
-            if may_see_history(request.user)
-            else None,
+            **history.context(),
         },
     )
 

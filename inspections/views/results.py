@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from inspections import services
-from inspections.access import can, get_plan_for_role, may_see_history
+from inspections.access import can, get_plan_for_role
 from inspections.history import results_report_history
 from inspections.locking import VersionedForm
 from inspections.models import FindingKind, IssuedRendition, NoticeStatus, ResultsReport
 from inspections.services.lifecycle import may
-from inspections.views.common import refused
+from inspections.views.common import History, refused
 from units.access import PROVINCE_ROLES
 from units.models import Level, Role
 
@@ -42,6 +42,10 @@ class ResultsReportForm(VersionedForm):
 def results_report(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_plan_for_role(request.user, pk, *PROVINCE_ROLES)
     report = ResultsReport.objects.filter(plan=plan).select_related("issuer").first()
+    # None before the report is first saved: nothing recorded yet.
+    history = History(request, lambda: results_report_history(report)) if report else None
+    if history and (answer := history.answer()):
+        return answer
     staff = can(request.user, Role.STAFF)
     form = ResultsReportForm(instance=report)
     if request.method == "POST":
@@ -78,8 +82,6 @@ def results_report(request: HttpRequest, pk: int) -> HttpResponse:
             "rendition": IssuedRendition.objects.of(report).first()
             if status == NoticeStatus.ISSUED
             else None,
-            "history": results_report_history(report)
-            if report and may_see_history(request.user)
-            else None,
+            **(history.context() if history else {"history": None}),
         },
     )

@@ -23,7 +23,6 @@ from inspections.access import (
     get_request_for_user,
     get_submission_for_user,
     is_reporter_of,
-    may_see_history,
 )
 from inspections.filters import RequestFilter, of_plan
 from inspections.forms import (
@@ -42,7 +41,7 @@ from inspections.models import (
 from inspections.outline_guidance import plan_areas
 from inspections.storage import stored_file_response
 from inspections.todo import selection_title
-from inspections.views.common import plan_section, refused, wants_section
+from inspections.views.common import History, plan_section, refused, wants_section
 from inspections.views.documents import issue_posted
 from units.access import PROVINCE_ROLES, require_role
 from units.models import Role
@@ -180,11 +179,17 @@ def request_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report_request = get_request_for_user(request.user, pk)
+    if answer := _history(request, report_request).answer():
+        return answer
     return render(
         request,
         "inspections/request_detail.html",
         _request_context(request, report_request, SubmissionForm(request=report_request)),
     )
+
+
+def _history(request, report_request) -> History:
+    return History(request, lambda: request_history(report_request))
 
 
 def _request_context(request, report_request, form):
@@ -210,7 +215,7 @@ def _request_context(request, report_request, form):
         "thread": report_request.messages.select_related("author"),
         "can_write": is_reporter_of(request.user, report_request) or can(request.user, Role.STAFF),
         "review_form": ReviewForm(),
-        "history": request_history(report_request) if may_see_history(request.user) else None,
+        **_history(request, report_request).context(),
     }
 
 

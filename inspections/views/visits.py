@@ -27,7 +27,6 @@ from inspections.access import (
     get_visit_for_recorder,
     get_visit_for_user,
     may_record,
-    may_see_history,
 )
 from inspections.filters import ConclusionFilter, VisitFilter, of_plan
 from inspections.forms import (
@@ -57,7 +56,14 @@ from inspections.models import (
 )
 from inspections.services.lifecycle import may
 from inspections.todo import selection_title
-from inspections.views.common import form_errors, plan_section, posted_ids, refused, wants_section
+from inspections.views.common import (
+    History,
+    form_errors,
+    plan_section,
+    posted_ids,
+    refused,
+    wants_section,
+)
 from units.access import PROVINCE_ROLES, require_role, scope_for
 from units.models import Agency, Level, Role
 
@@ -94,6 +100,9 @@ def teams(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def team_detail(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
     team = _team(request, pk, team_pk, *PROVINCE_ROLES)
+    history = History(request, lambda: team_history(team))
+    if answer := history.answer():
+        return answer
     plan = team.plan
     assigned = TeamTarget.objects.filter(team__plan=plan).values("target_id")
     visible = PlanTarget.objects.visible_to(request.user).filter(plan=plan)
@@ -123,7 +132,7 @@ def team_detail(request: HttpRequest, pk: int, team_pk: int) -> HttpResponse:
             "schedule_rendition": IssuedRendition.objects.of(ScheduleNotice(pk=team.pk)).first()
             if team.schedule_issued
             else None,
-            "history": team_history(team) if may_see_history(request.user) else None,
+            **history.context(),
         },
     )
 
@@ -409,6 +418,9 @@ def _open_amendment(frozen_by: ConclusionNotice | None) -> ConclusionNotice | No
 @require_GET
 def visit_detail(request: HttpRequest, visit_pk: int) -> HttpResponse:
     visit = get_visit_for_user(request.user, visit_pk)
+    history = History(request, lambda: visit_history(visit))
+    if answer := history.answer():
+        return answer
     minutes = Minutes.objects.filter(visit=visit).first()
     findings = visit.findings.select_related("content_area").prefetch_related(
         Prefetch(
@@ -443,7 +455,7 @@ def visit_detail(request: HttpRequest, visit_pk: int) -> HttpResponse:
             "recommendation_form": RecommendationForm(visit=visit, amendment=amendment),
             "today": timezone.localdate(),
             "to_verify": services.recommendations_to_verify(visit),
-            "history": visit_history(visit) if may_see_history(request.user) else None,
+            **history.context(),
         },
     )
 
@@ -659,6 +671,9 @@ def conclusion_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def conclusion_detail(request: HttpRequest, notice_pk: int) -> HttpResponse:
     notice = get_notice_for_user(request.user, notice_pk)
+    history = History(request, lambda: notice_history(notice))
+    if answer := history.answer():
+        return answer
     findings = (
         notice.findings()
         .select_related("content_area")
@@ -694,7 +709,7 @@ def conclusion_detail(request: HttpRequest, notice_pk: int) -> HttpResponse:
             "can_issue": may(request.user, "conclusion", "issue")
             and notice.status == NoticeStatus.APPROVED,
             "today": timezone.localdate(),
-            "history": notice_history(notice) if may_see_history(request.user) else None,
+            **history.context(),
         },
     )
 

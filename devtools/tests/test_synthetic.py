@@ -250,6 +250,10 @@ def test_bench_runs_quickly_and_writes_json(private_files, tmp_path):
             assert figures["queries"] > 0 and figures["median_ms"] > 0
             if not key.endswith("-pdf"):  # served again as kept, and measured apart
                 assert figures["kept_median_ms"] > 0
-    assert result["seed_plan_pdf"]["status"] == 200
+            else:  # and rendered once from its data, kept or not
+                assert figures["render_ms"] > 0, key
+    assert result["seed_plan_pdf"]["status"] == 200 and result["seed_plan_pdf"]["render_ms"] > 0
     assert result["goals"] and result["machine"]["nproc"]
+    rendered = [g for g in result["goals"] if "PDF" in g["goal"] and "rendered" in g["goal"]]
+    assert len(rendered) == 2 and all(g["measured"] > 0 for g in rendered)
     assert "| plan-list |" in bench.table(result)

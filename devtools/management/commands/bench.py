@@ -93,7 +93,7 @@ class Command(BaseCommand):
         seed_plan, reader = bench.seed_plan_reader()
         seed = None
         if seed_plan is not None and (not only or bench.SEED_PLAN.key in only):
-            seed = runner.measure(bench.SEED_PLAN, reader, [seed_plan.pk])
+            seed = runner.measure(bench.SEED_PLAN, reader, [seed_plan.pk], record=seed_plan)
         result = bench.report(
             sizes,
             seed,

@@ -17,6 +17,8 @@ from units.models import Role
 # Who follows a job of each kind: who may read its result.
 ROLES = {
     JobKind.RESULTS_REPORT: (Role.STAFF, Role.LEADER, Role.TEAM),
+    JobKind.RESULTS_DRAFT_PDF: (Role.STAFF, Role.LEADER, Role.TEAM),
+    JobKind.RESULTS_DRAFT_DOCX: (Role.STAFF, Role.LEADER, Role.TEAM),
     JobKind.ROUND_ZIP: (Role.STAFF, Role.LEADER),
 }
 

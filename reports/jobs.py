@@ -1,5 +1,6 @@
 """Work too long for a request, run in the background (Django's tasks framework; in production the
 database backend of django-tasks-db and its `db_worker`): the results report rendered at issue,
+its draft rendered for each download (tens of pages: seconds at 40 targets, a minute at 400),
 every issued document of a round as one ZIP for the records office, and the Excel/CSV downloads
 of more than EXPORT_INLINE_MAX_ROWS rows.
 
@@ -12,6 +13,7 @@ under the name a download reads.
 
 from __future__ import annotations
 
+import datetime
 import logging
 import os
 import tempfile
@@ -32,8 +34,9 @@ from django.utils.translation import gettext as _
 
 from inspections.models import IssuedRendition, NoticeStatus, ResultsReport
 from reports.exports import export_bytes, safe_filename
-from reports.issued import issued_of_plan, rendition_store
+from reports.issued import built, issued_of_plan, rendition_store
 from reports.models import ACTIVE, Job, JobKind, JobStatus
+from reports.rendering import render_docx, render_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -144,6 +147,54 @@ def _render_results_report(job: Job) -> None:
     _progress(job, 1, 1)
 
 
+# The draft results report's jobs, by the format asked for.
+RESULTS_DRAFTS = {"pdf": JobKind.RESULTS_DRAFT_PDF, "docx": JobKind.RESULTS_DRAFT_DOCX}
+# A draft's file is kept this long after its job ended, then removed with its job when the next
+# draft of its kind is rendered for the plan (a draft is read once, then outdated).
+DRAFT_KEPT = datetime.timedelta(days=1)
+
+
+def _results_draft(job: Job) -> None:
+    """The results report as a draft, from the data as they are now, in the format of the job's
+    kind; once the report is issued, its kept files are the ones to read."""
+    report = (
+        ResultsReport.objects.select_related("issuer__unit", "plan__issuer")
+        .filter(plan=job.plan)
+        .first()
+    )
+    if report is None:
+        raise JobFailure(_("Kế hoạch này chưa có báo cáo kết quả."))
+    if report.status == NoticeStatus.ISSUED:
+        raise JobFailure(
+            _("Báo cáo kết quả đã được ban hành: hãy tải bản đã ban hành từ trang báo cáo.")
+        )
+    fmt = next(fmt for fmt, kind in RESULTS_DRAFTS.items() if kind == job.kind)
+    _progress(job, 0, 1)
+    made = built(report)
+    content = render_pdf(made) if fmt == "pdf" else render_docx(made)
+    job.result.name = store_atomically(
+        job.result.storage,
+        job_path_for(job, f"{safe_filename(made.title)}.{fmt}"),
+        lambda out: out.write(content),
+    )
+    job.params = {"fmt": fmt, "title": made.title}
+    Job.objects.filter(pk=job.pk).update(result=job.result.name, params=job.params)
+    _progress(job, 1, 1)
+    _forget_old_drafts(job)
+
+
+def _forget_old_drafts(job: Job) -> None:
+    """Remove the plan's earlier drafts of this kind (and their files) ended over DRAFT_KEPT
+    ago: nothing an office keeps, and a new one is rendered at each download."""
+    old = Job.objects.filter(
+        kind=job.kind, plan=job.plan_id, finished_at__lt=timezone.now() - DRAFT_KEPT
+    ).exclude(pk=job.pk)
+    for done in old:
+        if done.result:
+            done.result.delete(save=False)
+        done.delete()
+
+
 def _round_zip(job: Job) -> None:
     """Every issued document of the round, PDF and Word, exactly the bytes of its download, named
     as its download is (number and symbol); a name met twice gets a suffix."""
@@ -210,6 +261,8 @@ def job_path_for(job: Job, filename: str) -> str:
 
 RUNNERS: dict[str, Callable[[Job], None]] = {
     JobKind.RESULTS_REPORT: _render_results_report,
+    JobKind.RESULTS_DRAFT_PDF: _results_draft,
+    JobKind.RESULTS_DRAFT_DOCX: _results_draft,
     JobKind.ROUND_ZIP: _round_zip,
     JobKind.EXPORT: _export,
 }

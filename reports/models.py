@@ -18,6 +18,9 @@ from inspections.models.self_inspection import private_storage
 
 class JobKind(models.TextChoices):
     RESULTS_REPORT = "results_report", _("Kết xuất báo cáo kết quả kiểm tra (PDF và Word)")
+    # A draft (not issued yet) as its data say now, one file: a new job at each download.
+    RESULTS_DRAFT_PDF = "results_draft_pdf", _("Kết xuất dự thảo báo cáo kết quả kiểm tra (PDF)")
+    RESULTS_DRAFT_DOCX = "results_draft_docx", _("Kết xuất dự thảo báo cáo kết quả kiểm tra (Word)")
     ROUND_ZIP = "round_zip", _("Tệp ZIP mọi văn bản đã ban hành của đợt kiểm tra")
     EXPORT = "export", _("Tải danh sách lớn (Excel/CSV)")
 

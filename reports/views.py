@@ -30,8 +30,8 @@ from reports.documents import OfficialDocument
 from reports.exports import content_disposition
 from reports.ical import visits_ics
 from reports.issued import built, rendition_for, served_pdf
-from reports.jobs import job_for_results_report
-from reports.models import Job
+from reports.jobs import RESULTS_DRAFTS, job_for_results_report, job_start
+from reports.models import Job, JobStatus
 from reports.plan_document import plan_document, prefetch_for_document
 from reports.rendering import render_docx, render_pdf
 from units.access import PROVINCE_ROLES, require_role
@@ -167,18 +167,27 @@ def minutes_file(request: HttpRequest, visit_pk: int, fmt: str) -> HttpResponse:
 @login_required
 @require_GET
 def results_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    """The round's results report (a draft is marked so), for staff, leaders and the team. Issued
-    but not rendered yet: the page of the background job rendering it."""
+    """The round's results report, for staff, leaders and the team: tens of pages, rendered in
+    the background (`reports.jobs`). Issued: its kept files, or the page of the job rendering
+    them. A draft (marked so): the page of a job rendering it from the data as they are now,
+    which offers the file when ready (where tasks run at once, the tests: the file itself)."""
+    if fmt not in ("pdf", "docx"):
+        raise Http404
     plan = get_plan_for_role(request.user, pk, *PROVINCE_ROLES)
     report = get_object_or_404(
         ResultsReport.objects.select_related("issuer__unit", "plan__issuer"), plan=plan
     )
-    if fmt in ("pdf", "docx") and report.status == NoticeStatus.ISSUED:
+    if report.status == NoticeStatus.ISSUED:
         kept = job_for_results_report(report)
         if isinstance(kept, Job):
             return redirect("reports:job", kept.pk)
         return _kept(kept, fmt)
-    return _kept_or_live(report, fmt)
+    job = job_start(kind=RESULTS_DRAFTS[fmt], plan=plan, by=request.user)
+    job.refresh_from_db()
+    if job.status == JobStatus.DONE and job.result:
+        with job.result.open("rb") as file:
+            return _file(file.read(), fmt, job.params["title"])
+    return redirect("reports:job", job.pk)
 
 
 @login_required

@@ -16,14 +16,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from docx import Document
+from pypdf import PdfReader
 
 from cchc.localserver import database_url
 from cchc.test import client_for
 from conftest import load_reference_and_demo_data
 from inspections import services
-from inspections.models import IssuedRendition, Plan, ResultsReport
+from inspections.models import IssuedRendition, Plan, ResultsReport, Visit
 from inspections.tests.factories import seed, user
-from inspections.tests.test_results_report import _issued
+from inspections.tests.test_remediation import recommend
+from inspections.tests.test_results_report import PROSE, _issued
 from reports import jobs
 from reports.issued import issued_of_plan
 from reports.models import Job, JobKind, JobStatus
@@ -101,9 +104,108 @@ def job_url(job: Job) -> str:
     [("admin", 200), ("noivu", 200), ("lanhdao", 200), ("doanvien", 200), ("anbien", 403),
      ("tuphap", 403), ("camau", 404), (None, 302)],
 )  # fmt: skip
-def test_results_report_job_permission_matrix(persona, status):
-    job = Job.objects.create(kind=JobKind.RESULTS_REPORT, plan=seed())
+@pytest.mark.parametrize(
+    "kind", [JobKind.RESULTS_REPORT, JobKind.RESULTS_DRAFT_PDF, JobKind.RESULTS_DRAFT_DOCX]
+)
+def test_results_report_job_permission_matrix(persona, status, kind):
+    job = Job.objects.create(kind=kind, plan=seed())
     assert client_for(persona).get(job_url(job)).status_code == status
+
+
+# --- the results report's draft ---------------------------------------------------------------
+
+
+def _draft_report(plan: Plan) -> ResultsReport:
+    report = services.results_report_for(plan)
+    services.results_report_save(report=report, **PROSE)
+    return report
+
+
+def test_a_draft_is_rendered_by_a_job_whose_page_offers_the_file(round_, settings):
+    settings.JOBS_TASK_BACKEND = "database"  # queued for a worker, as in production
+    _draft_report(round_)
+    document = reverse("reports:results-document", args=[round_.pk, "pdf"])
+    response = client_for("lanhdao").get(document)
+    job = Job.objects.get(kind=JobKind.RESULTS_DRAFT_PDF, plan=round_)
+    assert response.status_code == 302 and response["Location"] == job_url(job)
+    # Asked again while it waits: the same job.
+    assert client_for("noivu").get(document)["Location"] == job_url(job)
+    assert "Kết xuất dự thảo báo cáo kết quả kiểm tra (PDF)" in page(job)
+    jobs.run_job.call(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.done, job.total) == (JobStatus.DONE, 1, 1)
+    html = page(job, "doanvien")
+    assert "Tải PDF (dự thảo)" in html and reverse("reports:job-download", args=[job.pk]) in html
+    response = client_for("lanhdao").get(reverse("reports:job-download", args=[job.pk]))
+    content = b"".join(response.streaming_content)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
+    assert "DỰ THẢO" in text and "Bộ phận một cửa số hóa hồ sơ." in text
+    # Done, a new download renders the data as they are then: a new job.
+    assert client_for("noivu").get(document)["Location"] != job_url(job)
+    # The Word file has its own job.
+    word = client_for("noivu").get(reverse("reports:results-document", args=[round_.pk, "docx"]))
+    assert Job.objects.get(kind=JobKind.RESULTS_DRAFT_DOCX, plan=round_).pk == int(
+        word["Location"].rstrip("/").rsplit("/", 1)[-1]
+    )
+
+
+def test_where_tasks_run_at_once_the_draft_is_the_answer(round_):
+    _draft_report(round_)
+    response = client_for("noivu").get(
+        reverse("reports:results-document", args=[round_.pk, "docx"])
+    )
+    assert response.status_code == 200
+    cells = {c.text for t in Document(io.BytesIO(response.content)).tables for r in t.rows
+             for c in r.cells}  # fmt: skip
+    assert "Xin lỗi người dân." in cells
+
+
+def test_a_draft_issued_meanwhile_fails_with_where_to_read_it(round_, settings):
+    settings.JOBS_TASK_BACKEND = "database"
+    _draft_report(round_)
+    client_for("noivu").get(reverse("reports:results-document", args=[round_.pk, "pdf"]))
+    job = Job.objects.get(kind=JobKind.RESULTS_DRAFT_PDF, plan=round_)
+    _issued(round_)
+    with pytest.raises(jobs.JobFailure):
+        jobs.run_job.call(job.pk)
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and "đã được ban hành" in job.reason
+    assert not job.result
+
+
+def test_drafts_ended_over_a_day_ago_are_removed_with_their_files(round_):
+    _draft_report(round_)
+    document = reverse("reports:results-document", args=[round_.pk, "pdf"])
+    client_for("noivu").get(document)
+    old = Job.objects.get(kind=JobKind.RESULTS_DRAFT_PDF, plan=round_)
+    path = old.result.path
+    assert os.path.exists(path)
+    Job.objects.filter(pk=old.pk).update(finished_at=timezone.now() - datetime.timedelta(days=2))
+    client_for("noivu").get(document)
+    assert not Job.objects.filter(pk=old.pk).exists() and not os.path.exists(path)
+    assert Job.objects.filter(kind=JobKind.RESULTS_DRAFT_PDF, plan=round_).count() == 1
+
+
+@pytest.mark.parametrize("extra", [0, 6])
+def test_a_drafts_request_and_rendering_cost_the_same_however_large(round_, visit, extra, settings):
+    settings.JOBS_TASK_BACKEND = "database"
+    elsewhere = Visit.objects.filter(plan=round_).exclude(pk=visit.pk).get()  # not frozen
+    for i in range(extra):
+        recommend(elsewhere, text=f"Kiến nghị thêm {i}")
+    _draft_report(round_)
+    client = client_for("lanhdao")
+    with CaptureQueriesContext(connection) as request:
+        response = client.get(reverse("reports:results-document", args=[round_.pk, "docx"]))
+    assert response.status_code == 302
+    job = Job.objects.get(kind=JobKind.RESULTS_DRAFT_DOCX, plan=round_)
+    with CaptureQueriesContext(connection) as rendering:
+        jobs.run_job.call(job.pk)
+    # session, user, membership, lineage, plan, report; the job: one in progress?, savepoint,
+    # insert, release, the task queued, read again; session refresh (3)
+    assert len(request) == 12 + 3
+    # claim, job, report, progress; the round (10); the file's name, progress, earlier drafts,
+    # done
+    assert len(rendering) == 4 + 10 + 4
 
 
 # --- the round's ZIP ---------------------------------------------------------------------------

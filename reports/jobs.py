@@ -186,13 +186,25 @@ def _results_draft(job: Job) -> None:
 def _forget_old_drafts(job: Job) -> None:
     """Remove the plan's earlier drafts of this kind (and their files) ended over DRAFT_KEPT
     ago: nothing an office keeps, and a new one is rendered at each download."""
-    old = Job.objects.filter(
-        kind=job.kind, plan=job.plan_id, finished_at__lt=timezone.now() - DRAFT_KEPT
-    ).exclude(pk=job.pk)
-    for done in old:
-        if done.result:
-            done.result.delete(save=False)
-        done.delete()
+    jobs_remove(
+        Job.objects.filter(kind=job.kind, plan=job.plan_id).exclude(pk=job.pk),
+        ended_before=timezone.now() - DRAFT_KEPT,
+    )
+
+
+def jobs_remove(jobs, *, ended_before: datetime.datetime) -> int:
+    """Remove the jobs among `jobs` that ended (done or failed) before `ended_before`, with
+    their result files; a job queued or running is left alone. Returns how many were removed.
+    What a job made for good is not its file: an issued results report's files are kept with
+    the report (`IssuedRendition`), never here."""
+    ended = jobs.exclude(status__in=ACTIVE).filter(finished_at__lt=ended_before)
+    removed = 0
+    for job in ended:
+        if job.result:
+            job.result.delete(save=False)
+        job.delete()
+        removed += 1
+    return removed
 
 
 def _round_zip(job: Job) -> None:

@@ -12,6 +12,7 @@ import sys
 import zipfile
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -390,3 +391,36 @@ def test_the_database_worker_runs_a_queued_job(settings, private_files):
 def test_the_issued_plan_offers_its_zip_to_staff_and_leaders(persona, shown):
     html = client_for(persona).get(reverse("inspections:plan-detail", args=[seed().pk])).content
     assert (reverse("reports:round-zip", args=[seed().pk]).encode() in html) is shown
+
+
+# --- removing jobs that ended long ago ---------------------------------------------------------
+
+
+def test_prune_jobs_removes_jobs_ended_long_ago_with_their_files():
+    def ended(days: int, status=JobStatus.DONE) -> Job:
+        job = Job.objects.create(
+            kind=JobKind.EXPORT, requested_by=user("noivu"), status=status,
+            finished_at=timezone.now() - datetime.timedelta(days=days),
+        )  # fmt: skip
+        job.result.name = jobs.store_atomically(
+            job.result.storage, jobs.job_path_for(job, "danh-sach.csv"), lambda out: out.write(b"x")
+        )
+        job.save(update_fields=["result"])
+        return job
+
+    old, failed, recent = ended(40), ended(31, JobStatus.FAILED), ended(5)
+    running = Job.objects.create(kind=JobKind.ROUND_ZIP, plan=seed(), status=JobStatus.RUNNING)
+    paths = {job.pk: job.result.path for job in (old, failed, recent)}
+    out = io.StringIO()
+    call_command("prune_jobs", stdout=out)
+    assert "Đã xóa 2 việc chạy nền kết thúc quá 30 ngày." in out.getvalue()
+    assert set(Job.objects.values_list("pk", flat=True)) == {recent.pk, running.pk}
+    assert not os.path.exists(paths[old.pk]) and not os.path.exists(paths[failed.pk])
+    assert os.path.exists(paths[recent.pk])
+    call_command("prune_jobs", days=3, stdout=io.StringIO())
+    assert list(Job.objects.values_list("pk", flat=True)) == [running.pk]
+
+
+def test_prune_jobs_refuses_less_than_a_day():
+    with pytest.raises(CommandError, match="từ 1 trở lên"):
+        call_command("prune_jobs", days=0)

@@ -354,12 +354,15 @@ class Bench:
         result.median_ms = round(statistics.median(times) * 1000, 1)
         result.p95_ms = round(p95(times) * 1000, 1)
         if record is not None:
-            if not self.renderer_ready:  # WeasyPrint's import and fonts, once a process
+            try:
+                if not self.renderer_ready:  # WeasyPrint's import and fonts, once a process
+                    render_pdf(built(record))
+                    self.renderer_ready = True
+                start = time.perf_counter()
                 render_pdf(built(record))
-                self.renderer_ready = True
-            start = time.perf_counter()
-            render_pdf(built(record))
-            result.render_ms = round((time.perf_counter() - start) * 1000, 1)
+                result.render_ms = round((time.perf_counter() - start) * 1000, 1)
+            except Exception as error:  # reported beside the download's figures
+                result.note = f"Dựng PDF: {type(error).__name__}: {error}"[:300]
         return result
 
     def run_size(self, size: Size) -> None:

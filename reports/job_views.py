@@ -12,13 +12,15 @@ from django.views.decorators.http import require_GET, require_POST
 from inspections.access import get_plan_for_role
 from reports.jobs import job_retry, job_start
 from reports.models import Job, JobKind, JobStatus
+from units.access import PROVINCE_ROLES
 from units.models import Role
 
-# Who follows a job of each kind: who may read its result.
+# Who follows a job of each kind: who may read its result (the results report, issued or a
+# draft: who may download it, `views.results_file`).
 ROLES = {
-    JobKind.RESULTS_REPORT: (Role.STAFF, Role.LEADER, Role.TEAM),
-    JobKind.RESULTS_DRAFT_PDF: (Role.STAFF, Role.LEADER, Role.TEAM),
-    JobKind.RESULTS_DRAFT_DOCX: (Role.STAFF, Role.LEADER, Role.TEAM),
+    JobKind.RESULTS_REPORT: PROVINCE_ROLES,
+    JobKind.RESULTS_DRAFT_PDF: PROVINCE_ROLES,
+    JobKind.RESULTS_DRAFT_DOCX: PROVINCE_ROLES,
     JobKind.ROUND_ZIP: (Role.STAFF, Role.LEADER),
 }
 
